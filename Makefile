@@ -1,0 +1,25 @@
+# Crewportal's two commands: `make demo` runs the demo agency, `make test`
+# runs every test, browser tests included. GOTOOLCHAIN lets an older local Go
+# fetch the toolchain go.mod asks for through the module proxy.
+export GOTOOLCHAIN := go1.27.4
+
+.PHONY: demo test chromium vet bench
+
+demo:
+	go run . serve --demo --http=127.0.0.1:8090
+
+test: chromium vet
+	go test -count=1 ./...
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+	go vet ./...
+
+bench:
+	go test -run '^$$' -bench . -benchtime 2s ./...
+
+# Browser tests drive Debian's Chromium; install it when missing (as root).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+		else echo "Browser tests need Chromium: sudo apt-get install -y chromium"; exit 1; fi; }

@@ -1,0 +1,103 @@
+package collections
+
+// Field names shared by the wrappers and hooks. A name means the same thing in
+// every collection that has it (e.g. FieldClient is always the owning client).
+const (
+	FieldID      = "id"
+	FieldCreated = "created"
+	FieldUpdated = "updated"
+
+	FieldName        = "name"
+	FieldEmail       = "email"
+	FieldPhone       = "phone"
+	FieldPhoto       = "photo"
+	FieldNotes       = "notes"
+	FieldAdminNotes  = "admin_notes"
+	FieldActive      = "active"
+	FieldStatus      = "status"
+	FieldDescription = "description"
+
+	// Ownership and references.
+	FieldClient     = "client"
+	FieldGroup      = "group"
+	FieldRole       = "role"
+	FieldEvent      = "event"
+	FieldShift      = "shift"
+	FieldStaff      = "staff"
+	FieldProfession = "profession"
+	FieldPriceList  = "price_list"
+	FieldInvoice    = "invoice"
+
+	// Groups.
+	FieldAdmins = "admins"
+
+	// Clients.
+	FieldPortalEnabled    = "portal_enabled"
+	FieldDefaultPriceList = "default_price_list"
+	FieldAddress          = "address"
+	FieldCity             = "city"
+	FieldPostcode         = "postcode"
+	FieldCountry          = "country"
+	FieldBillingEmail     = "billing_email"
+	FieldBillingAddress   = "billing_address"
+	FieldVATID            = "vat_id"
+
+	// Roles.
+	FieldPermissions = "permissions"
+
+	// Professions, price lists and rates.
+	FieldClientBookable = "client_bookable"
+	FieldIsBasic        = "is_basic"
+	FieldCurrency       = "currency"
+	FieldHourlyRate     = "hourly_rate"
+
+	// Events and shifts.
+	FieldVenue          = "venue"
+	FieldStartsAt       = "starts_at"
+	FieldEndsAt         = "ends_at"
+	FieldEstimatedPrice = "estimated_price"
+	FieldCreatedBy      = "created_by"
+	FieldSource         = "source"
+	FieldTags           = "tags"
+	FieldTermsAgreedBy  = "terms_agreed_by"
+	FieldTermsAgreedAt  = "terms_agreed_at"
+	FieldTermsVersion   = "terms_version"
+	FieldDecisionReason = "decision_reason"
+	FieldRebookedFrom   = "rebooked_from"
+	FieldStaffCount     = "staff_count"
+	FieldRequiredQuals  = "required_qualifications"
+	FieldQuantity       = "quantity"
+
+	// Assignments.
+	FieldTeamLeader = "team_leader"
+
+	// Invoices.
+	FieldNumber     = "number"
+	FieldIssuedOn   = "issued_on"
+	FieldDueOn      = "due_on"
+	FieldTotal      = "total"
+	FieldPaidAmount = "paid_amount"
+	FieldPDF        = "pdf"
+)
+
+// Portal settings (one record; every "configurable" switch of the spec).
+const (
+	FieldPortalDisabledMessage    = "portal_disabled_message"
+	FieldTimeZone                 = "time_zone"
+	FieldClientsSetStaffCount     = "clients_set_staff_count"
+	FieldDefaultStaffCount        = "default_staff_count"
+	FieldRosterVisible            = "roster_visible"
+	FieldRosterShowPhoto          = "roster_show_photo"
+	FieldRosterShowPhotoID        = "roster_show_photo_id"
+	FieldRosterShowQualifications = "roster_show_qualifications"
+	FieldRosterShowVehicle        = "roster_show_vehicle"
+	FieldShowRequiredQuals        = "show_required_qualifications"
+	FieldClientUploadsEnabled     = "client_uploads_enabled"
+	FieldUploadMaxMB              = "upload_max_mb"
+	FieldUploadAllowedTypes       = "upload_allowed_types"
+	FieldClientDownloadsEnabled   = "client_downloads_enabled"
+	FieldNotifyInvoiceIssued      = "notify_invoice_issued"
+	FieldTermsFile                = "terms_file"
+	FieldFallbackRecipient        = "fallback_recipient"
+	FieldActivationLinkHours      = "activation_link_hours"
+)

@@ -1,0 +1,65 @@
+package collections
+
+// EventStatus is the life-cycle state of an event (spec B7).
+type EventStatus string
+
+// Event statuses. New portal bookings start as EventToBeConfirmed.
+const (
+	EventToBeConfirmed EventStatus = "to_be_confirmed"
+	EventConfirmed     EventStatus = "confirmed"
+	EventDeclined      EventStatus = "declined"
+	EventCancelled     EventStatus = "cancelled"
+	EventCompleted     EventStatus = "completed"
+)
+
+// EventStatuses lists every event status in life-cycle order.
+var EventStatuses = []EventStatus{EventToBeConfirmed, EventConfirmed, EventDeclined, EventCancelled, EventCompleted}
+
+// ContactStatus is the portal access state of a contact (spec A2).
+type ContactStatus string
+
+// Contact statuses, in the order an admin moves a contact through them.
+const (
+	ContactNoAccess ContactStatus = "no_access"
+	ContactInvited  ContactStatus = "invited"
+	ContactActive   ContactStatus = "active"
+	ContactDisabled ContactStatus = "disabled"
+)
+
+// InvoiceStatus is the payment state of an invoice (spec F1).
+type InvoiceStatus string
+
+// Invoice statuses. Drafts never reach clients.
+const (
+	InvoiceDraft      InvoiceStatus = "draft"
+	InvoiceIssued     InvoiceStatus = "issued"
+	InvoicePartlyPaid InvoiceStatus = "partly_paid"
+	InvoicePaid       InvoiceStatus = "paid"
+	InvoiceOverdue    InvoiceStatus = "overdue"
+	InvoiceVoid       InvoiceStatus = "void"
+)
+
+// Permission is one right a role grants to its contacts (spec A4).
+type Permission string
+
+// The permissions a role can grant. Every contact sees all events of its
+// client; these decide what else a contact may see and do.
+const (
+	PermBookEvents         Permission = "book_events"
+	PermRequestChanges     Permission = "request_changes"
+	PermViewRoster         Permission = "view_roster"
+	PermViewStaffDocuments Permission = "view_staff_documents"
+	PermUploadDocuments    Permission = "upload_documents"
+	PermViewPrices         Permission = "view_prices"
+	PermViewInvoices       Permission = "view_invoices"
+	PermDownloadInvoices   Permission = "download_invoices"
+	PermEditCompany        Permission = "edit_company"
+	PermManageContacts     Permission = "manage_contacts"
+)
+
+// Permissions lists every permission in the order the dashboard shows them.
+var Permissions = []Permission{
+	PermBookEvents, PermRequestChanges, PermViewRoster, PermViewStaffDocuments,
+	PermUploadDocuments, PermViewPrices, PermViewInvoices, PermDownloadInvoices,
+	PermEditCompany, PermManageContacts,
+}

@@ -1,0 +1,48 @@
+// Command crewportal runs the Crewportal client portal: PocketBase with the
+// portal plugin, its migrations and its pages.
+//
+//	crewportal serve --demo    # start with the demo agency on an empty database
+//	crewportal serve           # production: see docs/ADMIN.md
+package main
+
+import (
+	"io/fs"
+	"log"
+	"os"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/plugins/migratecmd"
+	"github.com/pocketbase/pocketbase/tools/osutils"
+
+	"github.com/crewportal/crewportal/pb_hooks"
+	_ "github.com/crewportal/crewportal/pb_migrations"
+	"github.com/crewportal/crewportal/pb_public"
+)
+
+func main() {
+	// Dev mode (SQL logging) only with --dev, so the demo banner stays readable under go run.
+	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false})
+
+	var demo bool
+	var publicDir string
+	app.RootCmd.PersistentFlags().BoolVar(&demo, "demo", false, "seed the demo agency when the database has no clients")
+	app.RootCmd.PersistentFlags().StringVar(&publicDir, "publicDir", "",
+		"serve the portal pages from this folder instead of the embedded copy (development)")
+	// Parse early, like PocketBase's own --dir, so the plugin config sees the values.
+	_ = app.RootCmd.ParseFlags(os.Args[1:])
+
+	var pages fs.FS = pb_public.FS
+	if publicDir != "" {
+		pages = os.DirFS(publicDir)
+	}
+
+	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{
+		Dir:         "pb_migrations",
+		Automigrate: osutils.IsProbablyGoRun(),
+	})
+	pb_hooks.MustRegister(app, pb_hooks.Config{PublicFS: pages, Demo: demo})
+
+	if err := app.Start(); err != nil {
+		log.Fatal(err)
+	}
+}

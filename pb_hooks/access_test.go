@@ -1,0 +1,185 @@
+package pb_hooks_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/pb_hooks"
+	"github.com/crewportal/crewportal/pb_hooks/portaltest"
+)
+
+// ownerFields says, for every collection, which field holds a record's owning
+// client ("id" for the clients themselves, "" for agency-wide collections).
+// A collection missing here fails TestNoAccessAcrossClients, so a new
+// collection cannot be forgotten silently.
+var ownerFields = map[string]string{
+	collections.Groups: "", collections.PortalSettings: "", collections.Professions: "",
+	collections.PriceLists: "", collections.Rates: "", collections.Skills: "", collections.Qualifications: "",
+	collections.Staff: "", collections.StaffQualifications: "", collections.StaffVehicles: "", collections.Tags: "",
+	collections.NotificationTemplates: "", collections.MailOutbox: "", collections.CMSPages: "",
+	collections.ClientSnippets: "", collections.AuditLog: "",
+
+	collections.Clients: "id", collections.Contacts: "client", collections.Roles: "client",
+	collections.Events: "client", collections.Shifts: "client", collections.ResourceLines: "client",
+	collections.Assignments: "client", collections.EventDocuments: "client", collections.ChangeRequests: "client",
+	collections.Invoices: "client", collections.InvoiceLines: "client", collections.Payments: "client",
+}
+
+// sharedWithContacts lists the agency-wide collections that every signed-in
+// contact may read.
+var sharedWithContacts = map[string]bool{collections.PortalSettings: true}
+
+// TestNoAccessAcrossClients checks the rules as built, through the HTTP API of
+// a running server: an anonymous visitor gets nothing from any collection, and
+// a contact of another client gets nothing of Northwind's (records, views or
+// protected files), while Northwind's own contact does see its events.
+func TestNoAccessAcrossClients(t *testing.T) {
+	app := portaltest.NewTestApp(t)
+	base := portaltest.StartServer(t, app)
+	if _, err := pb_hooks.SeedDemo(app); err != nil {
+		t.Fatal(err)
+	}
+	fillEmptyCollections(t, app)
+
+	northwind := findContact(t, app, "manager@northwind.test")
+	harbour := findContact(t, app, "manager@harbour.test")
+	insider := portaltest.AuthHeaders(t, northwind)["Authorization"]
+	outsider := portaltest.AuthHeaders(t, harbour)["Authorization"]
+	ownClient := northwind.GetString(collections.FieldClient)
+
+	for _, name := range collections.All {
+		ownerField, listed := ownerFields[name]
+		if !listed {
+			t.Errorf("collection %s is missing from ownerFields", name)
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			records, err := app.FindAllRecords(name)
+			if err != nil || len(records) == 0 {
+				t.Fatalf("the fixture must hold %s records (found %d, err %v)", name, len(records), err)
+			}
+			listURL := fmt.Sprintf("%s/api/collections/%s/records?perPage=500", base, name)
+
+			if ids := listIDs(t, listURL, ""); len(ids) > 0 {
+				t.Errorf("anonymous list returned %d records", len(ids))
+			}
+			for id := range listIDs(t, listURL, outsider) {
+				r, _ := app.FindRecordById(name, id)
+				if ownerField == "" && !sharedWithContacts[name] {
+					t.Errorf("outsider listed agency record %s", id)
+				} else if r != nil && ownerField != "" && r.GetString(ownerField) == ownClient {
+					t.Errorf("outsider listed Northwind record %s", id)
+				}
+			}
+
+			for _, r := range records {
+				private := (ownerField != "" && r.GetString(ownerField) == ownClient) ||
+					(ownerField == "" && !sharedWithContacts[name])
+				viewURL := fmt.Sprintf("%s/api/collections/%s/records/%s", base, name, r.Id)
+				if status := get(t, viewURL, ""); status == http.StatusOK {
+					t.Errorf("anonymous view of %s: %d", r.Id, status)
+				}
+				if private {
+					if status := get(t, viewURL, outsider); status == http.StatusOK {
+						t.Errorf("outsider view of %s: %d", r.Id, status)
+					}
+					checkFilesHidden(t, base, r, outsider)
+				}
+			}
+		})
+	}
+
+	// The same rules do give a client's own contact its events.
+	own := listIDs(t, base+"/api/collections/events/records?perPage=500", insider)
+	want, err := app.CountRecords(collections.Events, dbxClient(ownClient))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(own)) != want || want == 0 {
+		t.Errorf("Northwind's contact listed %d events, want %d", len(own), want)
+	}
+}
+
+// checkFilesHidden asks for every file of the record with the outsider's own
+// file token, and without a token, and expects no content either way.
+func checkFilesHidden(t *testing.T, base string, r *core.Record, authToken string) {
+	t.Helper()
+	fileToken := requestFileToken(t, base, authToken)
+	for _, f := range r.Collection().Fields {
+		if f.Type() != core.FieldTypeFile {
+			continue
+		}
+		for _, name := range r.GetStringSlice(f.GetName()) {
+			url := fmt.Sprintf("%s/api/files/%s/%s/%s", base, r.Collection().Name, r.Id, name)
+			for _, u := range []string{url, url + "?token=" + fileToken} {
+				if status := get(t, u, ""); status == http.StatusOK {
+					t.Errorf("file %s of %s %s served to an outsider (%s)", name, r.Collection().Name, r.Id, u)
+				}
+			}
+		}
+	}
+}
+
+func requestFileToken(t *testing.T, base, authToken string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/files/token", nil)
+	req.Header.Set("Authorization", authToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body struct{ Token string }
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil || body.Token == "" {
+		t.Fatalf("file token: status %d, err %v", res.StatusCode, err)
+	}
+	return body.Token
+}
+
+// listIDs lists a collection and returns the ids it got (none on 403).
+func listIDs(t *testing.T, url, token string) map[string]bool {
+	t.Helper()
+	status, body := request(t, url, token)
+	ids := map[string]bool{}
+	if status == http.StatusForbidden {
+		return ids
+	}
+	if status != http.StatusOK {
+		t.Fatalf("GET %s: status %d: %s", url, status, body)
+	}
+	var page struct{ Items []struct{ ID string } }
+	if err := json.Unmarshal(body, &page); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range page.Items {
+		ids[it.ID] = true
+	}
+	return ids
+}
+
+func get(t *testing.T, url, token string) int {
+	t.Helper()
+	status, _ := request(t, url, token)
+	return status
+}
+
+func request(t *testing.T, url, token string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, body
+}

@@ -1,0 +1,438 @@
+package pb_hooks
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/crewportal/crewportal/collections"
+)
+
+// Demo sign-in details, printed on start and listed in the README.
+const (
+	DemoAdminEmail      = "admin@crewportal.test"
+	DemoAdminPassword   = "crewportal-demo"
+	DemoContactPassword = "portal-demo-2026"
+)
+
+// DemoLogin is one demo contact that can sign in to the portal.
+type DemoLogin struct {
+	Email, Name, Role, Client string
+}
+
+// DemoLogins lists the demo contacts that can sign in, in banner order.
+var DemoLogins = []DemoLogin{
+	{"manager@northwind.test", "Olivia Hart", "Manager", "Northwind Events"},
+	{"booker@northwind.test", "Sam Patel", "Booker", "Northwind Events"},
+	{"finance@northwind.test", "Grace Liu", "Finance", "Northwind Events"},
+	{"viewer@northwind.test", "Tom Becker", "Viewer", "Northwind Events"},
+	{"manager@harbour.test", "Ava Romano", "Manager", "Harbour Conference Centre"},
+}
+
+func (p *plugin) bindDemo() {
+	p.app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: HookIDPrefix + "demo.seed",
+		Func: func(se *core.ServeEvent) error {
+			seeded, err := SeedDemo(se.App)
+			if err != nil {
+				return fmt.Errorf("seed demo agency: %w", err)
+			}
+			printDemoBanner(p.config.Out, "http://"+se.Server.Addr, seeded)
+			return se.Next()
+		},
+	})
+}
+
+func printDemoBanner(w io.Writer, baseURL string, seeded bool) {
+	state := "already present"
+	if seeded {
+		state = "created"
+	}
+	fmt.Fprintf(w, "\nCrewportal demo agency (%s)\n", state)
+	fmt.Fprintf(w, "  Dashboard: %s/_/   %s / %s\n", baseURL, DemoAdminEmail, DemoAdminPassword)
+	fmt.Fprintf(w, "  Portal:    %s%s   contacts below, password %s\n", baseURL, PortalPath, DemoContactPassword)
+	for _, l := range DemoLogins {
+		fmt.Fprintf(w, "    %-26s %-10s %s\n", l.Email, l.Role, l.Client)
+	}
+	fmt.Fprintln(w)
+}
+
+// SeedDemo fills an empty database with a demo agency: an admin, groups,
+// professions, price lists, two client companies with contacts in every role,
+// staff with photos, qualifications and vehicles, past and upcoming events
+// with rosters, documents and invoices. It does nothing (and reports false)
+// when any client exists, so re-running never duplicates demo data. Dates are
+// relative to now, so "upcoming" events stay upcoming.
+func SeedDemo(app core.App) (seeded bool, err error) {
+	n, err := app.CountRecords(collections.Clients)
+	if err != nil || n > 0 {
+		return false, err
+	}
+	err = app.RunInTransaction(func(tx core.App) error {
+		s := &seeder{app: tx, now: time.Now().UTC().Truncate(time.Hour)}
+		s.run()
+		return s.err
+	})
+	return err == nil, err
+}
+
+// seeder creates records and remembers the first error, so the demo script
+// reads as data rather than as error handling.
+type seeder struct {
+	app core.App
+	now time.Time
+	err error
+}
+
+// create saves a new record of the collection with the given values.
+func (s *seeder) create(collection string, values map[string]any) *core.Record {
+	if s.err != nil {
+		return nil
+	}
+	c, err := s.app.FindCachedCollectionByNameOrId(collection)
+	if err != nil {
+		s.err = err
+		return nil
+	}
+	r := core.NewRecord(c)
+	r.Load(values)
+	if err := s.app.Save(r); err != nil {
+		s.err = fmt.Errorf("create %s %v: %w", collection, values[collections.FieldName], err)
+		return nil
+	}
+	return r
+}
+
+func (s *seeder) file(name string, data []byte) *filesystem.File {
+	f, err := filesystem.NewFileFromBytes(data, name)
+	if err != nil && s.err == nil {
+		s.err = err
+	}
+	return f
+}
+
+// at returns a time days from today at the given hour of the agency's day.
+func (s *seeder) at(days, hour int, loc *time.Location) types.DateTime {
+	local := s.now.In(loc)
+	t := time.Date(local.Year(), local.Month(), local.Day()+days, hour, 0, 0, 0, loc)
+	dt, _ := types.ParseDateTime(t.UTC())
+	return dt
+}
+
+func id(r *core.Record) string {
+	if r == nil {
+		return ""
+	}
+	return r.Id
+}
+
+func (s *seeder) run() {
+	admin := s.admin()
+	loc := s.settings()
+
+	melbourne := s.create(collections.Groups, map[string]any{
+		"name": "Melbourne office", "email": "melbourne@agency.test", "admins": []string{id(admin)}})
+	sydney := s.create(collections.Groups, map[string]any{
+		"name": "Sydney office", "email": "sydney@agency.test", "admins": []string{id(admin)}})
+
+	prof := map[string]*core.Record{}
+	for _, p := range []struct {
+		name     string
+		bookable bool
+		basic    float64
+	}{
+		{"Waiter", true, 38}, {"Bartender", true, 42}, {"Steward", true, 36},
+		{"Security officer", true, 48}, {"Runner", true, 32}, {"Event manager", false, 75},
+	} {
+		prof[p.name] = s.create(collections.Professions, map[string]any{
+			"name": p.name, "client_bookable": p.bookable, "active": true,
+			"description": p.name + " supplied by the agency."})
+	}
+	basic := s.create(collections.PriceLists, map[string]any{"name": "Basic 2026", "is_basic": true, "currency": "AUD"})
+	corporate := s.create(collections.PriceLists, map[string]any{"name": "Northwind corporate", "currency": "AUD",
+		"notes": "Negotiated rates, reviewed every January."})
+	for name, basicRate := range map[string]float64{"Waiter": 38, "Bartender": 42, "Steward": 36,
+		"Security officer": 48, "Runner": 32, "Event manager": 75} {
+		s.create(collections.Rates, map[string]any{"price_list": id(basic), "profession": id(prof[name]), "hourly_rate": basicRate})
+		s.create(collections.Rates, map[string]any{"price_list": id(corporate), "profession": id(prof[name]), "hourly_rate": basicRate * 0.9})
+	}
+
+	skill := map[string]*core.Record{}
+	for _, n := range []string{"Barista", "Silver service", "Crowd control", "Italian speaker", "Forklift"} {
+		skill[n] = s.create(collections.Skills, map[string]any{"name": n})
+	}
+	qual := map[string]*core.Record{}
+	for _, n := range []string{"Responsible Service of Alcohol", "Security licence", "First aid certificate", "Working with children check"} {
+		qual[n] = s.create(collections.Qualifications, map[string]any{"name": n})
+	}
+	vip := s.create(collections.Tags, map[string]any{"name": "VIP", "client_visible": true, "color": "#6a3d9a"})
+	outdoor := s.create(collections.Tags, map[string]any{"name": "Outdoor", "client_visible": true, "color": "#2e8b57"})
+	risk := s.create(collections.Tags, map[string]any{"name": "Payment risk", "client_visible": false, "color": "#b2241f"})
+
+	northwind := s.create(collections.Clients, map[string]any{
+		"name": "Northwind Events", "group": id(melbourne), "portal_enabled": true,
+		"default_price_list": id(corporate), "phone": "+61 3 9000 1000",
+		"address": "12 Collins Street", "city": "Melbourne", "postcode": "3000", "country": "Australia",
+		"billing_email": "accounts@northwind.test", "billing_address": "PO Box 100, Melbourne VIC 3001",
+		"vat_id": "ABN 51 824 753 556"})
+	harbour := s.create(collections.Clients, map[string]any{
+		"name": "Harbour Conference Centre", "group": id(sydney), "portal_enabled": true,
+		"phone": "+61 2 9000 2000", "address": "1 Harbour Way", "city": "Sydney", "postcode": "2000",
+		"country": "Australia", "billing_email": "finance@harbour.test", "admin_notes": "Pays late; call before the due date."})
+
+	all := collections.Permissions
+	role := map[string]*core.Record{
+		"Manager": s.role("Manager", all...),
+		"Booker": s.role("Booker", collections.PermBookEvents, collections.PermRequestChanges,
+			collections.PermViewRoster, collections.PermUploadDocuments, collections.PermViewPrices),
+		"Finance": s.role("Finance", collections.PermViewPrices, collections.PermViewInvoices, collections.PermDownloadInvoices),
+		"Viewer":  s.role("Viewer", collections.PermViewRoster),
+	}
+	clientOf := map[string]*core.Record{"Northwind Events": northwind, "Harbour Conference Centre": harbour}
+	contact := map[string]*core.Record{}
+	for i, l := range DemoLogins {
+		contact[l.Email] = s.contact(l.Email, l.Name, clientOf[l.Client], role[l.Role], collections.ContactActive, i)
+	}
+	s.contact("new.hire@northwind.test", "Jack Moreno", northwind, role["Booker"], collections.ContactNoAccess, 5)
+	s.contact("events@harbour.test", "Mia Chen", harbour, role["Booker"], collections.ContactInvited, 6)
+
+	staff := s.staff(skill, qual)
+
+	booker := contact["booker@northwind.test"]
+	gala := s.event(northwind, booker, "Annual partner gala", "Crown Palladium", "8 Whiteman Street, Southbank VIC",
+		14, 17, 23, collections.EventConfirmed, loc, []string{id(vip)},
+		[]shiftPlan{{prof["Waiter"], 4, staff[0:3], 0}, {prof["Bartender"], 2, staff[3:4], -1}})
+	s.event(northwind, booker, "Product launch breakfast", "Northwind HQ", "12 Collins Street, Melbourne VIC",
+		5, 6, 11, collections.EventConfirmed, loc, nil,
+		[]shiftPlan{{prof["Waiter"], 3, staff[4:7], 1}})
+	s.event(northwind, booker, "Summer street festival", "Federation Square", "Swanston Street, Melbourne VIC",
+		30, 10, 22, collections.EventToBeConfirmed, loc, []string{id(outdoor)},
+		[]shiftPlan{{prof["Steward"], 8, nil, -1}})
+	past := s.event(northwind, booker, "Spring client reception", "State Library", "328 Swanston Street, Melbourne VIC",
+		-21, 18, 22, collections.EventCompleted, loc, nil,
+		[]shiftPlan{{prof["Waiter"], 3, staff[0:3], 0}})
+	s.event(northwind, contact["manager@northwind.test"], "Board dinner", "Northwind HQ", "12 Collins Street, Melbourne VIC",
+		-45, 19, 23, collections.EventCompleted, loc, nil,
+		[]shiftPlan{{prof["Waiter"], 2, staff[1:3], 1}})
+	s.event(harbour, contact["manager@harbour.test"], "Medical congress", "Harbour Conference Centre", "1 Harbour Way, Sydney NSW",
+		9, 7, 18, collections.EventConfirmed, loc, []string{id(risk)},
+		[]shiftPlan{{prof["Security officer"], 2, staff[6:8], 0}, {prof["Runner"], 2, nil, -1}})
+	harbourPast := s.event(harbour, contact["manager@harbour.test"], "Trade expo", "Harbour Conference Centre", "1 Harbour Way, Sydney NSW",
+		-30, 8, 17, collections.EventCompleted, loc, nil,
+		[]shiftPlan{{prof["Security officer"], 2, staff[6:8], 1}})
+
+	s.create(collections.ResourceLines, map[string]any{"event": id(gala), "name": "Two-way radios", "quantity": 6})
+	s.create(collections.ResourceLines, map[string]any{"event": id(gala), "name": "Black aprons", "quantity": 6})
+	s.create(collections.EventDocuments, map[string]any{"event": id(gala), "title": "Venue site map",
+		"file": s.file("site-map.png", siteMapPNG("Crown Palladium")), "visible_to_client": true, "uploaded_by_admin": id(admin)})
+	s.create(collections.EventDocuments, map[string]any{"event": id(gala), "title": "Internal staffing notes",
+		"file":              s.file("staffing-notes.txt", []byte("Call-in 16:30 at the staff entrance. Black tie.\n")),
+		"visible_to_client": false, "uploaded_by_admin": id(admin)})
+	s.create(collections.EventDocuments, map[string]any{"event": id(gala), "title": "Run sheet from client",
+		"file":        s.file("run-sheet.txt", []byte("17:00 doors, 18:00 dinner, 21:00 awards, 23:00 close.\n")),
+		"uploaded_by": id(booker)})
+
+	s.invoice(northwind, past, "INV-2026-0101", -18, 14, 1, "Waiters, Spring client reception")
+	s.invoice(northwind, past, "INV-2026-0102", -10, 14, 0.5, "Extra hours, Spring client reception")
+	s.invoice(northwind, gala, "INV-2026-0103", -1, 30, 0, "Deposit, Annual partner gala")
+	s.invoice(harbour, harbourPast, "INV-2026-0104", -28, 14, 0, "Security, Trade expo")
+
+	s.create(collections.CMSPages, map[string]any{"title": "Working with us", "slug": "working-with-us",
+		"client_visible": true, "sort": 1,
+		"body": "<h2>How bookings work</h2><p>Book at least 72 hours ahead. We confirm every booking within one business day.</p>"})
+	s.create(collections.CMSPages, map[string]any{"title": "Internal escalation procedure", "slug": "internal-escalation",
+		"client_visible": false, "sort": 2, "body": "<p>Agency staff only.</p>"})
+	s.create(collections.ClientSnippets, map[string]any{"key": "dashboard_welcome", "style": "info", "enabled": true,
+		"content": "<p>Welcome to your staffing portal. Book events, follow your rosters and download invoices here.</p>"})
+	s.create(collections.ClientSnippets, map[string]any{"key": "booking_help", "style": "plain", "enabled": true,
+		"content": "<p>Need something unusual? Add it to the notes and your account manager will call you.</p>"})
+}
+
+// admin creates the demo superuser unless it exists (a real admin may have
+// created one before the first demo start).
+func (s *seeder) admin() *core.Record {
+	if r, err := s.app.FindAuthRecordByEmail(core.CollectionNameSuperusers, DemoAdminEmail); err == nil {
+		return r
+	}
+	c, err := s.app.FindCachedCollectionByNameOrId(core.CollectionNameSuperusers)
+	if err != nil {
+		s.err = err
+		return nil
+	}
+	r := core.NewRecord(c)
+	r.SetEmail(DemoAdminEmail)
+	r.SetPassword(DemoAdminPassword)
+	if err := s.app.Save(r); err != nil {
+		s.err = fmt.Errorf("create demo admin: %w", err)
+		return nil
+	}
+	return r
+}
+
+// settings points the demo at Melbourne and returns its time zone.
+func (s *seeder) settings() *time.Location {
+	settings, err := collections.LoadSettings(s.app)
+	if err != nil {
+		s.err = err
+		return time.UTC
+	}
+	settings.Set(collections.FieldTimeZone, "Australia/Melbourne")
+	settings.Set(collections.FieldFallbackRecipient, "bookings@agency.test")
+	settings.Set(collections.FieldTermsVersion, "2026-01")
+	if err := s.app.Save(settings); err != nil {
+		s.err = err
+	}
+	meta := s.app.Settings()
+	meta.Meta.AppName = "Crewportal demo agency"
+	meta.Meta.SenderName = "Crewportal demo agency"
+	meta.Meta.SenderAddress = "no-reply@agency.test"
+	if err := s.app.Save(meta); err != nil && s.err == nil {
+		s.err = err
+	}
+	return settings.Location()
+}
+
+func (s *seeder) role(name string, perms ...collections.Permission) *core.Record {
+	r := s.create(collections.Roles, map[string]any{"name": name})
+	if r == nil {
+		return nil
+	}
+	role := collections.Wrap[collections.Role](r)
+	role.SetPermissions(perms...)
+	if err := s.app.Save(r); err != nil {
+		s.err = err
+	}
+	return r
+}
+
+func (s *seeder) contact(email, name string, client, role *core.Record, status collections.ContactStatus, n int) *core.Record {
+	if s.err != nil {
+		return nil
+	}
+	c, err := s.app.FindCachedCollectionByNameOrId(collections.Contacts)
+	if err != nil {
+		s.err = err
+		return nil
+	}
+	r := core.NewRecord(c)
+	contact := collections.Wrap[collections.Contact](r)
+	contact.SetName(name)
+	contact.SetClientID(id(client))
+	contact.SetRoleID(id(role))
+	contact.SetStatus(status)
+	r.SetEmail(email)
+	r.SetVerified(status == collections.ContactActive)
+	// Contacts who have not activated get a random password nobody knows.
+	if status == collections.ContactActive {
+		r.SetPassword(DemoContactPassword)
+	} else {
+		r.SetRandomPassword()
+	}
+	r.Set(collections.FieldPhone, fmt.Sprintf("+61 4%02d 555 %03d", n, 100+n))
+	r.Set(collections.FieldPhoto, s.file("photo.png", avatarPNG(name, n)))
+	if err := s.app.Save(r); err != nil {
+		s.err = fmt.Errorf("create contact %s: %w", email, err)
+		return nil
+	}
+	return r
+}
+
+// staff creates eight workers with photos, some with photo IDs, skills,
+// qualifications (with certificates) and vehicles.
+func (s *seeder) staff(skill, qual map[string]*core.Record) []*core.Record {
+	people := []struct {
+		name, skill, qual, vehicle string
+	}{
+		{"Liam Walsh", "Silver service", "Responsible Service of Alcohol", "Toyota Corolla|white|1AB2CD"},
+		{"Chloe Nguyen", "Barista", "Responsible Service of Alcohol", ""},
+		{"Noah Fischer", "Silver service", "First aid certificate", ""},
+		{"Isla Moretti", "Italian speaker", "Responsible Service of Alcohol", "Mazda 3|red|2EF3GH"},
+		{"Ethan Brooks", "Barista", "Working with children check", ""},
+		{"Zara Ahmed", "Silver service", "First aid certificate", ""},
+		{"Marcus Reid", "Crowd control", "Security licence", "Ford Ranger|black|3IJ4KL"},
+		{"Priya Singh", "Crowd control", "Security licence", ""},
+	}
+	out := make([]*core.Record, 0, len(people))
+	for i, p := range people {
+		values := map[string]any{
+			"name": p.name, "active": true, "phone": fmt.Sprintf("+61 4%02d 777 %03d", 10+i, 200+i),
+			"email":  strings.ToLower(strings.ReplaceAll(p.name, " ", ".")) + "@staff.agency.test",
+			"photo":  s.file("photo.png", avatarPNG(p.name, i)),
+			"skills": []string{id(skill[p.skill])},
+		}
+		if i%2 == 0 {
+			values["photo_id"] = s.file("photo-id.png", badgePNG(p.name, i))
+		}
+		st := s.create(collections.Staff, values)
+		out = append(out, st)
+		s.create(collections.StaffQualifications, map[string]any{
+			"staff": id(st), "qualification": id(qual[p.qual]), "reference": fmt.Sprintf("Q-%05d", 31000+i),
+			"valid_until": s.at(400+30*i, 0, time.UTC),
+			"certificate": s.file("certificate.png", labelPNG("CERTIFIED "+strings.ToUpper(p.qual), demoPalette[i%8], 640, 200, 2)),
+		})
+		if parts := strings.Split(p.vehicle, "|"); len(parts) == 3 {
+			s.create(collections.StaffVehicles, map[string]any{"staff": id(st), "make": parts[0], "colour": parts[1], "plate": parts[2]})
+		}
+	}
+	return out
+}
+
+// shiftPlan describes one shift of a demo event: who is rostered, and which
+// of them (by index, -1 for none) leads the event's team.
+type shiftPlan struct {
+	profession *core.Record
+	count      int
+	rostered   []*core.Record
+	leader     int
+}
+
+func (s *seeder) event(client, by *core.Record, name, venue, address string, days, from, to int,
+	status collections.EventStatus, loc *time.Location, tags []string, plans []shiftPlan) *core.Record {
+	start, end := s.at(days, from, loc), s.at(days, to, loc)
+	ev := s.create(collections.Events, map[string]any{
+		"client": id(client), "name": name, "venue": venue, "address": address,
+		"starts_at": start, "ends_at": end, "status": string(status), "created_by": id(by),
+		"source": "portal", "tags": tags, "currency": "AUD",
+		"notes": "Smart black uniform. Staff entrance at the loading dock.",
+	})
+	for _, plan := range plans {
+		sh := s.create(collections.Shifts, map[string]any{"event": id(ev), "profession": id(plan.profession),
+			"starts_at": start, "ends_at": end, "staff_count": plan.count})
+		for i, st := range plan.rostered {
+			s.create(collections.Assignments, map[string]any{"shift": id(sh), "staff": id(st),
+				"team_leader": i == plan.leader, "starts_at": start, "ends_at": end})
+		}
+	}
+	return ev
+}
+
+// invoice issues an invoice for an event, paid to the given fraction.
+func (s *seeder) invoice(client, event *core.Record, number string, issuedDays, termDays int, paid float64, line string) {
+	const hours, rate, qty = 5.0, 38.0, 3.0
+	total := hours * rate * qty
+	issued, due := s.at(issuedDays, 9, time.UTC), s.at(issuedDays+termDays, 9, time.UTC)
+	status := collections.InvoiceIssued
+	switch {
+	case paid >= 1:
+		status = collections.InvoicePaid
+	case paid > 0:
+		status = collections.InvoicePartlyPaid
+	case due.Time().Before(s.now):
+		status = collections.InvoiceOverdue
+	}
+	inv := s.create(collections.Invoices, map[string]any{
+		"client": id(client), "number": number, "status": string(status), "issued_on": issued, "due_on": due,
+		"total": total, "paid_amount": total * paid, "currency": "AUD", "events": []string{id(event)}})
+	s.create(collections.InvoiceLines, map[string]any{"invoice": id(inv), "event": id(event),
+		"description": line, "quantity": hours * qty, "unit_price": rate, "amount": total})
+	if paid > 0 {
+		s.create(collections.Payments, map[string]any{"invoice": id(inv), "paid_on": s.at(issuedDays+7, 10, time.UTC),
+			"amount": total * paid, "method": "Bank transfer", "reference": "NW-" + number})
+	}
+}

@@ -1,0 +1,76 @@
+// Package pb_hooks is the Crewportal plugin: the Go hooks and routes that turn
+// a PocketBase app into the client portal of a staffing agency.
+//
+// It follows the shape of PocketBase's own plugins (migratecmd, jsvm): a
+// documented Config, Register/MustRegister taking core.App, and an unexported
+// plugin struct whose methods are bound as named hook handlers with stable ids,
+// so another developer can Unbind or replace any of them without forking.
+//
+// Example usage:
+//
+//	app := pocketbase.New()
+//	pb_hooks.MustRegister(app, pb_hooks.Config{PublicFS: pb_public.FS})
+//	app.OnRecordCreate(collections.Events).BindFunc(func(e *core.RecordEvent) error {
+//		// your own rule, running next to the portal's
+//		return e.Next()
+//	})
+//	app.Start()
+package pb_hooks
+
+import (
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	// The agency time zone must resolve on hosts without /usr/share/zoneinfo.
+	_ "time/tzdata"
+)
+
+// HookIDPrefix starts the id of every hook handler and route middleware the
+// plugin binds, e.g. "crewportal.events.defaultStatus".
+const HookIDPrefix = "crewportal."
+
+// Config configures the portal plugin.
+type Config struct {
+	// PublicFS holds the portal pages: a client-portal/ folder served at
+	// /client-portal/. Nil serves no pages (API only).
+	PublicFS fs.FS
+
+	// Demo seeds the demo agency when the server starts on a database that
+	// has no clients yet, and prints where to sign in.
+	Demo bool
+
+	// Out receives the demo banner. Defaults to os.Stdout.
+	Out io.Writer
+}
+
+type plugin struct {
+	app    core.App
+	config Config
+}
+
+// MustRegister is like Register but panics on error.
+func MustRegister(app core.App, config Config) {
+	if err := Register(app, config); err != nil {
+		panic(err)
+	}
+}
+
+// Register binds the portal's hooks and routes to app.
+func Register(app core.App, config Config) error {
+	if config.Out == nil {
+		config.Out = os.Stdout
+	}
+	p := &plugin{app: app, config: config}
+
+	p.bindSettingsHooks()
+	p.bindOwnershipHooks()
+	p.bindEventHooks()
+	p.bindRoutes()
+	if config.Demo {
+		p.bindDemo()
+	}
+	return nil
+}

@@ -1,0 +1,60 @@
+package pb_hooks_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/pb_hooks/portaltest"
+)
+
+func TestMain(m *testing.M) { portaltest.Main(m) }
+
+func findContact(t *testing.T, app core.App, email string) *core.Record {
+	t.Helper()
+	r, err := app.FindAuthRecordByEmail(collections.Contacts, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func dbxClient(id string) dbx.Expression {
+	return dbx.HashExp{collections.FieldClient: id}
+}
+
+// fillEmptyCollections adds one record to each collection the demo agency
+// leaves empty, so access tests see every collection with data in it.
+func fillEmptyCollections(t *testing.T, app core.App) {
+	t.Helper()
+	event, err := app.FindFirstRecordByData(collections.Events, collections.FieldName, "Annual partner gala")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill := map[string]map[string]any{
+		collections.ChangeRequests: {"event": event.Id, "kind": "change", "status": "pending",
+			"proposed": map[string]any{"name": "Partner gala 2026"}},
+		collections.NotificationTemplates: {"kind": "booking_received", "audience": "client_contacts",
+			"enabled": true, "subject": "We received {event_name}", "body": "Thank you."},
+		collections.MailOutbox: {"recipients": []string{"a@example.test"}, "subject": "Hi", "status": "queued"},
+		collections.AuditLog:   {"actor_type": "system", "action": "test"},
+	}
+	for name, values := range fill {
+		if n, _ := app.CountRecords(name); n == 0 {
+			portaltest.Create(t, app, name, values)
+		}
+	}
+}
+
+// dbxBefore matches records whose date field is in the past.
+func dbxBefore(field string) dbx.Expression {
+	return dbx.NewExp("[["+field+"]] < {:now}", dbx.Params{"now": time.Now().UTC().Format(types.DefaultDateLayout)})
+}
+
+func dbxTrue(field string) dbx.Expression {
+	return dbx.HashExp{field: true}
+}

@@ -1,0 +1,102 @@
+// Package portaltest is Crewportal's test harness: fresh apps with every
+// migration applied and the portal plugin registered, Go factories for the
+// fixtures, a real server on 127.0.0.1 and a headless Chromium to drive it.
+//
+// Example usage:
+//
+//	func TestMain(m *testing.M) { portaltest.Main(m) }
+//
+//	func TestSomething(t *testing.T) {
+//		app := portaltest.App(t)
+//		client := portaltest.NewClient(t, app, "Acme")
+//		...
+//	}
+package portaltest
+
+import (
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"github.com/crewportal/crewportal/pb_hooks"
+	_ "github.com/crewportal/crewportal/pb_migrations"
+	"github.com/crewportal/crewportal/pb_public"
+)
+
+// template is a data directory with every migration applied, made once per
+// test binary and cloned by each test app, so a test pays for a file copy
+// instead of running all migrations again.
+var template struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+func templateDir() (string, error) {
+	template.once.Do(func() {
+		template.dir, template.err = os.MkdirTemp("", "crewportal_template_")
+		if template.err != nil {
+			return
+		}
+		app := core.NewBaseApp(core.BaseAppConfig{DataDir: template.dir})
+		if err := app.Bootstrap(); err != nil {
+			template.err = fmt.Errorf("bootstrap template: %w", err)
+			return
+		}
+		defer app.ClearBootstrap()
+		if err := app.RunAllMigrations(); err != nil {
+			template.err = fmt.Errorf("migrate template: %w", err)
+		}
+	})
+	return template.dir, template.err
+}
+
+// Main runs the package's tests and removes the shared template afterwards.
+// Call it from TestMain.
+func Main(m *testing.M) {
+	code := m.Run()
+	if template.dir != "" {
+		os.RemoveAll(template.dir)
+	}
+	os.Exit(code)
+}
+
+// NewTestApp returns a fresh app (its own temporary copy of the migrated
+// template) with the portal plugin registered and the embedded portal pages.
+// It does not register a cleanup, so it suits tests.ApiScenario's
+// TestAppFactory, which cleans up itself; use App elsewhere.
+func NewTestApp(t testing.TB) *tests.TestApp {
+	t.Helper()
+	return NewTestAppWithConfig(t, pb_hooks.Config{})
+}
+
+// NewTestAppWithConfig is NewTestApp with a plugin configuration; PublicFS
+// defaults to the embedded portal pages.
+func NewTestAppWithConfig(t testing.TB, config pb_hooks.Config) *tests.TestApp {
+	t.Helper()
+	if config.PublicFS == nil {
+		config.PublicFS = pb_public.FS
+	}
+	dir, err := templateDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb_hooks.MustRegister(app, config)
+	return app
+}
+
+// App is NewTestApp with the cleanup registered on t.
+func App(t testing.TB) *tests.TestApp {
+	t.Helper()
+	app := NewTestApp(t)
+	t.Cleanup(app.Cleanup)
+	return app
+}

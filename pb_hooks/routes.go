@@ -1,0 +1,60 @@
+package pb_hooks
+
+import (
+	"io/fs"
+	"net/http"
+	"path"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+)
+
+// PortalPath is where the portal pages are served.
+const PortalPath = "/client-portal/"
+
+// portalCSP allows only the binary's own assets: the portal makes no
+// third-party request (spec P5), and admin HTML shown in it cannot run script.
+const portalCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+	"connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+
+// bindRoutes is the plugin's one route table: every custom route is listed here.
+func (p *plugin) bindRoutes() {
+	p.app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: HookIDPrefix + "routes",
+		Func: func(se *core.ServeEvent) error {
+			se.Router.GET("/{$}", redirectToPortal)
+			if p.config.PublicFS != nil {
+				pages, err := fs.Sub(p.config.PublicFS, "client-portal")
+				if err != nil {
+					return err
+				}
+				se.Router.GET(PortalPath+"{path...}", servePortal(pages))
+			}
+			return se.Next()
+		},
+	})
+}
+
+// redirectToPortal sends visitors of the bare domain to the portal.
+func redirectToPortal(e *core.RequestEvent) error {
+	return e.Redirect(http.StatusFound, PortalPath)
+}
+
+// servePortal serves the portal's files. Paths without a file extension are
+// portal routes (/client-portal/events/abc) and get the single-page shell;
+// a missing asset stays a 404 instead of turning into HTML.
+func servePortal(pages fs.FS) func(*core.RequestEvent) error {
+	shell := apis.Static(pages, true)
+	assets := apis.Static(pages, false)
+	return func(e *core.RequestEvent) error {
+		h := e.Response.Header()
+		h.Set("Content-Security-Policy", portalCSP)
+		h.Set("Referrer-Policy", "same-origin")
+		if path.Ext(e.Request.PathValue(apis.StaticWildcardParam)) == "" {
+			h.Set("Cache-Control", "no-cache")
+			return shell(e)
+		}
+		return assets(e)
+	}
+}

@@ -1,0 +1,55 @@
+package pb_hooks
+
+import (
+	"time"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"github.com/crewportal/crewportal/collections"
+)
+
+// The portal settings are one record that the initial migration creates.
+// These hooks keep it that way and keep its time zone usable.
+func (p *plugin) bindSettingsHooks() {
+	p.app.OnRecordCreate(collections.PortalSettings).Bind(&hook.Handler[*core.RecordEvent]{
+		Id:   HookIDPrefix + "settings.single",
+		Func: refuseSecondSettings,
+	})
+	p.app.OnRecordDelete(collections.PortalSettings).Bind(&hook.Handler[*core.RecordEvent]{
+		Id:   HookIDPrefix + "settings.keep",
+		Func: refuseSettingsDelete,
+	})
+	p.app.OnRecordValidate(collections.PortalSettings).Bind(&hook.Handler[*core.RecordEvent]{
+		Id:   HookIDPrefix + "settings.timeZone",
+		Func: validateSettingsTimeZone,
+	})
+}
+
+func refuseSecondSettings(e *core.RecordEvent) error {
+	n, err := e.App.CountRecords(collections.PortalSettings)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return apis.NewBadRequestError("The portal settings already exist: edit the existing record instead of adding one.", nil)
+	}
+	return e.Next()
+}
+
+func refuseSettingsDelete(e *core.RecordEvent) error {
+	return apis.NewBadRequestError("The portal settings cannot be deleted: edit them instead.", nil)
+}
+
+func validateSettingsTimeZone(e *core.RecordEvent) error {
+	tz := e.Record.GetString(collections.FieldTimeZone)
+	if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
+		return validation.Errors{
+			collections.FieldTimeZone: validation.NewError("validation_invalid_time_zone",
+				"Use an IANA time zone name such as Europe/London or Australia/Melbourne."),
+		}
+	}
+	return e.Next()
+}

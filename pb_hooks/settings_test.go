@@ -1,0 +1,70 @@
+package pb_hooks_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/pb_hooks/portaltest"
+)
+
+func TestPortalSettingsRecord(t *testing.T) {
+	t.Parallel()
+	// superuser is created in each scenario's own app; its token is set there.
+	withAdmin := func(s *tests.ApiScenario) {
+		s.TestAppFactory = portaltest.NewTestApp
+		s.BeforeTestFunc = func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+			admin := portaltest.NewSuperuser(t, app, "admin@example.test")
+			s.Headers = portaltest.AuthHeaders(t, admin)
+			if strings.Contains(s.URL, "{id}") {
+				settings, err := collections.LoadSettings(app)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s.URL = strings.ReplaceAll(s.URL, "{id}", settings.Id)
+			}
+		}
+	}
+	scenarios := []tests.ApiScenario{
+		{
+			Name:            "a second settings record is refused",
+			Method:          http.MethodPost,
+			URL:             "/api/collections/portal_settings/records",
+			Body:            strings.NewReader(`{"time_zone":"Europe/Paris"}`),
+			ExpectedStatus:  http.StatusBadRequest,
+			ExpectedContent: []string{"already exist"},
+			ExpectedEvents:  map[string]int{"OnRecordCreateRequest": 1, "OnModelCreate": 1, "OnRecordCreate": 1},
+		},
+		{
+			Name:            "an unknown time zone is a field error",
+			Method:          http.MethodPatch,
+			URL:             "/api/collections/portal_settings/records/{id}",
+			Body:            strings.NewReader(`{"time_zone":"Mars/Olympus"}`),
+			ExpectedStatus:  http.StatusBadRequest,
+			ExpectedContent: []string{`"time_zone"`, "IANA time zone"},
+		},
+		{
+			Name:            "a valid time zone is saved",
+			Method:          http.MethodPatch,
+			URL:             "/api/collections/portal_settings/records/{id}",
+			Body:            strings.NewReader(`{"time_zone":"Australia/Melbourne"}`),
+			ExpectedStatus:  http.StatusOK,
+			ExpectedContent: []string{`"time_zone":"Australia/Melbourne"`},
+		},
+		{
+			Name:            "the settings cannot be deleted",
+			Method:          http.MethodDelete,
+			URL:             "/api/collections/portal_settings/records/{id}",
+			ExpectedStatus:  http.StatusBadRequest,
+			ExpectedContent: []string{"cannot be deleted"},
+		},
+	}
+	for i := range scenarios {
+		withAdmin(&scenarios[i])
+		scenarios[i].Test(t)
+	}
+}

@@ -1,0 +1,100 @@
+// Sign-in page (spec A3): email and password for contacts. Failures get one message that never
+// says whether the email exists; after success the contact continues to the page they asked for.
+import { h } from "../dom.js";
+import { field, clearFieldErrors, showFieldErrors } from "../forms.js";
+import { errorMessage } from "../errors.js";
+import { signIn } from "../auth.js";
+import { FORGOT_PASSWORD, safeNext } from "../paths.js";
+
+const MESSAGES = {
+  0: "The portal is unreachable. Check your connection and try again.",
+  400: "Email or password is incorrect.",
+  429: "Too many attempts, try again in a minute.",
+};
+
+export async function render(root, ctx) {
+  const next = safeNext(ctx.query.get("next"));
+  const alert = h("div", { id: "signin-error", class: "alert", role: "alert" });
+  const submit = h("button", { type: "submit", id: "signin-submit", class: "button button--primary button--block" }, "Sign in");
+
+  const form = h(
+    "form",
+    { id: "signin-form", class: "form", novalidate: true },
+    field({
+      id: "signin-email",
+      name: "email",
+      type: "email",
+      label: "Email",
+      autocomplete: "username",
+      autocapitalize: "none",
+      spellcheck: "false",
+      inputmode: "email",
+      required: true,
+    }),
+    field({
+      id: "signin-password",
+      name: "password",
+      type: "password",
+      label: "Password",
+      autocomplete: "current-password",
+      required: true,
+    }),
+    submit,
+  );
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    alert.textContent = "";
+    clearFieldErrors(form);
+
+    const email = form.elements.email.value.trim();
+    const password = form.elements.password.value;
+    const missing = {};
+    if (!email) {
+      missing.email = "Enter your email address.";
+    } else if (!form.elements.email.checkValidity()) {
+      missing.email = "Enter an email address like name@company.com.";
+    }
+    if (!password) {
+      missing.password = "Enter your password.";
+    }
+    if (Object.keys(missing).length) {
+      showFieldErrors(form, missing);
+      return;
+    }
+
+    setBusy(submit, true);
+    try {
+      await signIn(email, password);
+    } catch (err) {
+      setBusy(submit, false);
+      // Statuses other than these (e.g. 403 when the company's portal access is switched off, A1)
+      // carry a plain-words reason from the server, which errorMessage passes through.
+      alert.textContent = errorMessage(err, MESSAGES);
+      if (err?.status === 400) {
+        form.elements.password.select();
+        form.elements.password.focus();
+      }
+      return;
+    }
+    ctx.navigate(next, { replace: true });
+  });
+
+  root.append(
+    h(
+      "section",
+      { class: "card auth-card", "aria-labelledby": "signin-title" },
+      h("h1", { id: "signin-title", class: "auth-card__title" }, "Sign in"),
+      h("p", { class: "auth-card__intro" }, "Sign in to book events, follow your bookings and see your invoices."),
+      alert,
+      form,
+      h("p", { class: "auth-card__footer" }, h("a", { href: FORGOT_PASSWORD }, "Forgot password?")),
+    ),
+  );
+}
+
+function setBusy(button, busy) {
+  button.disabled = busy;
+  button.setAttribute("aria-busy", String(busy));
+  button.textContent = busy ? "Signing in…" : "Sign in";
+}
