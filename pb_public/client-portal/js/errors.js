@@ -39,8 +39,16 @@ export function errorMessage(err, overrides = {}) {
   if (status >= 500) {
     return "Something went wrong on our side. Please try again in a moment.";
   }
-  const serverMessage = err?.response?.message;
-  return typeof serverMessage === "string" && serverMessage ? serverMessage : "Something went wrong. Please try again.";
+  return serverMessage(err) || "Something went wrong. Please try again.";
+}
+
+/**
+ * serverMessage returns the message the server sent with err, or "" when there is none. Use it
+ * only where our own hooks are known to send readable text for that status.
+ */
+export function serverMessage(err) {
+  const message = err?.response?.message;
+  return typeof message === "string" ? message : "";
 }
 
 /**

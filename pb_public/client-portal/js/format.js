@@ -15,7 +15,7 @@ function dateTimeFormat(timeZone, options) {
 }
 
 const DATE = { weekday: "short", day: "numeric", month: "short", year: "numeric" };
-const TIME = { hour: "2-digit", minute: "2-digit" };
+const TIME = { hour: "numeric", minute: "2-digit" };
 const DAY_KEY = { year: "numeric", month: "2-digit", day: "2-digit" };
 
 /** browserTimeZone is the time zone of this device, used when the agency's one is unknown. */

@@ -24,6 +24,8 @@ export function createLayout({ appRoot, navRoutes, onSignOut }) {
       shell.setContact(currentContact());
     }
   });
+  // Widening the window to desktop shows the sidebar; a menu left open would reappear on narrowing.
+  DESKTOP.addEventListener("change", () => shell?.closeMenu?.());
 
   return function mount(kind, route) {
     if (shell?.kind !== kind) {
@@ -96,7 +98,6 @@ function portalShell(navRoutes, onSignOut) {
       toggle.focus();
     }
   });
-  DESKTOP.addEventListener("change", () => setMenuOpen(false));
 
   const root = h(
     "div",
@@ -128,6 +129,7 @@ function portalShell(navRoutes, onSignOut) {
     root,
     main,
     setContact,
+    closeMenu: () => setMenuOpen(false),
     update(route) {
       setContact(currentContact());
       setMenuOpen(false);

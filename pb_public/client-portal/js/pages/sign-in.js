@@ -2,15 +2,12 @@
 // says whether the email exists; after success the contact continues to the page they asked for.
 import { h } from "../dom.js";
 import { field, clearFieldErrors, showFieldErrors } from "../forms.js";
-import { errorMessage } from "../errors.js";
+import { errorMessage, serverMessage } from "../errors.js";
 import { signIn } from "../auth.js";
 import { FORGOT_PASSWORD, safeNext } from "../paths.js";
 
-const MESSAGES = {
-  0: "The portal is unreachable. Check your connection and try again.",
-  400: "Email or password is incorrect.",
-  429: "Too many attempts, try again in a minute.",
-};
+// 0 (unreachable) and 429 (rate limit) use the shared wording in errors.js.
+const MESSAGES = { 400: "Email or password is incorrect." };
 
 export async function render(root, ctx) {
   const next = safeNext(ctx.query.get("next"));
@@ -68,9 +65,7 @@ export async function render(root, ctx) {
       await signIn(email, password);
     } catch (err) {
       setBusy(submit, false);
-      // Statuses other than these (e.g. 403 when the company's portal access is switched off, A1)
-      // carry a plain-words reason from the server, which errorMessage passes through.
-      alert.textContent = errorMessage(err, MESSAGES);
+      alert.textContent = signInFailure(err);
       if (err?.status === 400) {
         form.elements.password.select();
         form.elements.password.focus();
@@ -91,6 +86,17 @@ export async function render(root, ctx) {
       h("p", { class: "auth-card__footer" }, h("a", { href: FORGOT_PASSWORD }, "Forgot password?")),
     ),
   );
+}
+
+// 400 (wrong email or password, or no such contact) always gets the same sentence. A 403 is the
+// server refusing a correct sign-in (portal switched off for the company, spec A1); our hook sends
+// the reason in plain words, so it is shown as is.
+function signInFailure(err) {
+  const status = typeof err?.status === "number" ? err.status : 0;
+  if (status === 403 && serverMessage(err)) {
+    return serverMessage(err);
+  }
+  return errorMessage(err, MESSAGES);
 }
 
 function setBusy(button, busy) {
