@@ -101,3 +101,22 @@ const (
 	FieldFallbackRecipient        = "fallback_recipient"
 	FieldActivationLinkHours      = "activation_link_hours"
 )
+
+// Notification templates and the mail outbox.
+const (
+	FieldKind          = "kind"
+	FieldAudience      = "audience"
+	FieldEnabled       = "enabled"
+	FieldSubject       = "subject"
+	FieldBody          = "body"
+	FieldTo            = "to"
+	FieldToName        = "to_name"
+	FieldHTML          = "html"
+	FieldText          = "text"
+	FieldAttempts      = "attempts"
+	FieldNextAttemptAt = "next_attempt_at"
+	FieldClaimedAt     = "claimed_at"
+	FieldLastError     = "last_error"
+	FieldSentAt        = "sent_at"
+	FieldRecordRef     = "record_ref"
+)

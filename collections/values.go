@@ -63,3 +63,24 @@ var Permissions = []Permission{
 	PermUploadDocuments, PermViewPrices, PermViewInvoices, PermDownloadInvoices,
 	PermEditCompany, PermManageContacts,
 }
+
+// OutboxStatus is the delivery state of an email in the outbox (spec N4).
+type OutboxStatus string
+
+// Outbox statuses: queued → sending → sent, or back to queued with a later
+// attempt time after a failure, or failed after the last attempt.
+const (
+	OutboxQueued  OutboxStatus = "queued"
+	OutboxSending OutboxStatus = "sending"
+	OutboxSent    OutboxStatus = "sent"
+	OutboxFailed  OutboxStatus = "failed"
+)
+
+// Audience says who receives a notification.
+type Audience string
+
+// Notification audiences.
+const (
+	AudienceGroupAdmins    Audience = "group_admins"
+	AudienceClientContacts Audience = "client_contacts"
+)

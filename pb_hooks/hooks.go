@@ -44,6 +44,9 @@ type Config struct {
 
 	// Out receives the demo banner. Defaults to os.Stdout.
 	Out io.Writer
+
+	// Outbox tunes the worker that sends queued emails.
+	Outbox OutboxConfig
 }
 
 type plugin struct {
@@ -63,11 +66,15 @@ func Register(app core.App, config Config) error {
 	if config.Out == nil {
 		config.Out = os.Stdout
 	}
+	config.Outbox = config.Outbox.withDefaults()
 	p := &plugin{app: app, config: config}
 
 	p.bindSettingsHooks()
 	p.bindOwnershipHooks()
 	p.bindEventHooks()
+	p.bindContactHooks()
+	p.bindNotificationHooks()
+	p.bindOutbox()
 	p.bindRoutes()
 	if config.Demo {
 		p.bindDemo()

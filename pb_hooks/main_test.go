@@ -40,7 +40,7 @@ func fillEmptyCollections(t *testing.T, app core.App) {
 			"proposed": map[string]any{"name": "Partner gala 2026"}},
 		collections.NotificationTemplates: {"kind": "booking_received", "audience": "client_contacts",
 			"enabled": true, "subject": "We received {event_name}", "body": "Thank you."},
-		collections.MailOutbox: {"recipients": []string{"a@example.test"}, "subject": "Hi", "status": "queued"},
+		collections.MailOutbox: {"to": "a@example.test", "subject": "Hi", "status": "sent"},
 		collections.AuditLog:   {"actor_type": "system", "action": "test"},
 	}
 	for name, values := range fill {

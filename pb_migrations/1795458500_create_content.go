@@ -30,16 +30,20 @@ func init() {
 
 		outbox := newCollection(collections.MailOutbox,
 			text("kind", false, 60),
-			&core.JSONField{Name: "recipients", Required: true, MaxSize: 20000},
+			email("to", true),
+			text("to_name", false, 200),
 			text("subject", true, 500),
 			&core.TextField{Name: "html", Max: 200000},
 			&core.TextField{Name: "text", Max: 200000},
-			selectOne("status", true, "queued", "sending", "sent", "failed"),
+			&core.SelectField{Name: "status", Required: true, MaxSelect: 1,
+				Values: []string{"queued", "sending", "sent", "failed"},
+				Help:   "Set a failed email back to queued to send it again."},
 			number("attempts", false, true, 0, -1),
 			date("next_attempt_at", false),
+			date("claimed_at", false),
 			text("last_error", false, 2000),
 			date("sent_at", false),
-			text("record_ref", false, 200),
+			&core.TextField{Name: "record_ref", Max: 200, Help: "The record the email is about (collection/id)."},
 		)
 		outbox.AddIndex("idx_mail_outbox_due", false, "status, next_attempt_at", "")
 

@@ -93,6 +93,54 @@ func NewTestAppWithConfig(t testing.TB, config pb_hooks.Config) *tests.TestApp {
 	return app
 }
 
+// NewDataDir returns a fresh copy of the migrated template data directory,
+// removed when the test ends. Open it with OpenApp, possibly several times.
+func NewDataDir(t testing.TB) string {
+	t.Helper()
+	tpl, err := templateDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := tests.TempDirClone(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+// OpenApp bootstraps a production-shaped app (no test mailer: mail goes
+// through the SMTP settings) on an existing data directory, with the portal
+// plugin registered. Opening the same directory twice gives two processes'
+// worth of apps on one database; opening it again after the first is closed
+// is a restart. The app is closed when the test ends.
+func OpenApp(t testing.TB, dir string, config pb_hooks.Config) *core.BaseApp {
+	t.Helper()
+	if config.PublicFS == nil {
+		config.PublicFS = pb_public.FS
+	}
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
+	if err := app.Bootstrap(); err != nil {
+		t.Fatal(err)
+	}
+	app.Settings().Logs.MaxDays = 0 // no async log writes racing the cleanup
+	pb_hooks.MustRegister(app, config)
+	t.Cleanup(func() { Close(app) })
+	return app
+}
+
+// Close stops an app the way the process would on exit: OnTerminate (which
+// stops the server and the outbox worker), then its database connections.
+// Closing an app twice is harmless.
+func Close(app core.App) {
+	if !app.IsBootstrapped() {
+		return
+	}
+	_ = app.OnTerminate().Trigger(&core.TerminateEvent{App: app}, func(e *core.TerminateEvent) error {
+		return e.App.ClearBootstrap()
+	})
+}
+
 // App is NewTestApp with the cleanup registered on t.
 func App(t testing.TB) *tests.TestApp {
 	t.Helper()

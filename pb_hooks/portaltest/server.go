@@ -14,9 +14,10 @@ import (
 
 // StartServer runs the real PocketBase server (apis.Serve: the same router,
 // middlewares and OnServe hooks as production) for app on a free port of
-// 127.0.0.1 and returns its base URL, e.g. "http://127.0.0.1:41234". The
-// server stops when the test ends.
-func StartServer(t testing.TB, app *tests.TestApp) string {
+// 127.0.0.1 and returns its base URL, e.g. "http://127.0.0.1:41234". When the
+// test ends the app is cleaned up (a *tests.TestApp) or closed, which stops
+// the server.
+func StartServer(t testing.TB, app core.App) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -37,8 +38,12 @@ func StartServer(t testing.TB, app *tests.TestApp) string {
 		done <- apis.Serve(app, apis.ServeConfig{HttpAddr: ln.Addr().String()})
 	}()
 	t.Cleanup(func() {
-		// Cleanup triggers OnTerminate, which shuts the server down.
-		app.Cleanup()
+		// Both trigger OnTerminate, which shuts the server down.
+		if ta, ok := app.(*tests.TestApp); ok {
+			ta.Cleanup()
+		} else {
+			Close(app)
+		}
 		select {
 		case <-done:
 		case <-time.After(10 * time.Second):

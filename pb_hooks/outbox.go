@@ -1,0 +1,319 @@
+package pb_hooks
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"sync/atomic"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/mailer"
+	"github.com/pocketbase/pocketbase/tools/routine"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/crewportal/crewportal/collections"
+)
+
+// OutboxConfig tunes the outbox worker that sends queued emails. Zero values
+// take the defaults noted on each field.
+type OutboxConfig struct {
+	// Disabled runs no worker in this process; emails stay queued.
+	Disabled bool
+	// PollInterval is how often the worker looks for due emails besides
+	// being woken by new ones (default 5s).
+	PollInterval time.Duration
+	// MaxAttempts is how many sends are tried before an email is marked
+	// failed (default 8).
+	MaxAttempts int
+	// RetryBase is the wait after the first failure; each further failure
+	// doubles it (default 30s), up to RetryMax (default 6h).
+	RetryBase, RetryMax time.Duration
+	// SendTimeout bounds one SMTP conversation (default 60s). A send that
+	// times out counts as a failed attempt.
+	SendTimeout time.Duration
+	// Lease is how long an email may stay "sending" before another worker
+	// takes it over, e.g. after a crash mid-send (default 10m).
+	Lease time.Duration
+}
+
+func (c OutboxConfig) withDefaults() OutboxConfig {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.PollInterval, 5*time.Second)
+	def(&c.RetryBase, 30*time.Second)
+	def(&c.RetryMax, 6*time.Hour)
+	def(&c.SendTimeout, 60*time.Second)
+	def(&c.Lease, 10*time.Minute)
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 8
+	}
+	return c
+}
+
+// Backoff returns how long to wait after the given number of failed attempts.
+func (c OutboxConfig) Backoff(failures int) time.Duration {
+	d := c.RetryBase
+	for i := 1; i < failures && d < c.RetryMax; i++ {
+		d *= 2
+	}
+	return min(d, c.RetryMax)
+}
+
+// outboxBatch is how many due emails one query fetches.
+const outboxBatch = 50
+
+func (p *plugin) bindOutbox() {
+	p.app.OnRecordUpdate(collections.MailOutbox).Bind(&hook.Handler[*core.RecordEvent]{
+		Id:   HookIDPrefix + "outbox.requeue",
+		Func: requeueFailedEmail,
+	})
+	if p.config.Outbox.Disabled {
+		return
+	}
+	w := &outboxWorker{app: p.app, config: p.config.Outbox,
+		wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	p.app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: HookIDPrefix + "outbox.start",
+		Func: func(se *core.ServeEvent) error {
+			if w.started.CompareAndSwap(false, true) {
+				se.App.Store().Set(outboxWakeKey, w.wake)
+				routine.FireAndForget(w.run)
+			}
+			return se.Next()
+		},
+	})
+	p.app.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{
+		Id: HookIDPrefix + "outbox.stop",
+		Func: func(te *core.TerminateEvent) error {
+			w.shutdown()
+			return te.Next()
+		},
+	})
+}
+
+// outboxWorker sends due emails in the background, outside any request.
+type outboxWorker struct {
+	app     core.App
+	config  OutboxConfig
+	wake    chan struct{}
+	stop    chan struct{}
+	done    chan struct{}
+	started atomic.Bool
+}
+
+func (w *outboxWorker) run() {
+	defer close(w.done)
+	ticker := time.NewTicker(w.config.PollInterval)
+	defer ticker.Stop()
+	for {
+		if _, err := DeliverDueEmails(w.app, w.config, w.stop); err != nil {
+			w.app.Logger().Error("Outbox delivery failed", "error", err)
+		}
+		select {
+		case <-w.stop:
+			return
+		case <-ticker.C:
+		case <-w.wake:
+		}
+	}
+}
+
+// shutdown stops the worker and waits until it has recorded the email in
+// hand; a send in progress is abandoned (see sendWithTimeout), so a stalled
+// mail server cannot hold up the exit, and the database is still open while
+// the worker writes.
+func (w *outboxWorker) shutdown() {
+	if !w.started.Load() {
+		return
+	}
+	select {
+	case <-w.stop:
+		return // already stopped
+	default:
+		close(w.stop)
+	}
+	<-w.done
+}
+
+// DeliverDueEmails sends every queued email whose attempt time has come, one
+// at a time, until none is left or stop is closed, and returns how many were
+// sent. Each email is first claimed with a conditional update, so two workers
+// (in this process or another one on the same database) never send the same
+// email twice; an email left "sending" longer than the lease is taken back.
+func DeliverDueEmails(app core.App, config OutboxConfig, stop <-chan struct{}) (sent int, err error) {
+	config = config.withDefaults()
+	if err := releaseExpiredLeases(app, config.Lease); err != nil {
+		return 0, err
+	}
+	for {
+		due, err := dueEmails(app)
+		if err != nil || len(due) == 0 {
+			return sent, err
+		}
+		for _, r := range due {
+			select {
+			case <-stop:
+				return sent, nil
+			default:
+			}
+			claimed, err := claimEmail(app, r.Id)
+			if err != nil {
+				return sent, err
+			}
+			if !claimed {
+				continue
+			}
+			ok, err := deliverEmail(app, config, r.Id, stop)
+			if err != nil {
+				return sent, err
+			}
+			if ok {
+				sent++
+			}
+		}
+	}
+}
+
+func dbNow() string { return types.NowDateTime().String() }
+
+func dueEmails(app core.App) ([]*core.Record, error) {
+	var due []*core.Record
+	err := app.RecordQuery(collections.MailOutbox).
+		AndWhere(dbx.HashExp{collections.FieldStatus: string(collections.OutboxQueued)}).
+		AndWhere(dbx.NewExp("[["+collections.FieldNextAttemptAt+"]] <= {:now}", dbx.Params{"now": dbNow()})).
+		OrderBy(collections.FieldNextAttemptAt).
+		Limit(outboxBatch).
+		All(&due)
+	return due, err
+}
+
+// claimEmail moves one email from queued to sending, and reports whether
+// this caller won it. SQLite runs the conditional update atomically, so of
+// several claimers exactly one sees a changed row.
+func claimEmail(app core.App, id string) (bool, error) {
+	now := dbNow()
+	res, err := app.NonconcurrentDB().Update(collections.MailOutbox,
+		dbx.Params{collections.FieldStatus: string(collections.OutboxSending), collections.FieldClaimedAt: now, collections.FieldUpdated: now},
+		dbx.HashExp{collections.FieldID: id, collections.FieldStatus: string(collections.OutboxQueued)},
+	).Execute()
+	if err != nil {
+		return false, fmt.Errorf("claim email %s: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+func releaseExpiredLeases(app core.App, lease time.Duration) error {
+	cutoff, _ := types.ParseDateTime(time.Now().Add(-lease).UTC())
+	now := dbNow()
+	_, err := app.NonconcurrentDB().Update(collections.MailOutbox,
+		dbx.Params{collections.FieldStatus: string(collections.OutboxQueued), collections.FieldNextAttemptAt: now, collections.FieldUpdated: now},
+		dbx.And(
+			dbx.HashExp{collections.FieldStatus: string(collections.OutboxSending)},
+			dbx.NewExp("[["+collections.FieldClaimedAt+"]] < {:cutoff}", dbx.Params{"cutoff": cutoff.String()}),
+		),
+	).Execute()
+	if err != nil {
+		return fmt.Errorf("release expired outbox leases: %w", err)
+	}
+	return nil
+}
+
+// deliverEmail sends one claimed email and records the outcome: sent, queued
+// again after a back-off, or failed after the last attempt.
+func deliverEmail(app core.App, config OutboxConfig, id string, stop <-chan struct{}) (bool, error) {
+	r, err := app.FindRecordById(collections.MailOutbox, id)
+	if err != nil {
+		return false, err
+	}
+	meta := app.Settings().Meta
+	msg := &mailer.Message{
+		From:    mail.Address{Name: meta.SenderName, Address: meta.SenderAddress},
+		To:      []mail.Address{{Name: r.GetString(collections.FieldToName), Address: r.GetString(collections.FieldTo)}},
+		Subject: r.GetString(collections.FieldSubject),
+		HTML:    r.GetString(collections.FieldHTML),
+		Text:    r.GetString(collections.FieldText),
+		Headers: map[string]string{"X-Crewportal-Outbox-Id": r.Id},
+	}
+	sendErr := sendWithTimeout(app.NewMailClient(), msg, config.SendTimeout, stop)
+
+	attempts := r.GetInt(collections.FieldAttempts) + 1
+	r.Set(collections.FieldAttempts, attempts)
+	switch {
+	case sendErr == nil:
+		r.Set(collections.FieldStatus, string(collections.OutboxSent))
+		r.Set(collections.FieldSentAt, types.NowDateTime())
+		r.Set(collections.FieldLastError, "")
+	case attempts >= config.MaxAttempts:
+		r.Set(collections.FieldStatus, string(collections.OutboxFailed))
+		r.Set(collections.FieldLastError, truncate(sendErr.Error(), 2000))
+	default:
+		next, _ := types.ParseDateTime(time.Now().Add(config.Backoff(attempts)).UTC())
+		r.Set(collections.FieldStatus, string(collections.OutboxQueued))
+		r.Set(collections.FieldNextAttemptAt, next)
+		r.Set(collections.FieldLastError, truncate(sendErr.Error(), 2000))
+	}
+	if err := app.Save(r); err != nil {
+		return false, fmt.Errorf("record outcome of email %s: %w", id, err)
+	}
+	if sendErr != nil {
+		app.Logger().Warn("Email not sent", "outbox", id, "attempt", attempts, "error", sendErr)
+	}
+	return sendErr == nil, nil
+}
+
+// Errors for sends the worker stopped waiting for.
+var (
+	errSendTimeout = errors.New("the mail server did not answer in time")
+	errSendStopped = errors.New("the server shut down while sending; the email will be retried")
+)
+
+// sendWithTimeout bounds a send that the SMTP client itself never times out,
+// and gives up at shutdown so the app closes while the email is still
+// recorded as due again.
+// NB! An abandoned send may still complete later; the email is then retried
+// and could arrive twice. Delivery is at least once, never lost.
+func sendWithTimeout(m mailer.Mailer, msg *mailer.Message, timeout time.Duration, stop <-chan struct{}) error {
+	done := make(chan error, 1)
+	routine.FireAndForget(func() { done <- m.Send(msg) })
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(timeout):
+		return fmt.Errorf("%w (after %s)", errSendTimeout, timeout)
+	case <-stop:
+		return errSendStopped
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// requeueFailedEmail lets an admin send a failed email again by setting its
+// status back to queued in the dashboard: it gets a fresh set of attempts,
+// due now.
+func requeueFailedEmail(e *core.RecordEvent) error {
+	was := collections.OutboxStatus(e.Record.Original().GetString(collections.FieldStatus))
+	is := collections.OutboxStatus(e.Record.GetString(collections.FieldStatus))
+	if was == collections.OutboxFailed && is == collections.OutboxQueued {
+		e.Record.Set(collections.FieldAttempts, 0)
+		e.Record.Set(collections.FieldNextAttemptAt, types.NowDateTime())
+		e.Record.Set(collections.FieldClaimedAt, "")
+		if err := e.Next(); err != nil {
+			return err
+		}
+		wakeOutboxAfterCommit(e.App)
+		return nil
+	}
+	return e.Next()
+}

@@ -1,0 +1,280 @@
+package pb_hooks_test
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/pb_hooks"
+	"github.com/crewportal/crewportal/pb_hooks/portaltest"
+)
+
+// queueMails queues n notifications about the agency's event (two emails each).
+func queueMails(t *testing.T, app core.App, a agency, n int) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		if err := pb_hooks.Notify(app, pb_hooks.NotifyEventBooked, a.event.Record, pb_hooks.Values{"contact_name": fmt.Sprint(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// failMail makes every send fail while *failing is true.
+func failMail(app core.App, failing *bool) {
+	app.OnMailerSend().BindFunc(func(e *core.MailerEvent) error {
+		if *failing {
+			return errors.New("421 mail server busy")
+		}
+		return e.Next()
+	})
+}
+
+// pretendTimePassed makes every queued email due now, as if its back-off ended.
+func pretendTimePassed(t *testing.T, app core.App) {
+	t.Helper()
+	if _, err := app.NonconcurrentDB().Update(collections.MailOutbox,
+		dbx.Params{collections.FieldNextAttemptAt: types.NowDateTime().String()},
+		dbx.HashExp{collections.FieldStatus: "queued"}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOutboxRetriesWithBackoffThenGivesUp(t *testing.T) {
+	t.Parallel()
+	// No background worker: this test drives the deliveries itself.
+	app := portaltest.NewTestAppWithConfig(t, pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{Disabled: true}})
+	t.Cleanup(app.Cleanup)
+	a := newAgency(t, app)
+	config := pb_hooks.OutboxConfig{MaxAttempts: 3, RetryBase: time.Minute, RetryMax: time.Hour}
+	failing := true
+	failMail(app, &failing)
+	queueMails(t, app, a, 1) // two emails
+
+	for attempt, wait := range []time.Duration{time.Minute, 2 * time.Minute} {
+		started := time.Now()
+		sent, err := pb_hooks.DeliverDueEmails(app, config, nil)
+		if err != nil || sent != 0 {
+			t.Fatalf("attempt %d: sent=%d err=%v", attempt+1, sent, err)
+		}
+		for _, m := range queued(t, app) {
+			next := m.GetDateTime(collections.FieldNextAttemptAt).Time()
+			if m.GetString(collections.FieldStatus) != "queued" || m.GetInt(collections.FieldAttempts) != attempt+1 ||
+				next.Before(started.Add(wait-time.Second)) || next.After(time.Now().Add(wait+time.Second)) ||
+				!strings.Contains(m.GetString(collections.FieldLastError), "421 mail server busy") {
+				t.Fatalf("after attempt %d: status=%s attempts=%d next in %s, error %q; want queued, retry in %s",
+					attempt+1, m.GetString(collections.FieldStatus), m.GetInt(collections.FieldAttempts),
+					time.Until(next).Round(time.Second), m.GetString(collections.FieldLastError), wait)
+			}
+		}
+		// Not yet due: nothing is tried before the back-off ends.
+		if sent, _ := pb_hooks.DeliverDueEmails(app, config, nil); sent != 0 || app.TestMailer.TotalSend() != 0 {
+			t.Fatal("an email was retried before its back-off ended")
+		}
+		pretendTimePassed(t, app)
+	}
+
+	if _, err := pb_hooks.DeliverDueEmails(app, config, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range queued(t, app) {
+		if m.GetString(collections.FieldStatus) != "failed" || m.GetInt(collections.FieldAttempts) != 3 {
+			t.Errorf("after the last attempt: status=%s attempts=%d, want failed/3",
+				m.GetString(collections.FieldStatus), m.GetInt(collections.FieldAttempts))
+		}
+	}
+
+	// An admin re-queues a failed email from the dashboard; it goes out.
+	failing = false
+	failed := queued(t, app)[0]
+	(&tests.ApiScenario{
+		Method: http.MethodPatch, URL: "/api/collections/mail_outbox/records/" + failed.Id,
+		Body: strings.NewReader(`{"status":"queued"}`), Headers: portaltest.AuthHeaders(t, a.admin1),
+		ExpectedStatus: http.StatusOK, ExpectedContent: []string{`"status":"queued"`, `"attempts":0`},
+		TestAppFactory: func(testing.TB) *tests.TestApp { return app }, DisableTestAppCleanup: true,
+	}).Test(t)
+	app.TestMailer.Reset()
+	if sent, err := pb_hooks.DeliverDueEmails(app, config, nil); err != nil || sent != 1 {
+		t.Fatalf("re-queued email: sent=%d err=%v", sent, err)
+	}
+	if got := app.TestMailer.LastMessage().To[0].Address; got != failed.GetString(collections.FieldTo) {
+		t.Errorf("sent to %s, want %s", got, failed.GetString(collections.FieldTo))
+	}
+}
+
+func TestOutboxBackoffDoublesUpToTheCap(t *testing.T) {
+	t.Parallel()
+	c := pb_hooks.OutboxConfig{RetryBase: 30 * time.Second, RetryMax: 10 * time.Minute}
+	want := []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 10 * time.Minute, 10 * time.Minute}
+	for i, w := range want {
+		if got := c.Backoff(i + 1); got != w {
+			t.Errorf("Backoff(%d) = %s, want %s", i+1, got, w)
+		}
+	}
+}
+
+// TestTwoWorkersNeverSendTwice runs two apps on one database (two processes'
+// worth) delivering the same queue at the same time.
+func TestTwoWorkersNeverSendTwice(t *testing.T) {
+	t.Parallel()
+	dir := portaltest.NewDataDir(t)
+	config := pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{Disabled: true}}
+	first, second := portaltest.OpenApp(t, dir, config), portaltest.OpenApp(t, dir, config)
+	a := newAgency(t, first)
+	queueMails(t, first, a, 40) // 80 emails
+
+	var mu sync.Mutex
+	sends := map[string]int{}
+	for _, app := range []core.App{first, second} {
+		app.OnMailerSend().BindFunc(func(e *core.MailerEvent) error {
+			mu.Lock()
+			sends[e.Message.Headers["X-Crewportal-Outbox-Id"]]++
+			mu.Unlock()
+			return nil // delivered
+		})
+	}
+	var wg sync.WaitGroup
+	counts := make([]int, 2)
+	for i, app := range []core.App{first, second} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := pb_hooks.DeliverDueEmails(app, config.Outbox, nil)
+			if err != nil {
+				t.Error(err)
+			}
+			counts[i] = n
+		}()
+	}
+	wg.Wait()
+	if len(sends) != 80 || counts[0]+counts[1] != 80 {
+		t.Fatalf("%d distinct emails sent (%d+%d), want 80", len(sends), counts[0], counts[1])
+	}
+	for id, n := range sends {
+		if n != 1 {
+			t.Errorf("email %s sent %d times", id, n)
+		}
+	}
+	t.Logf("worker split: %d / %d", counts[0], counts[1])
+}
+
+// TestOutboxResumesAfterRestart queues emails, "crashes" with one of them
+// mid-send, and starts the server again on the same data: every email goes
+// out through real SMTP, the interrupted one once its lease expired.
+func TestOutboxResumesAfterRestart(t *testing.T) {
+	t.Parallel()
+	smtp := portaltest.StartSMTP(t)
+	dir := portaltest.NewDataDir(t)
+	config := pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{PollInterval: 50 * time.Millisecond, Lease: time.Second}}
+
+	before := portaltest.OpenApp(t, dir, config) // never served: its worker never runs
+	smtp.Use(t, before)
+	a := newAgency(t, before)
+	queueMails(t, before, a, 2) // four emails
+	interrupted := queued(t, before)[0]
+	if _, err := before.NonconcurrentDB().Update(collections.MailOutbox,
+		dbx.Params{"status": "sending", "claimed_at": types.NowDateTime().String()},
+		dbx.HashExp{"id": interrupted.Id}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	portaltest.Close(before)
+
+	after := portaltest.OpenApp(t, dir, config)
+	portaltest.StartServer(t, after)
+	perAdmin := map[string]int{}
+	for i := 0; i < 4; i++ {
+		perAdmin[smtp.Next(t, 10*time.Second).To[0]]++
+	}
+	if perAdmin["ops1@agency.test"] != 2 || perAdmin["ops2@agency.test"] != 2 {
+		t.Errorf("emails per admin = %v, want 2 each", perAdmin)
+	}
+	waitFor(t, 5*time.Second, func() bool {
+		n, _ := after.CountRecords(collections.MailOutbox, dbx.HashExp{"status": "sent"})
+		return n == 4
+	})
+	select {
+	case m := <-smtp.Messages:
+		t.Errorf("an extra email arrived: %+v", m)
+	case <-time.After(300 * time.Millisecond):
+	}
+}
+
+// TestEmailEndToEnd sends a real email through an SMTP server in the test
+// process after a contact changes their details over HTTP; then stops the
+// server, saves another change, starts it again and sees that email arrive.
+func TestEmailEndToEnd(t *testing.T) {
+	t.Parallel()
+	smtp := portaltest.StartSMTP(t)
+	app := portaltest.OpenApp(t, portaltest.NewDataDir(t), pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{
+		PollInterval: 50 * time.Millisecond, RetryBase: 200 * time.Millisecond, RetryMax: 200 * time.Millisecond}})
+	smtp.Use(t, app)
+	a := newAgency(t, app)
+	base := portaltest.StartServer(t, app)
+	token := portaltest.AuthHeaders(t, a.manager.Record)["Authorization"]
+
+	rename := func(name string) {
+		req, _ := http.NewRequest(http.MethodPatch, base+"/api/collections/contacts/records/"+a.manager.Id,
+			strings.NewReader(`{"name":"`+name+`"}`))
+		req.Header.Set("Authorization", token)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("rename: %v %v", res.StatusCode, err)
+		}
+		res.Body.Close()
+	}
+
+	rename("Olivia Hart")
+	var got []portaltest.Mail
+	for i := 0; i < 2; i++ {
+		got = append(got, smtp.Next(t, 10*time.Second))
+	}
+	for _, m := range got {
+		if m.From != "portal@agency.test" || len(m.To) != 1 || !strings.HasPrefix(m.To[0], "ops") {
+			t.Errorf("envelope from %s to %v", m.From, m.To)
+		}
+		if m.Subject != "Acme Events: Olivia Hart updated their details" {
+			t.Errorf("subject = %q", m.Subject)
+		}
+		if !strings.Contains(m.Text, "→ Olivia Hart") || !strings.Contains(m.HTML, "→ Olivia Hart") {
+			t.Errorf("body lacks the change:\ntext: %s\nhtml: %s", m.Text, m.HTML)
+		}
+	}
+	if got[0].To[0] == got[1].To[0] {
+		t.Errorf("both emails went to %s", got[0].To[0])
+	}
+
+	smtp.Stop()
+	rename("Olivia Hart-Jones")
+	// The worker tries, fails against the stopped server and backs off.
+	waitFor(t, 10*time.Second, func() bool {
+		n, _ := app.CountRecords(collections.MailOutbox, dbx.NewExp("attempts >= 1 AND last_error != ''"))
+		return n >= 2
+	})
+	smtp.Start()
+	for i := 0; i < 2; i++ {
+		if m := smtp.Next(t, 10*time.Second); !strings.Contains(m.Text, "→ Olivia Hart-Jones") {
+			t.Errorf("after restart got %q", m.Text)
+		}
+	}
+}
+
+func waitFor(t *testing.T, d time.Duration, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not met within %s", d)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
