@@ -1,0 +1,46 @@
+package pb_hooks_test
+
+import (
+	"testing"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/pb_hooks/portaltest"
+)
+
+// TestQueryPlans checks, by SQLite's query plan, that the lookups the
+// portal and the workers make use their indexes.
+func TestQueryPlans(t *testing.T) {
+	t.Parallel()
+	app := portaltest.App(t)
+	now := types.NowDateTime().String()
+	cases := []struct {
+		name  string
+		query *dbx.Query
+		index string
+	}{
+		{"outbox: due emails", app.RecordQuery(collections.MailOutbox).
+			AndWhere(dbx.HashExp{"status": "queued"}).
+			AndWhere(dbx.NewExp("[[next_attempt_at]] <= {:now}", dbx.Params{"now": now})).
+			OrderBy("next_attempt_at").Limit(50).Build(), "idx_mail_outbox_due"},
+		{"outbox: expired leases", app.DB().Select("id").From(collections.MailOutbox).
+			Where(dbx.HashExp{"status": "sending"}).
+			AndWhere(dbx.NewExp("[[claimed_at]] < {:cutoff}", dbx.Params{"cutoff": now})).Build(), "idx_mail_outbox_due"},
+		{"notifications: template by kind", app.RecordQuery(collections.NotificationTemplates).
+			AndWhere(dbx.HashExp{"kind": "event_booked"}).Limit(1).Build(), "idx_notification_templates_kind"},
+		{"notifications: a client's active contacts", app.RecordQuery(collections.Contacts).
+			AndWhere(dbx.HashExp{"client": "x", "status": "active"}).Build(), "idx_contacts_client"},
+		{"portal: a client's upcoming events", app.RecordQuery(collections.Events).
+			AndWhere(dbx.HashExp{"client": "x"}).
+			AndWhere(dbx.NewExp("[[ends_at]] >= {:now}", dbx.Params{"now": now})).Build(), "idx_events_client_ends"},
+		{"portal: an event's shifts", app.RecordQuery(collections.Shifts).
+			AndWhere(dbx.HashExp{"event": "x"}).OrderBy("starts_at").Build(), "idx_shifts_event"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			portaltest.AssertUsesIndex(t, app, c.query, c.index)
+		})
+	}
+}
