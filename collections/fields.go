@@ -120,3 +120,9 @@ const (
 	FieldSentAt        = "sent_at"
 	FieldRecordRef     = "record_ref"
 )
+
+// Contacts.
+const (
+	FieldJobTitle       = "job_title"
+	FieldSendActivation = "send_activation"
+)

@@ -13,50 +13,72 @@ import (
 )
 
 // ownEditableFields are the fields a contact may change on their own record
-// (spec A5); everything else (company, role, status, email) is refused.
-// The email changes through PocketBase's confirm-by-email flow instead.
+// (spec A5). Company, role and status are never among them, so nobody raises
+// their own permissions; the email changes through PocketBase's
+// confirm-by-email flow instead.
 var ownEditableFields = []string{
-	collections.FieldName, collections.FieldPhone, "job_title",
+	collections.FieldName, collections.FieldPhone, collections.FieldJobTitle,
 	collections.FieldPhoto, collections.FieldPhoto + "+", collections.FieldPhoto + "-",
 	"password", "passwordConfirm", "oldPassword",
+}
+
+// managedFields are the fields a contact with "manage contacts" may change
+// on a colleague's record (spec A6).
+var managedFields = []string{
+	collections.FieldName, collections.FieldPhone, collections.FieldJobTitle,
+	collections.FieldRole, collections.FieldStatus, collections.FieldSendActivation,
+}
+
+// invitedFields are the fields a contact with "manage contacts" may send when
+// inviting a colleague; the new contact is always invited, never active.
+var invitedFields = []string{
+	collections.FieldName, collections.FieldEmail, collections.FieldPhone, collections.FieldJobTitle,
+	collections.FieldRole, collections.FieldClient,
 }
 
 // contactChangeLabels are the fields reported to admins when a contact changes
 // their details, with the words the email uses for them.
 var contactChangeLabels = []fieldLabel{
-	{collections.FieldName, "Name"}, {collections.FieldPhone, "Phone"}, {"job_title", "Job title"},
+	{collections.FieldName, "Name"}, {collections.FieldPhone, "Phone"}, {collections.FieldJobTitle, "Job title"},
 	{collections.FieldPhoto, "Photo"},
 }
 
 func (p *plugin) bindContactHooks() {
 	p.app.OnRecordUpdateRequest(collections.Contacts).Bind(&hook.Handler[*core.RecordRequestEvent]{
-		Id:   HookIDPrefix + "contacts.ownDetails",
-		Func: updateOwnDetails,
+		Id:   HookIDPrefix + "contacts.update",
+		Func: updateContact,
 	})
+	p.app.OnRecordCreateRequest(collections.Contacts).Bind(&hook.Handler[*core.RecordRequestEvent]{
+		Id:   HookIDPrefix + "contacts.invite",
+		Func: inviteContact,
+	})
+}
+
+// updateContact routes a contact's change of a contact record: their own
+// details, or a colleague's as a contact manager. Admins edit freely.
+func updateContact(e *core.RecordRequestEvent) error {
+	if !isContactAuth(e) {
+		return e.Next()
+	}
+	if e.Record.Id == e.Auth.Id {
+		return updateOwnDetails(e)
+	}
+	return manageColleague(e)
+}
+
+func isContactAuth(e *core.RecordRequestEvent) bool {
+	return e.Auth != nil && e.Auth.Collection().Name == collections.Contacts
 }
 
 // updateOwnDetails lets a contact change only their own editable fields, and
 // emails the admins of their client's group the old and new values in the
 // same transaction as the change.
 func updateOwnDetails(e *core.RecordRequestEvent) error {
-	if e.Auth == nil || e.Auth.Collection().Name != collections.Contacts {
-		return e.Next() // admins edit contacts freely from the dashboard
-	}
-	info, err := e.RequestInfo()
-	if err != nil {
+	if err := onlyFields(e, ownEditableFields,
+		"You cannot change this yourself; ask a colleague who manages contacts or the agency."); err != nil {
 		return err
 	}
-	errs := validation.Errors{}
-	for key := range info.Body {
-		if !slices.Contains(ownEditableFields, key) {
-			errs[key] = validation.NewError("validation_not_editable",
-				"You cannot change this yourself; ask a colleague who manages contacts or the agency.")
-		}
-	}
-	if len(errs) > 0 {
-		return e.BadRequestError("Some fields cannot be changed from the portal.", errs)
-	}
-
+	info, _ := e.RequestInfo()
 	changes := describeChanges(e.Record, contactChangeLabels)
 	if _, ok := info.Body["password"]; ok {
 		changes = append(changes, "Password: changed")
@@ -71,6 +93,89 @@ func updateOwnDetails(e *core.RecordRequestEvent) error {
 	})
 }
 
+// manageColleague lets a contact manager change a colleague's name, phone,
+// role and access: invite, (re)send the activation email, disable, or
+// restore a disabled contact who had activated before.
+func manageColleague(e *core.RecordRequestEvent) error {
+	if err := onlyFields(e, managedFields, "Only the agency can change this."); err != nil {
+		return err
+	}
+	errs := validation.Errors{}
+	if err := checkRoleOfCompany(e); err != nil {
+		errs[collections.FieldRole] = err
+	}
+	was := collections.ContactStatus(e.Record.Original().GetString(collections.FieldStatus))
+	is := collections.ContactStatus(e.Record.GetString(collections.FieldStatus))
+	if was != is {
+		allowed := map[collections.ContactStatus]bool{
+			collections.ContactInvited:  was == collections.ContactNoAccess,
+			collections.ContactDisabled: true,
+			collections.ContactActive:   was == collections.ContactDisabled && e.Record.Verified(),
+		}
+		if !allowed[is] {
+			errs[collections.FieldStatus] = validation.NewError("validation_status_transition", fmt.Sprintf(
+				"A contact cannot go from %s to %s here: invite contacts without access, disable any, and restore disabled ones who had activated.",
+				was, is))
+		}
+	}
+	if len(errs) > 0 {
+		return e.BadRequestError("The contact could not be changed.", errs)
+	}
+	return e.Next()
+}
+
+// inviteContact lets a contact manager add a colleague of their own company,
+// who is always created invited (which emails the activation link).
+func inviteContact(e *core.RecordRequestEvent) error {
+	if !isContactAuth(e) {
+		return e.Next()
+	}
+	if err := onlyFields(e, invitedFields, "Only the agency can set this."); err != nil {
+		return err
+	}
+	if err := checkRoleOfCompany(e); err != nil {
+		return e.BadRequestError("The contact could not be invited.", validation.Errors{collections.FieldRole: err})
+	}
+	contact := collections.Wrap[collections.Contact](e.Record)
+	contact.SetClientID(e.Auth.GetString(collections.FieldClient))
+	contact.SetStatus(collections.ContactInvited)
+	e.Record.SetRandomPassword()
+	return e.Next()
+}
+
+// checkRoleOfCompany accepts an empty role, a shared role, or a role of the
+// acting contact's own company.
+func checkRoleOfCompany(e *core.RecordRequestEvent) error {
+	roleID := e.Record.GetString(collections.FieldRole)
+	if roleID == "" || (!e.Record.IsNew() && roleID == e.Record.Original().GetString(collections.FieldRole)) {
+		return nil
+	}
+	role, err := collections.Find[collections.Role](e.App, collections.Roles, roleID)
+	if err != nil || (role.ClientID() != "" && role.ClientID() != e.Auth.GetString(collections.FieldClient)) {
+		return validation.NewError("validation_foreign_role", "Choose one of the roles offered for your company.")
+	}
+	return nil
+}
+
+// onlyFields refuses a request body with any field outside allowed, naming
+// each refused field with the reason.
+func onlyFields(e *core.RecordRequestEvent, allowed []string, reason string) error {
+	info, err := e.RequestInfo()
+	if err != nil {
+		return err
+	}
+	errs := validation.Errors{}
+	for key := range info.Body {
+		if !slices.Contains(allowed, key) {
+			errs[key] = validation.NewError("validation_not_editable", reason)
+		}
+	}
+	if len(errs) > 0 {
+		return e.BadRequestError("Some fields cannot be changed from the portal.", errs)
+	}
+	return nil
+}
+
 // fieldLabel names a field in notification emails.
 type fieldLabel struct{ field, label string }
 
@@ -81,8 +186,7 @@ func describeChanges(r *core.Record, labels []fieldLabel) []string {
 	for _, l := range labels {
 		before, after := r.Original().GetString(l.field), r.GetString(l.field)
 		if f := r.Collection().Fields.GetByName(l.field); f != nil && f.Type() == core.FieldTypeFile {
-			before, after = fmt.Sprint(r.Original().GetStringSlice(l.field)), fmt.Sprint(r.GetStringSlice(l.field))
-			if before != after {
+			if fmt.Sprint(r.Original().GetStringSlice(l.field)) != fmt.Sprint(r.GetStringSlice(l.field)) {
 				out = append(out, l.label+": changed")
 			}
 			continue

@@ -24,6 +24,7 @@ func (p *plugin) bindRoutes() {
 		Id: HookIDPrefix + "routes",
 		Func: func(se *core.ServeEvent) error {
 			se.Router.GET("/{$}", redirectToPortal)
+			se.Router.GET("/api/portal/activation", checkActivationLink)
 			if p.config.PublicFS != nil {
 				pages, err := fs.Sub(p.config.PublicFS, "client-portal")
 				if err != nil {

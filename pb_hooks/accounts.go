@@ -1,0 +1,283 @@
+package pb_hooks
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/security"
+	"github.com/spf13/cast"
+
+	"github.com/crewportal/crewportal/collections"
+)
+
+// Accounts (spec A1–A3): who may sign in and why not, activation links, and
+// ending sessions when access is withdrawn.
+func (p *plugin) bindAccountHooks() {
+	p.app.OnRecordAuthWithPasswordRequest(collections.Contacts).Bind(&hook.Handler[*core.RecordAuthWithPasswordRequestEvent]{
+		Id:   HookIDPrefix + "accounts.explainRefusedSignIn",
+		Func: explainRefusedSignIn,
+	})
+	p.app.OnRecordAuthRequest(collections.Contacts).Bind(&hook.Handler[*core.RecordAuthRequestEvent]{
+		Id:   HookIDPrefix + "accounts.guardAuth",
+		Func: guardContactAuth,
+	})
+	p.app.OnRecordCreate(collections.Contacts).Bind(&hook.Handler[*core.RecordEvent]{
+		Id:   HookIDPrefix + "accounts.activateOnCreate",
+		Func: sendActivationWhenInvited,
+	})
+	p.app.OnRecordUpdate(collections.Contacts).Bind(&hook.Handler[*core.RecordEvent]{
+		Id:   HookIDPrefix + "accounts.activateOnUpdate",
+		Func: sendActivationWhenInvited,
+	})
+	p.app.OnRecordUpdate(collections.Contacts).Bind(&hook.Handler[*core.RecordEvent]{
+		Id:   HookIDPrefix + "accounts.endSessionsOfContact",
+		Func: endSessionsWhenDisabled,
+	})
+	p.app.OnRecordUpdate(collections.Clients).Bind(&hook.Handler[*core.RecordEvent]{
+		Id:   HookIDPrefix + "accounts.endSessionsOfClient",
+		Func: endSessionsWhenClientPortalOff,
+	})
+	p.app.OnRecordUpdate(collections.PortalSettings).Bind(&hook.Handler[*core.RecordEvent]{
+		Id:   HookIDPrefix + "accounts.endAllSessions",
+		Func: endSessionsWhenPortalOff,
+	})
+	p.app.OnRecordConfirmPasswordResetRequest(collections.Contacts).Bind(&hook.Handler[*core.RecordConfirmPasswordResetRequestEvent]{
+		Id:   HookIDPrefix + "accounts.completeActivation",
+		Func: completeActivation,
+	})
+	p.app.OnMailerRecordPasswordResetSend(collections.Contacts).Bind(&hook.Handler[*core.MailerRecordEvent]{
+		Id:   HookIDPrefix + "accounts.passwordResetThroughOutbox",
+		Func: queuePasswordReset,
+	})
+}
+
+// accessRefusal explains in plain words why a contact may not use the portal
+// now, or returns "" when it may.
+func accessRefusal(app core.App, contact *core.Record) (string, error) {
+	settings, err := collections.LoadSettings(app)
+	if err != nil {
+		return "", err
+	}
+	if !settings.PortalEnabled() {
+		if msg := settings.PortalDisabledMessage(); msg != "" {
+			return msg, nil
+		}
+		return "The client portal is closed at the moment. Please contact the agency.", nil
+	}
+	c := collections.Wrap[collections.Contact](contact)
+	switch c.Status() {
+	case collections.ContactDisabled:
+		return "Your portal access has been switched off. A colleague who manages contacts, or the agency, can restore it.", nil
+	case collections.ContactNoAccess, collections.ContactInvited:
+		return "Your portal access is not activated yet. Use the link in your invitation email, or ask the agency for a new one.", nil
+	}
+	client, err := collections.Find[collections.Client](app, collections.Clients, c.ClientID())
+	if err != nil {
+		return "", err
+	}
+	if !client.PortalEnabled() {
+		return "The client portal is switched off for " + client.Name() + ". Please contact the agency.", nil
+	}
+	return "", nil
+}
+
+// explainRefusedSignIn replaces PocketBase's generic refusal with the reason,
+// but only once the password proved who is asking: a wrong password still
+// gets the same answer whether or not the email exists (spec A3).
+func explainRefusedSignIn(e *core.RecordAuthWithPasswordRequestEvent) error {
+	if e.Record == nil {
+		return e.Next()
+	}
+	reason, err := accessRefusal(e.App, e.Record)
+	if err != nil {
+		return err
+	}
+	if reason != "" && e.Record.ValidatePassword(e.Password) {
+		return e.ForbiddenError(reason, nil)
+	}
+	return e.Next()
+}
+
+// guardContactAuth refuses every other way of authenticating (token refresh,
+// OTP) while access is withdrawn. Admins impersonating a contact pass: they
+// may look at a closed portal.
+func guardContactAuth(e *core.RecordAuthRequestEvent) error {
+	if e.HasSuperuserAuth() {
+		return e.Next()
+	}
+	reason, err := accessRefusal(e.App, e.Record)
+	if err != nil {
+		return err
+	}
+	if reason != "" {
+		return e.ForbiddenError(reason, nil)
+	}
+	return e.Next()
+}
+
+// activationLinkDuration is how long activation links stay valid.
+func activationLinkDuration(app core.App) time.Duration {
+	settings, err := collections.LoadSettings(app)
+	if err != nil || settings.GetInt(collections.FieldActivationLinkHours) <= 0 {
+		return 72 * time.Hour
+	}
+	return time.Duration(settings.GetInt(collections.FieldActivationLinkHours)) * time.Hour
+}
+
+// sendActivationWhenInvited emails an activation link when a contact becomes
+// invited, or when an admin ticks send_activation on an invited contact. The
+// contact's token key is renewed first, so every older link stops working,
+// and the email is queued in the same transaction as the save (spec A2).
+func sendActivationWhenInvited(e *core.RecordEvent) error {
+	c := collections.Wrap[collections.Contact](e.Record)
+	becameInvited := e.Record.IsNew() || collections.ContactStatus(e.Record.Original().GetString(collections.FieldStatus)) != collections.ContactInvited
+	resend := e.Record.GetBool(collections.FieldSendActivation)
+	e.Record.Set(collections.FieldSendActivation, false)
+	if c.Status() != collections.ContactInvited || !(becameInvited || resend) {
+		return e.Next()
+	}
+	if e.Record.GetString("password") == "" && e.Record.IsNew() {
+		e.Record.SetRandomPassword() // the contact chooses their own when activating
+	}
+	e.Record.RefreshTokenKey()
+	return e.App.RunInTransaction(func(tx core.App) error {
+		e.App = tx
+		if err := e.Next(); err != nil {
+			return err
+		}
+		d := activationLinkDuration(tx)
+		token, err := passwordResetToken(e.Record, d)
+		if err != nil {
+			return err
+		}
+		loc := time.UTC
+		if s, err := collections.LoadSettings(tx); err == nil {
+			loc = s.Location()
+		}
+		return Notify(tx, NotifyActivation, e.Record, Values{
+			"action_url":   portalURL(tx) + "activate?token=" + token,
+			"link_expires": time.Now().Add(d).In(loc).Format("Mon 2 Jan 2006 15:04 MST"),
+		})
+	})
+}
+
+// passwordResetToken signs a PocketBase password-reset token with a lifetime
+// of our choosing, so PocketBase's own confirm-password-reset endpoint
+// verifies it (signature, expiry, unchanged email) and, by changing the
+// password, makes it single-use.
+func passwordResetToken(contact *core.Record, d time.Duration) (string, error) {
+	return security.NewJWT(jwt.MapClaims{
+		core.TokenClaimType:         core.TokenTypePasswordReset,
+		core.TokenClaimId:           contact.Id,
+		core.TokenClaimCollectionId: contact.Collection().Id,
+		core.TokenClaimEmail:        contact.Email(),
+	}, contact.TokenKey()+contact.Collection().PasswordResetToken.Secret, d)
+}
+
+// portalURL is the absolute address of the portal, from the application URL
+// admins set in the dashboard.
+func portalURL(app core.App) string {
+	url := app.Settings().Meta.AppURL
+	for len(url) > 0 && url[len(url)-1] == '/' {
+		url = url[:len(url)-1]
+	}
+	return url + PortalPath
+}
+
+// completeActivation makes an invited contact active when they choose their
+// password through the link, and refuses links of contacts whose access was
+// withdrawn or never granted.
+func completeActivation(e *core.RecordConfirmPasswordResetRequestEvent) error {
+	c := collections.Wrap[collections.Contact](e.Record)
+	switch c.Status() {
+	case collections.ContactNoAccess, collections.ContactDisabled:
+		return e.BadRequestError("This link is no longer valid. Please contact the agency.", nil)
+	case collections.ContactInvited:
+		c.SetStatus(collections.ContactActive)
+	}
+	return e.Next()
+}
+
+// queuePasswordReset sends PocketBase's password-reset email through the
+// outbox and the editable template instead of directly; contacts without
+// portal access get nothing (the API answers the same either way).
+func queuePasswordReset(e *core.MailerRecordEvent) error {
+	status := collections.ContactStatus(e.Record.GetString(collections.FieldStatus))
+	if status != collections.ContactActive && status != collections.ContactInvited {
+		return nil
+	}
+	token := cast.ToString(e.Meta["token"])
+	expires := time.Now().Add(e.Record.Collection().PasswordResetToken.DurationTime())
+	loc := time.UTC
+	if s, err := collections.LoadSettings(e.App); err == nil {
+		loc = s.Location()
+	}
+	return Notify(e.App, NotifyPasswordReset, e.Record, Values{
+		"action_url":   portalURL(e.App) + "reset-password?token=" + token,
+		"link_expires": expires.In(loc).Format("Mon 2 Jan 2006 15:04 MST"),
+	})
+}
+
+// endSessionsWhenDisabled signs a contact out everywhere when their access is
+// withdrawn: renewing the token key invalidates every token issued before.
+func endSessionsWhenDisabled(e *core.RecordEvent) error {
+	was := collections.ContactStatus(e.Record.Original().GetString(collections.FieldStatus))
+	is := collections.ContactStatus(e.Record.GetString(collections.FieldStatus))
+	if was == collections.ContactActive && is != collections.ContactActive {
+		e.Record.RefreshTokenKey()
+	}
+	return e.Next()
+}
+
+func endSessionsWhenClientPortalOff(e *core.RecordEvent) error {
+	if e.Record.Original().GetBool(collections.FieldPortalEnabled) && !e.Record.GetBool(collections.FieldPortalEnabled) {
+		return saveThenEndSessions(e, dbx.HashExp{collections.FieldClient: e.Record.Id})
+	}
+	return e.Next()
+}
+
+func endSessionsWhenPortalOff(e *core.RecordEvent) error {
+	if e.Record.Original().GetBool(collections.FieldPortalEnabled) && !e.Record.GetBool(collections.FieldPortalEnabled) {
+		return saveThenEndSessions(e, nil)
+	}
+	return e.Next()
+}
+
+// saveThenEndSessions saves the record and renews the token keys of the
+// matching contacts in one transaction.
+func saveThenEndSessions(e *core.RecordEvent, contacts dbx.Expression) error {
+	return e.App.RunInTransaction(func(tx core.App) error {
+		e.App = tx
+		if err := e.Next(); err != nil {
+			return err
+		}
+		q := tx.NonconcurrentDB().Update(collections.Contacts,
+			dbx.Params{"tokenKey": dbx.NewExp("lower(hex(randomblob(25)))")}, contacts)
+		_, err := q.Execute()
+		return err
+	})
+}
+
+// checkActivationLink answers whether an activation or reset link still
+// works, so the page can say so before the contact types a password.
+func checkActivationLink(e *core.RequestEvent) error {
+	record, err := e.App.FindAuthRecordByToken(e.Request.URL.Query().Get("token"), core.TokenTypePasswordReset)
+	if err != nil || record.Collection().Name != collections.Contacts {
+		return e.JSON(http.StatusGone, map[string]string{
+			"message": "This link has expired or was already used.",
+		})
+	}
+	c := collections.Wrap[collections.Contact](record)
+	if c.Status() == collections.ContactNoAccess || c.Status() == collections.ContactDisabled {
+		return e.JSON(http.StatusGone, map[string]string{
+			"message": "This link is no longer valid.",
+		})
+	}
+	return e.JSON(http.StatusOK, map[string]any{
+		"name": c.Name(), "email": record.Email(), "activating": c.Status() == collections.ContactInvited,
+	})
+}

@@ -1,0 +1,52 @@
+package pb_hooks
+
+import (
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"github.com/crewportal/crewportal/collections"
+)
+
+// companyDetails are the client fields a contact with "edit company details"
+// may change (spec A5), with the words the admins' email uses for them. The
+// company name, group, price list and portal switch stay with the agency.
+var companyDetails = []fieldLabel{
+	{collections.FieldPhone, "Phone"}, {collections.FieldAddress, "Address"}, {collections.FieldCity, "City"},
+	{collections.FieldPostcode, "Postcode"}, {collections.FieldCountry, "Country"},
+	{collections.FieldBillingEmail, "Billing email"}, {collections.FieldBillingAddress, "Billing address"},
+	{collections.FieldVATID, "VAT id"},
+}
+
+func (p *plugin) bindClientHooks() {
+	p.app.OnRecordUpdateRequest(collections.Clients).Bind(&hook.Handler[*core.RecordRequestEvent]{
+		Id:   HookIDPrefix + "clients.companyDetails",
+		Func: updateCompanyDetails,
+	})
+}
+
+// updateCompanyDetails accepts only the company details from a contact and
+// emails the group's admins the old and new values with the change.
+func updateCompanyDetails(e *core.RecordRequestEvent) error {
+	if !isContactAuth(e) {
+		return e.Next()
+	}
+	allowed := make([]string, len(companyDetails))
+	for i, l := range companyDetails {
+		allowed[i] = l.field
+	}
+	if err := onlyFields(e, allowed, "Only the agency can change this."); err != nil {
+		return err
+	}
+	changes := describeChanges(e.Record, companyDetails)
+	if len(changes) == 0 {
+		return e.Next()
+	}
+	return SaveAndNotify(e, func(tx core.App) error {
+		return Notify(tx, NotifyCompanyDetailsChanged, e.Record, Values{
+			"contact_name": e.Auth.GetString(collections.FieldName),
+			"changes":      strings.Join(changes, "\n"),
+		})
+	})
+}
