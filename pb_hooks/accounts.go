@@ -26,6 +26,10 @@ func (p *plugin) bindAccountHooks() {
 		Func: guardContactAuth,
 	})
 	p.app.OnRecordCreate(collections.Contacts).Bind(&hook.Handler[*core.RecordEvent]{
+		Id:   HookIDPrefix + "accounts.contactDefaults",
+		Func: contactDefaults,
+	})
+	p.app.OnRecordCreate(collections.Contacts).Bind(&hook.Handler[*core.RecordEvent]{
 		Id:   HookIDPrefix + "accounts.activateOnCreate",
 		Func: sendActivationWhenInvited,
 	})
@@ -119,6 +123,20 @@ func guardContactAuth(e *core.RecordAuthRequestEvent) error {
 	return e.Next()
 }
 
+// contactDefaults gives a new contact without a status "no access", and one
+// without a password a random one nobody knows: contacts choose their own
+// through the activation link, so admins never have to invent one.
+func contactDefaults(e *core.RecordEvent) error {
+	c := collections.Wrap[collections.Contact](e.Record)
+	if c.Status() == "" {
+		c.SetStatus(collections.ContactNoAccess)
+	}
+	if e.Record.GetString("password") == "" {
+		e.Record.SetRandomPassword()
+	}
+	return e.Next()
+}
+
 // activationLinkDuration is how long activation links stay valid.
 func activationLinkDuration(app core.App) time.Duration {
 	settings, err := collections.LoadSettings(app)
@@ -139,9 +157,6 @@ func sendActivationWhenInvited(e *core.RecordEvent) error {
 	e.Record.Set(collections.FieldSendActivation, false)
 	if c.Status() != collections.ContactInvited || !(becameInvited || resend) {
 		return e.Next()
-	}
-	if e.Record.GetString("password") == "" && e.Record.IsNew() {
-		e.Record.SetRandomPassword() // the contact chooses their own when activating
 	}
 	e.Record.RefreshTokenKey()
 	return e.App.RunInTransaction(func(tx core.App) error {

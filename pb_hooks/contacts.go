@@ -125,8 +125,17 @@ func manageColleague(e *core.RecordRequestEvent) error {
 }
 
 // inviteContact lets a contact manager add a colleague of their own company,
-// who is always created invited (which emails the activation link).
+// who is always created invited (which emails the activation link). For
+// anyone creating a contact without a password, it sets a random one before
+// PocketBase's form asks for it: contacts choose their own when activating.
 func inviteContact(e *core.RecordRequestEvent) error {
+	info, err := e.RequestInfo()
+	if err != nil {
+		return err
+	}
+	if _, ok := info.Body["password"]; !ok {
+		e.Record.SetRandomPassword()
+	}
 	if !isContactAuth(e) {
 		return e.Next()
 	}
@@ -139,7 +148,6 @@ func inviteContact(e *core.RecordRequestEvent) error {
 	contact := collections.Wrap[collections.Contact](e.Record)
 	contact.SetClientID(e.Auth.GetString(collections.FieldClient))
 	contact.SetStatus(collections.ContactInvited)
-	e.Record.SetRandomPassword()
 	return e.Next()
 }
 

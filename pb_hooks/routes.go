@@ -18,19 +18,31 @@ const PortalPath = "/client-portal/"
 const portalCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
 	"connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 
-// bindRoutes is the plugin's one route table: every custom route is listed here.
+// route is one line of the route table.
+type route struct {
+	method, path string
+	handler      func(*core.RequestEvent) error
+}
+
+// routes is the plugin's one route table: every custom route is listed here.
+func (p *plugin) routes() []route {
+	table := []route{
+		{http.MethodGet, "/{$}", redirectToPortal},
+		// The token is the credential: the link check needs no sign-in.
+		{http.MethodGet, "/api/portal/activation", checkActivationLink},
+	}
+	if p.config.PublicFS != nil {
+		table = append(table, route{http.MethodGet, PortalPath + "{path...}", servePortal(p.config.PublicFS)})
+	}
+	return table
+}
+
 func (p *plugin) bindRoutes() {
 	p.app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: HookIDPrefix + "routes",
 		Func: func(se *core.ServeEvent) error {
-			se.Router.GET("/{$}", redirectToPortal)
-			se.Router.GET("/api/portal/activation", checkActivationLink)
-			if p.config.PublicFS != nil {
-				pages, err := fs.Sub(p.config.PublicFS, "client-portal")
-				if err != nil {
-					return err
-				}
-				se.Router.GET(PortalPath+"{path...}", servePortal(pages))
+			for _, r := range p.routes() {
+				se.Router.Route(r.method, r.path, r.handler)
 			}
 			return se.Next()
 		},
@@ -45,7 +57,11 @@ func redirectToPortal(e *core.RequestEvent) error {
 // servePortal serves the portal's files. Paths without a file extension are
 // portal routes (/client-portal/events/abc) and get the single-page shell;
 // a missing asset stays a 404 instead of turning into HTML.
-func servePortal(pages fs.FS) func(*core.RequestEvent) error {
+func servePortal(public fs.FS) func(*core.RequestEvent) error {
+	pages, err := fs.Sub(public, "client-portal")
+	if err != nil {
+		panic(err) // fs.Sub fails only for an invalid path literal
+	}
 	shell := apis.Static(pages, true)
 	assets := apis.Static(pages, false)
 	return func(e *core.RequestEvent) error {

@@ -59,8 +59,10 @@ func templateDir() (string, error) {
 // Call it from TestMain.
 func Main(m *testing.M) {
 	code := m.Run()
-	if template.dir != "" {
-		os.RemoveAll(template.dir)
+	for _, dir := range []string{template.dir, demoTemplate.dir} {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
 }
@@ -147,4 +149,44 @@ func App(t testing.TB) *tests.TestApp {
 	app := NewTestApp(t)
 	t.Cleanup(app.Cleanup)
 	return app
+}
+
+// demoTemplate is a data directory with the demo agency seeded, made once per
+// test binary from the migrated template.
+var demoTemplate struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// NewDemoDataDir returns a fresh copy of a data directory holding the demo
+// agency (pb_hooks.SeedDemo), removed when the test ends. Open it with OpenApp.
+func NewDemoDataDir(t testing.TB) string {
+	t.Helper()
+	demoTemplate.once.Do(func() {
+		tpl, err := templateDir()
+		if err != nil {
+			demoTemplate.err = err
+			return
+		}
+		if demoTemplate.dir, demoTemplate.err = tests.TempDirClone(tpl); demoTemplate.err != nil {
+			return
+		}
+		app := core.NewBaseApp(core.BaseAppConfig{DataDir: demoTemplate.dir})
+		if demoTemplate.err = app.Bootstrap(); demoTemplate.err != nil {
+			return
+		}
+		defer app.ClearBootstrap()
+		pb_hooks.MustRegister(app, pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{Disabled: true}})
+		_, demoTemplate.err = pb_hooks.SeedDemo(app)
+	})
+	if demoTemplate.err != nil {
+		t.Fatal(demoTemplate.err)
+	}
+	dir, err := tests.TempDirClone(demoTemplate.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
 }
