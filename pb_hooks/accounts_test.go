@@ -1,0 +1,374 @@
+package pb_hooks_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/pb_hooks"
+	"github.com/crewportal/crewportal/pb_hooks/portaltest"
+)
+
+// accountServer is a running server over the small agency fixture, with
+// rate limits off unless a test turns them on.
+type accountServer struct {
+	app  core.App
+	base string
+	a    agency
+}
+
+func newAccountServer(t *testing.T) *accountServer {
+	t.Helper()
+	app := portaltest.OpenApp(t, portaltest.NewDataDir(t), pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{Disabled: true}})
+	settings := app.Settings()
+	settings.RateLimits.Enabled = false
+	settings.Meta.AppURL = "https://portal.agency.test"
+	if err := app.Save(settings); err != nil {
+		t.Fatal(err)
+	}
+	s := &accountServer{app: app, a: newAgency(t, app)}
+	s.base = portaltest.StartServer(t, app)
+	return s
+}
+
+func (s *accountServer) call(t *testing.T, method, path, token string, body any) (int, map[string]any) {
+	t.Helper()
+	raw, _ := json.Marshal(body)
+	req, _ := http.NewRequest(method, s.base+path, strings.NewReader(string(raw)))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	out := map[string]any{}
+	_ = json.NewDecoder(res.Body).Decode(&out)
+	return res.StatusCode, out
+}
+
+func (s *accountServer) signIn(t *testing.T, email, password string) (int, map[string]any) {
+	t.Helper()
+	return s.call(t, http.MethodPost, "/api/collections/contacts/auth-with-password", "",
+		map[string]string{"identity": email, "password": password})
+}
+
+// linkToken pulls the token out of the newest queued email's link.
+func linkToken(t *testing.T, app core.App, kind pb_hooks.NotificationKind, to string) string {
+	t.Helper()
+	mails := queued(t, app, dbx.HashExp{"kind": string(kind), "to": to})
+	if len(mails) == 0 {
+		t.Fatalf("no %s email to %s", kind, to)
+	}
+	text := mails[len(mails)-1].GetString(collections.FieldText)
+	i := strings.Index(text, "token=")
+	if i < 0 {
+		t.Fatalf("no link in:\n%s", text)
+	}
+	return strings.Fields(text[i+len("token="):])[0]
+}
+
+func TestActivation(t *testing.T) {
+	t.Parallel()
+	s := newAccountServer(t)
+	app := s.app
+
+	// An admin invites a contact: the contact gets an activation link.
+	sam := portaltest.Create(t, app, collections.Contacts, map[string]any{
+		"name": "Sam New", "email": "sam@acme.test", "client": s.a.client.Id, "role": s.a.other.Id})
+	if got := sam.GetString(collections.FieldStatus); got != "no_access" {
+		t.Fatalf("new contact status = %s, want no_access", got)
+	}
+	if code, _ := s.signIn(t, "sam@acme.test", "whatever-password"); code != http.StatusBadRequest {
+		t.Errorf("a contact without access signed in: %d", code)
+	}
+	sam.Set(collections.FieldStatus, "invited")
+	if err := app.Save(sam); err != nil {
+		t.Fatal(err)
+	}
+	first := linkToken(t, app, pb_hooks.NotifyActivation, "sam@acme.test")
+	mail := queued(t, app, dbx.HashExp{"kind": "activation"})[0]
+	if !strings.Contains(mail.GetString(collections.FieldText), "https://portal.agency.test/client-portal/activate?token=") {
+		t.Errorf("activation link not to the portal:\n%s", mail.GetString(collections.FieldText))
+	}
+
+	// The page can check the link before the contact types anything.
+	if code, body := s.call(t, http.MethodGet, "/api/portal/activation?token="+url.QueryEscape(first), "", nil); code != http.StatusOK || body["name"] != "Sam New" || body["activating"] != true {
+		t.Errorf("link check: %d %v", code, body)
+	}
+
+	// Re-sending invalidates the first link.
+	sam, _ = app.FindRecordById(collections.Contacts, sam.Id)
+	sam.Set(collections.FieldSendActivation, true)
+	if err := app.Save(sam); err != nil {
+		t.Fatal(err)
+	}
+	second := linkToken(t, app, pb_hooks.NotifyActivation, "sam@acme.test")
+	if second == first {
+		t.Fatal("re-sending produced the same link")
+	}
+	if code, body := s.call(t, http.MethodGet, "/api/portal/activation?token="+url.QueryEscape(first), "", nil); code != http.StatusGone ||
+		!strings.Contains(body["message"].(string), "expired or was already used") {
+		t.Errorf("old link check: %d %v", code, body)
+	}
+	confirm := func(token string) int {
+		code, _ := s.call(t, http.MethodPost, "/api/collections/contacts/confirm-password-reset", "",
+			map[string]string{"token": token, "password": "sams-own-password", "passwordConfirm": "sams-own-password"})
+		return code
+	}
+	if code := confirm(first); code != http.StatusBadRequest {
+		t.Errorf("the first link still worked after re-sending: %d", code)
+	}
+
+	// Choosing a password through the link activates the contact, once.
+	if code := confirm(second); code != http.StatusNoContent {
+		t.Fatalf("activation: %d", code)
+	}
+	sam, _ = app.FindRecordById(collections.Contacts, sam.Id)
+	if sam.GetString(collections.FieldStatus) != "active" || !sam.Verified() {
+		t.Errorf("after activation: status %s verified %v", sam.GetString(collections.FieldStatus), sam.Verified())
+	}
+	if code := confirm(second); code != http.StatusBadRequest {
+		t.Errorf("the link worked twice: %d", code)
+	}
+	if code, _ := s.signIn(t, "sam@acme.test", "sams-own-password"); code != http.StatusOK {
+		t.Errorf("sign-in after activation: %d", code)
+	}
+}
+
+func TestSignInRefusals(t *testing.T) {
+	t.Parallel()
+	s := newAccountServer(t)
+	app := s.app
+	email := s.a.manager.Email()
+
+	// Wrong password and unknown email get the same answer.
+	_, wrong := s.signIn(t, email, "not-the-password")
+	_, unknown := s.signIn(t, "nobody@acme.test", "not-the-password")
+	if wrong["message"] != unknown["message"] {
+		t.Errorf("wrong password %q vs unknown email %q", wrong["message"], unknown["message"])
+	}
+	if code, _ := s.signIn(t, email, portaltest.ContactPassword); code != http.StatusOK {
+		t.Fatalf("normal sign-in: %d", code)
+	}
+	session := portaltest.AuthHeaders(t, s.a.manager.Record)["Authorization"]
+
+	cases := []struct {
+		name, message string
+		off, on       func()
+	}{
+		{"client portal off", "switched off for Acme Events",
+			func() { setClientPortal(t, app, s.a.client.Id, false) },
+			func() { setClientPortal(t, app, s.a.client.Id, true) }},
+		{"whole portal off", "closed for maintenance",
+			func() { setPortal(t, app, false) }, func() { setPortal(t, app, true) }},
+		{"contact disabled", "access has been switched off",
+			func() { setStatus(t, app, s.a.manager.Id, collections.ContactDisabled) },
+			func() { setStatus(t, app, s.a.manager.Id, collections.ContactActive) }},
+	}
+	for _, c := range cases {
+		c.off()
+		code, body := s.signIn(t, email, portaltest.ContactPassword)
+		if code != http.StatusForbidden || !strings.Contains(body["message"].(string), c.message) {
+			t.Errorf("%s: sign-in %d %v, want 403 saying %q", c.name, code, body["message"], c.message)
+		}
+		// The reason is only given to whoever knows the password.
+		if _, body := s.signIn(t, email, "not-the-password"); body["message"] != wrong["message"] {
+			t.Errorf("%s: a wrong password learned %q", c.name, body["message"])
+		}
+		// Sessions opened before stop working.
+		if code, _ := s.call(t, http.MethodGet, "/api/collections/events/records", session, nil); code == http.StatusOK {
+			if _, body := s.call(t, http.MethodGet, "/api/collections/events/records", session, nil); body["totalItems"] != float64(0) {
+				t.Errorf("%s: an old session still lists events", c.name)
+			}
+		}
+		if code, _ := s.call(t, http.MethodPost, "/api/collections/contacts/auth-refresh", session, nil); code == http.StatusOK {
+			t.Errorf("%s: an old session could be refreshed", c.name)
+		}
+		c.on()
+		if code, body := s.signIn(t, email, portaltest.ContactPassword); code != http.StatusOK {
+			t.Fatalf("%s: sign-in after switching back on: %d %v", c.name, code, body)
+		} else {
+			session = body["token"].(string)
+		}
+	}
+}
+
+func TestSignInIsRateLimited(t *testing.T) {
+	t.Parallel()
+	s := newAccountServer(t)
+	settings := s.app.Settings()
+	settings.RateLimits.Enabled = true
+	if err := s.app.Save(settings); err != nil {
+		t.Fatal(err)
+	}
+	limited := 0
+	for i := 0; i < 15; i++ {
+		if code, _ := s.signIn(t, s.a.manager.Email(), "guessing-"+string(rune('a'+i))); code == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Error("15 sign-in attempts from one address were never refused with 429")
+	}
+}
+
+func TestPasswordResetGoesThroughOutbox(t *testing.T) {
+	t.Parallel()
+	s := newAccountServer(t)
+	for _, email := range []string{s.a.manager.Email(), "nobody@acme.test", s.a.disabled.Email()} {
+		if code, _ := s.call(t, http.MethodPost, "/api/collections/contacts/request-password-reset", "",
+			map[string]string{"email": email}); code != http.StatusNoContent {
+			t.Errorf("reset request for %s: %d (the answer must not depend on the address)", email, code)
+		}
+	}
+	waitFor(t, 5e9, func() bool { return len(queued(t, s.app, dbx.HashExp{"kind": "password_reset"})) > 0 })
+	mails := queued(t, s.app, dbx.HashExp{"kind": "password_reset"})
+	if recipientsOf(mails) != s.a.manager.Email() {
+		t.Fatalf("reset emails to %q, want only the active contact", recipientsOf(mails))
+	}
+	token := linkToken(t, s.app, pb_hooks.NotifyPasswordReset, s.a.manager.Email())
+	if !strings.Contains(mails[0].GetString(collections.FieldText), "/client-portal/reset-password?token=") {
+		t.Errorf("reset link:\n%s", mails[0].GetString(collections.FieldText))
+	}
+	code, _ := s.call(t, http.MethodPost, "/api/collections/contacts/confirm-password-reset", "",
+		map[string]string{"token": token, "password": "a-new-password-1", "passwordConfirm": "a-new-password-1"})
+	if code != http.StatusNoContent {
+		t.Fatalf("confirm reset: %d", code)
+	}
+	if code, _ := s.signIn(t, s.a.manager.Email(), "a-new-password-1"); code != http.StatusOK {
+		t.Errorf("sign-in with the new password: %d", code)
+	}
+}
+
+func TestCompanyDetailsChange(t *testing.T) {
+	t.Parallel()
+	s := newAccountServer(t)
+	path := "/api/collections/clients/records/" + s.a.client.Id
+	manager := portaltest.AuthHeaders(t, s.a.manager.Record)["Authorization"]
+	booker := portaltest.AuthHeaders(t, s.a.booker.Record)["Authorization"]
+
+	if code, _ := s.call(t, http.MethodPatch, path, booker, map[string]any{"vat_id": "GB1"}); code != http.StatusNotFound {
+		t.Errorf("a contact without edit_company changed the company: %d", code)
+	}
+	code, body := s.call(t, http.MethodPatch, path, manager, map[string]any{"name": "Acme Ltd", "portal_enabled": false})
+	data, _ := body["data"].(map[string]any)
+	if code != http.StatusBadRequest || data["name"] == nil || data["portal_enabled"] == nil {
+		t.Errorf("agency-only fields: %d %v", code, body)
+	}
+	code, _ = s.call(t, http.MethodPatch, path, manager, map[string]any{"vat_id": "GB123456789", "billing_email": "ap@acme.test"})
+	if code != http.StatusOK {
+		t.Fatalf("company details: %d", code)
+	}
+	mails := queued(t, s.app, dbx.HashExp{"kind": "company_details_changed"})
+	if recipientsOf(mails) != "ops1@agency.test,ops2@agency.test" {
+		t.Fatalf("recipients %q", recipientsOf(mails))
+	}
+	text := mails[0].GetString(collections.FieldText)
+	for _, want := range []string{"VAT id: (none) → GB123456789", "Billing email: (none) → ap@acme.test", s.a.manager.GetString("name")} {
+		if !strings.Contains(text, want) {
+			t.Errorf("email lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestContactManagement(t *testing.T) {
+	t.Parallel()
+	s := newAccountServer(t)
+	manager := portaltest.AuthHeaders(t, s.a.manager.Record)["Authorization"]
+	booker := portaltest.AuthHeaders(t, s.a.booker.Record)["Authorization"]
+	other := portaltest.NewClient(t, s.app, "Other Co")
+	foreignRole := portaltest.NewRole(t, s.app, other.Id, collections.Permissions...)
+	stranger := portaltest.NewContact(t, s.app, other, nil, "x@other.test")
+
+	invite := map[string]any{"name": "Zoe", "email": "zoe@acme.test", "client": s.a.client.Id, "role": s.a.other.Id}
+	if code, _ := s.call(t, http.MethodPost, "/api/collections/contacts/records", booker, invite); code != http.StatusBadRequest && code != http.StatusForbidden {
+		t.Errorf("a contact without manage_contacts invited someone: %d", code)
+	}
+	code, body := s.call(t, http.MethodPost, "/api/collections/contacts/records", manager, invite)
+	if code != http.StatusOK || body["status"] != "invited" {
+		t.Fatalf("invite: %d %v", code, body)
+	}
+	if n := len(queued(t, s.app, dbx.HashExp{"kind": "activation", "to": "zoe@acme.test"})); n != 1 {
+		t.Errorf("%d activation emails to the invited contact", n)
+	}
+	zoe := "/api/collections/contacts/records/" + body["id"].(string)
+
+	checks := []struct {
+		name  string
+		path  string
+		body  map[string]any
+		code  int
+		field string
+	}{
+		{"invite into another company", "/api/collections/contacts/records", map[string]any{"name": "Y", "email": "y@acme.test", "client": other.Id}, http.StatusBadRequest, ""},
+		{"give a role of another company", zoe, map[string]any{"role": foreignRole.Id}, http.StatusBadRequest, "role"},
+		{"make an invited contact active", zoe, map[string]any{"status": "active"}, http.StatusBadRequest, "status"},
+		{"change a colleague's email", zoe, map[string]any{"email": "evil@acme.test"}, http.StatusBadRequest, "email"},
+		{"raise their own role", "/api/collections/contacts/records/" + s.a.booker.Id, map[string]any{"role": s.a.managerRole.Id}, http.StatusBadRequest, "role"},
+		{"touch another company's contact", "/api/collections/contacts/records/" + stranger.Id, map[string]any{"name": "Z"}, http.StatusNotFound, ""},
+		{"disable a colleague", zoe, map[string]any{"status": "disabled"}, http.StatusOK, ""},
+	}
+	for _, c := range checks {
+		token := manager
+		if strings.Contains(c.name, "own role") {
+			token = booker
+		}
+		method := http.MethodPatch
+		if strings.HasSuffix(c.path, "/records") {
+			method = http.MethodPost
+		}
+		code, body := s.call(t, method, c.path, token, c.body)
+		data, _ := body["data"].(map[string]any)
+		if code != c.code || (c.field != "" && data[c.field] == nil) {
+			t.Errorf("%s: %d %v, want %d with a %q error", c.name, code, body, c.code, c.field)
+		}
+	}
+}
+
+func save(t *testing.T, app core.App, r *core.Record) {
+	t.Helper()
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func setPortal(t *testing.T, app core.App, on bool) {
+	t.Helper()
+	settings, err := collections.LoadSettings(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings.Set(collections.FieldPortalEnabled, on)
+	save(t, app, settings.Record)
+}
+
+func setStatus(t *testing.T, app core.App, id string, status collections.ContactStatus) {
+	t.Helper()
+	r, err := app.FindRecordById(collections.Contacts, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Set(collections.FieldStatus, string(status))
+	save(t, app, r)
+}
+
+// setClientPortal switches a client's portal, on a fresh copy of the record
+// as the dashboard would load it.
+func setClientPortal(t *testing.T, app core.App, id string, on bool) {
+	t.Helper()
+	r, err := app.FindRecordById(collections.Clients, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Set(collections.FieldPortalEnabled, on)
+	save(t, app, r)
+}
