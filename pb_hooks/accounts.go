@@ -57,6 +57,14 @@ func (p *plugin) bindAccountHooks() {
 		Id:   HookIDPrefix + "accounts.passwordResetThroughOutbox",
 		Func: queuePasswordReset,
 	})
+	p.app.OnMailerRecordEmailChangeSend(collections.Contacts).Bind(&hook.Handler[*core.MailerRecordEvent]{
+		Id:   HookIDPrefix + "accounts.emailChangeThroughOutbox",
+		Func: queueEmailChange,
+	})
+	p.app.OnRecordConfirmEmailChangeRequest(collections.Contacts).Bind(&hook.Handler[*core.RecordConfirmEmailChangeRequestEvent]{
+		Id:   HookIDPrefix + "accounts.reportEmailChange",
+		Func: reportEmailChange,
+	})
 }
 
 // accessRefusal explains in plain words why a contact may not use the portal
@@ -159,23 +167,15 @@ func sendActivationWhenInvited(e *core.RecordEvent) error {
 		return e.Next()
 	}
 	e.Record.RefreshTokenKey()
-	return e.App.RunInTransaction(func(tx core.App) error {
-		e.App = tx
-		if err := e.Next(); err != nil {
-			return err
-		}
+	return withTransaction(&e.App, e.Next, func(tx core.App) error {
 		d := activationLinkDuration(tx)
 		token, err := passwordResetToken(e.Record, d)
 		if err != nil {
 			return err
 		}
-		loc := time.UTC
-		if s, err := collections.LoadSettings(tx); err == nil {
-			loc = s.Location()
-		}
 		return Notify(tx, NotifyActivation, e.Record, Values{
 			"action_url":   portalURL(tx) + "activate?token=" + token,
-			"link_expires": time.Now().Add(d).In(loc).Format("Mon 2 Jan 2006 15:04 MST"),
+			"link_expires": linkExpiry(tx, d),
 		})
 	})
 }
@@ -225,16 +225,40 @@ func queuePasswordReset(e *core.MailerRecordEvent) error {
 	if status != collections.ContactActive && status != collections.ContactInvited {
 		return nil
 	}
-	token := cast.ToString(e.Meta["token"])
-	expires := time.Now().Add(e.Record.Collection().PasswordResetToken.DurationTime())
+	return Notify(e.App, NotifyPasswordReset, e.Record, Values{
+		"action_url":   portalURL(e.App) + "reset-password?token=" + cast.ToString(e.Meta["token"]),
+		"link_expires": linkExpiry(e.App, e.Record.Collection().PasswordResetToken.DurationTime()),
+	})
+}
+
+// queueEmailChange sends the confirm-your-new-address email through the
+// outbox, to the new address (spec A5: email with re-verification).
+func queueEmailChange(e *core.MailerRecordEvent) error {
+	return Notify(e.App, NotifyEmailChange, e.Record, Values{
+		"action_url":   portalURL(e.App) + "confirm-email?token=" + cast.ToString(e.Meta["token"]),
+		"link_expires": linkExpiry(e.App, e.Record.Collection().EmailChangeToken.DurationTime()),
+		"new_email":    cast.ToString(e.Meta["newEmail"]),
+	})
+}
+
+// reportEmailChange emails the group's admins the old and new address in
+// the same transaction as the confirmed change.
+func reportEmailChange(e *core.RecordConfirmEmailChangeRequestEvent) error {
+	old := e.Record.Email()
+	return withTransaction(&e.App, e.Next, func(tx core.App) error {
+		return Notify(tx, NotifyContactDetailsChanged, e.Record, Values{
+			"changes": "Email: " + old + " → " + e.NewEmail,
+		})
+	})
+}
+
+// linkExpiry writes when a link sent now expires, in the agency's time zone.
+func linkExpiry(app core.App, d time.Duration) string {
 	loc := time.UTC
-	if s, err := collections.LoadSettings(e.App); err == nil {
+	if s, err := collections.LoadSettings(app); err == nil {
 		loc = s.Location()
 	}
-	return Notify(e.App, NotifyPasswordReset, e.Record, Values{
-		"action_url":   portalURL(e.App) + "reset-password?token=" + token,
-		"link_expires": expires.In(loc).Format("Mon 2 Jan 2006 15:04 MST"),
-	})
+	return time.Now().Add(d).In(loc).Format("Mon 2 Jan 2006 15:04 MST")
 }
 
 // endSessionsWhenDisabled signs a contact out everywhere when their access is
@@ -265,11 +289,7 @@ func endSessionsWhenPortalOff(e *core.RecordEvent) error {
 // saveThenEndSessions saves the record and renews the token keys of the
 // matching contacts in one transaction.
 func saveThenEndSessions(e *core.RecordEvent, contacts dbx.Expression) error {
-	return e.App.RunInTransaction(func(tx core.App) error {
-		e.App = tx
-		if err := e.Next(); err != nil {
-			return err
-		}
+	return withTransaction(&e.App, e.Next, func(tx core.App) error {
 		q := tx.NonconcurrentDB().Update(collections.Contacts,
 			dbx.Params{"tokenKey": dbx.NewExp("lower(hex(randomblob(25)))")}, contacts)
 		_, err := q.Execute()

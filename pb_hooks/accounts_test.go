@@ -372,3 +372,94 @@ func setClientPortal(t *testing.T, app core.App, id string, on bool) {
 	r.Set(collections.FieldPortalEnabled, on)
 	save(t, app, r)
 }
+
+func TestImpersonationIsAudited(t *testing.T) {
+	t.Parallel()
+	s := newAccountServer(t)
+	admin := portaltest.AuthHeaders(t, s.a.admin1)["Authorization"]
+	contact := portaltest.AuthHeaders(t, s.a.manager.Record)["Authorization"]
+	path := "/api/portal/impersonate/" + s.a.booker.Id
+
+	if code, _ := s.call(t, http.MethodPost, path, contact, nil); code != http.StatusForbidden {
+		t.Errorf("a contact impersonated someone: %d", code)
+	}
+	code, body := s.call(t, http.MethodPost, path, admin, nil)
+	if code != http.StatusOK {
+		t.Fatalf("impersonate: %d %v", code, body)
+	}
+	token := body["token"].(string)
+	if rec := body["record"].(map[string]any); rec["id"] != s.a.booker.Id {
+		t.Errorf("impersonated record %v", rec["id"])
+	}
+
+	// Acting as the contact works, and is recorded under the admin.
+	if code, _ := s.call(t, http.MethodPatch, "/api/collections/contacts/records/"+s.a.booker.Id, token,
+		map[string]any{"phone": "+44 20 7946 0000"}); code != http.StatusOK {
+		t.Fatalf("update as the impersonated contact: %d", code)
+	}
+	entries, err := s.app.FindAllRecords(collections.AuditLog, dbx.HashExp{"record_id": s.a.booker.Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var started, acted bool
+	for _, e := range entries {
+		switch e.GetString("action") {
+		case "impersonation.start":
+			started = e.GetString("actor_id") == s.a.admin1.Id
+		case "update":
+			acted = e.GetString("actor_id") == s.a.booker.Id && e.GetString("impersonated_by") == s.a.admin1.Id &&
+				strings.Contains(e.GetString("details"), "phone")
+		}
+	}
+	if !started || !acted {
+		t.Errorf("audit log: start=%v update-with-admin=%v (%d entries)", started, acted, len(entries))
+	}
+
+	// The contact's own session is recorded without an admin.
+	if code, _ := s.call(t, http.MethodPatch, "/api/collections/contacts/records/"+s.a.manager.Id, contact,
+		map[string]any{"job_title": "Director"}); code != http.StatusOK {
+		t.Fatal(code)
+	}
+	own, _ := s.app.FindFirstRecordByData(collections.AuditLog, "record_id", s.a.manager.Id)
+	if own == nil || own.GetString("impersonated_by") != "" {
+		t.Errorf("own change audit: %v", own)
+	}
+}
+
+func TestEmailChangeIsConfirmedAndReported(t *testing.T) {
+	t.Parallel()
+	s := newAccountServer(t)
+	token := portaltest.AuthHeaders(t, s.a.manager.Record)["Authorization"]
+	old := s.a.manager.Email()
+	if code, _ := s.call(t, http.MethodPost, "/api/collections/contacts/request-email-change", token,
+		map[string]string{"newEmail": "olivia@acme-new.test"}); code != http.StatusNoContent {
+		t.Fatalf("request email change: %d", code)
+	}
+	waitFor(t, 5e9, func() bool { return len(queued(t, s.app, dbx.HashExp{"kind": "email_change"})) > 0 })
+	mails := queued(t, s.app, dbx.HashExp{"kind": "email_change"})
+	if recipientsOf(mails) != "olivia@acme-new.test" {
+		t.Fatalf("confirmation sent to %q, want the new address", recipientsOf(mails))
+	}
+	link := linkToken(t, s.app, pb_hooks.NotifyEmailChange, "olivia@acme-new.test")
+	if code, _ := s.call(t, http.MethodPost, "/api/collections/contacts/confirm-email-change", "",
+		map[string]string{"token": link, "password": portaltest.ContactPassword}); code != http.StatusNoContent {
+		t.Fatalf("confirm: %d", code)
+	}
+	reports := queued(t, s.app, dbx.HashExp{"kind": "contact_details_changed"})
+	if len(reports) != 2 || !strings.Contains(reports[0].GetString(collections.FieldText), "Email: "+old+" → olivia@acme-new.test") {
+		t.Errorf("admins' report: %d emails", len(reports))
+	}
+}
+
+func TestPortalStatus(t *testing.T) {
+	t.Parallel()
+	s := newAccountServer(t)
+	if _, body := s.call(t, http.MethodGet, "/api/portal/status", "", nil); body["enabled"] != true || body["message"] != "" {
+		t.Errorf("open portal: %v", body)
+	}
+	setPortal(t, s.app, false)
+	if _, body := s.call(t, http.MethodGet, "/api/portal/status", "", nil); body["enabled"] != false ||
+		!strings.Contains(body["message"].(string), "closed") {
+		t.Errorf("closed portal: %v", body)
+	}
+}

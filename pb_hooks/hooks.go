@@ -72,6 +72,8 @@ func Register(app core.App, config Config) error {
 	p.bindSettingsHooks()
 	p.bindOwnershipHooks()
 	p.bindEventHooks()
+	p.bindAudit()
+	p.bindImpersonation()
 	p.bindAccountHooks()
 	p.bindContactHooks()
 	p.bindClientHooks()

@@ -41,6 +41,7 @@ const (
 	NotifyChangeDeclined  NotificationKind = "change_declined"
 	NotifyInvoiceIssued   NotificationKind = "invoice_issued"
 	NotifyPasswordReset   NotificationKind = "password_reset"
+	NotifyEmailChange     NotificationKind = "email_change"
 )
 
 // recipients says who of the audience receives a notification.
@@ -57,6 +58,9 @@ const (
 	toActor
 	// toPermitted: every active contact of the client whose role has the permission.
 	toPermitted
+	// toNewEmail: the address the contact (the record) asked to change to,
+	// given as the "new_email" value: confirming it proves they own it.
+	toNewEmail
 )
 
 // notificationSpec describes what a kind sends to whom, and which
@@ -87,6 +91,7 @@ var notificationCatalogue = map[NotificationKind]notificationSpec{
 
 	NotifyActivation:      {to: toContact, placeholders: []string{"action_url", "link_expires"}},
 	NotifyPasswordReset:   {to: toContact, placeholders: []string{"action_url", "link_expires"}},
+	NotifyEmailChange:     {to: toNewEmail, placeholders: []string{"action_url", "link_expires", "new_email"}},
 	NotifyBookingReceived: {to: toActor, permission: collections.PermBookEvents, placeholders: withEvent()},
 	NotifyEventConfirmed:  {to: toActor, permission: collections.PermBookEvents, placeholders: withEvent()},
 	NotifyEventDeclined:   {to: toActor, permission: collections.PermBookEvents, placeholders: withEvent("reason")},
@@ -140,7 +145,7 @@ func Notify(app core.App, kind NotificationKind, record *core.Record, extra Valu
 	for k, v := range extra {
 		values[k] = v
 	}
-	to, err := resolveRecipients(app, spec, client, record)
+	to, err := resolveRecipients(app, spec, client, record, values)
 	if err != nil {
 		return fmt.Errorf("notify %s: %w", kind, err)
 	}
@@ -188,12 +193,23 @@ func Notify(app core.App, kind NotificationKind, record *core.Record, extra Valu
 //		return Notify(tx, NotifyEventBooked, e.Record, nil)
 //	})
 func SaveAndNotify(e *core.RecordRequestEvent, fn func(tx core.App) error) error {
-	return e.App.RunInTransaction(func(tx core.App) error {
-		e.App = tx
-		if err := e.Next(); err != nil {
+	return withTransaction(&e.App, e.Next, fn)
+}
+
+// withTransaction runs next (the rest of a hook chain, i.e. the save) and
+// then after in one transaction. The event's app (*eventApp) is the
+// transaction's while they run, so everything the chain writes is part of
+// it, and is restored afterwards: code after the hook must not use a
+// finished transaction.
+func withTransaction(eventApp *core.App, next func() error, after func(tx core.App) error) error {
+	original := *eventApp
+	defer func() { *eventApp = original }()
+	return original.RunInTransaction(func(tx core.App) error {
+		*eventApp = tx
+		if err := next(); err != nil {
 			return err
 		}
-		return fn(tx)
+		return after(tx)
 	})
 }
 
@@ -252,8 +268,13 @@ func recordValues(app core.App, record *core.Record) (Values, *core.Record, erro
 // recipient is one address an email goes to.
 type recipient struct{ email, name string }
 
-func resolveRecipients(app core.App, spec notificationSpec, client, record *core.Record) ([]recipient, error) {
+func resolveRecipients(app core.App, spec notificationSpec, client, record *core.Record, values Values) ([]recipient, error) {
 	switch spec.to {
+	case toNewEmail:
+		if values["new_email"] == "" {
+			return nil, fmt.Errorf("this notification needs the new_email value")
+		}
+		return []recipient{{values["new_email"], record.GetString(collections.FieldName)}}, nil
 	case toGroupAdmins:
 		return groupAdmins(app, client)
 	case toContact:

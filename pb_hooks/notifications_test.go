@@ -219,8 +219,8 @@ func TestTemplateValidation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(templates) != 14 {
-		t.Errorf("%d default templates, want one per kind (14)", len(templates))
+	if len(templates) != 15 {
+		t.Errorf("%d default templates, want one per kind (15)", len(templates))
 	}
 	for _, tpl := range templates {
 		if err := app.Save(tpl); err != nil {

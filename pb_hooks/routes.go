@@ -8,6 +8,8 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"github.com/crewportal/crewportal/collections"
 )
 
 // PortalPath is where the portal pages are served.
@@ -22,17 +24,21 @@ const portalCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 type route struct {
 	method, path string
 	handler      func(*core.RequestEvent) error
+	middlewares  []*hook.Handler[*core.RequestEvent]
 }
 
 // routes is the plugin's one route table: every custom route is listed here.
 func (p *plugin) routes() []route {
 	table := []route{
-		{http.MethodGet, "/{$}", redirectToPortal},
+		{http.MethodGet, "/{$}", redirectToPortal, nil},
+		// Public: the sign-in page says when the whole portal is closed.
+		{http.MethodGet, "/api/portal/status", portalStatus, nil},
 		// The token is the credential: the link check needs no sign-in.
-		{http.MethodGet, "/api/portal/activation", checkActivationLink},
+		{http.MethodGet, "/api/portal/activation", checkActivationLink, nil},
+		{http.MethodPost, "/api/portal/impersonate/{id}", impersonate, []*hook.Handler[*core.RequestEvent]{apis.RequireSuperuserAuth()}},
 	}
 	if p.config.PublicFS != nil {
-		table = append(table, route{http.MethodGet, PortalPath + "{path...}", servePortal(p.config.PublicFS)})
+		table = append(table, route{http.MethodGet, PortalPath + "{path...}", servePortal(p.config.PublicFS), nil})
 	}
 	return table
 }
@@ -42,11 +48,27 @@ func (p *plugin) bindRoutes() {
 		Id: HookIDPrefix + "routes",
 		Func: func(se *core.ServeEvent) error {
 			for _, r := range p.routes() {
-				se.Router.Route(r.method, r.path, r.handler)
+				route := se.Router.Route(r.method, r.path, r.handler)
+				for _, m := range r.middlewares {
+					route.Bind(m)
+				}
 			}
 			return se.Next()
 		},
 	})
+}
+
+// portalStatus tells the sign-in page whether the portal is open (spec A1).
+func portalStatus(e *core.RequestEvent) error {
+	settings, err := collections.LoadSettings(e.App)
+	if err != nil {
+		return err
+	}
+	message := ""
+	if !settings.PortalEnabled() {
+		message = settings.PortalDisabledMessage()
+	}
+	return e.JSON(http.StatusOK, map[string]any{"enabled": settings.PortalEnabled(), "message": message})
 }
 
 // redirectToPortal sends visitors of the bare domain to the portal.
