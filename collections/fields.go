@@ -126,3 +126,6 @@ const (
 	FieldJobTitle       = "job_title"
 	FieldSendActivation = "send_activation"
 )
+
+// FieldPortalLink is the admins' "open the portal as this contact" link.
+const FieldPortalLink = "portal_link"

@@ -463,3 +463,17 @@ func TestPortalStatus(t *testing.T) {
 		t.Errorf("closed portal: %v", body)
 	}
 }
+
+func TestDashboardPortalLink(t *testing.T) {
+	t.Parallel()
+	s := newAccountServer(t)
+	path := "/api/collections/contacts/records/" + s.a.booker.Id
+	_, asAdmin := s.call(t, http.MethodGet, path, portaltest.AuthHeaders(t, s.a.admin1)["Authorization"], nil)
+	if want := "https://portal.agency.test/client-portal/impersonate/" + s.a.booker.Id; asAdmin["portal_link"] != want {
+		t.Errorf("admin sees portal_link %v, want %s", asAdmin["portal_link"], want)
+	}
+	_, asManager := s.call(t, http.MethodGet, path, portaltest.AuthHeaders(t, s.a.manager.Record)["Authorization"], nil)
+	if v, ok := asManager["portal_link"]; ok && v != "" {
+		t.Errorf("a contact sees portal_link %v", v)
+	}
+}

@@ -43,10 +43,26 @@ func (p *plugin) bindDemo() {
 			if err != nil {
 				return fmt.Errorf("seed demo agency: %w", err)
 			}
-			printDemoBanner(p.config.Out, "http://"+se.Server.Addr, seeded)
+			baseURL := "http://" + se.Server.Addr
+			if err := pointLinksAt(se.App, baseURL); err != nil {
+				return err
+			}
+			printDemoBanner(p.config.Out, baseURL, seeded)
 			return se.Next()
 		},
 	})
+}
+
+// pointLinksAt makes the links in emails and the dashboard's "open the
+// portal as" links use the demo server's address, while the application URL
+// is still PocketBase's default.
+func pointLinksAt(app core.App, baseURL string) error {
+	settings := app.Settings()
+	if settings.Meta.AppURL != "" && settings.Meta.AppURL != "http://localhost:8090" {
+		return nil
+	}
+	settings.Meta.AppURL = baseURL
+	return app.Save(settings)
 }
 
 func printDemoBanner(w io.Writer, baseURL string, seeded bool) {

@@ -74,7 +74,22 @@ func rememberImpersonator(e *core.RequestEvent) error {
 	return e.Next()
 }
 
+// addPortalLink gives admins reading a contact the link that opens the
+// portal as that contact, computed from the current application URL.
+func addPortalLink(e *core.RecordEnrichEvent) error {
+	if e.RequestInfo != nil && e.RequestInfo.Auth != nil && e.RequestInfo.Auth.IsSuperuser() {
+		e.Record.Set(collections.FieldPortalLink, portalURL(e.App)+"impersonate/"+e.Record.Id)
+	} else {
+		e.Record.Set(collections.FieldPortalLink, "")
+	}
+	return e.Next()
+}
+
 func (p *plugin) bindImpersonation() {
+	p.app.OnRecordEnrich(collections.Contacts).Bind(&hook.Handler[*core.RecordEnrichEvent]{
+		Id:   HookIDPrefix + "impersonation.portalLink",
+		Func: addPortalLink,
+	})
 	p.app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: HookIDPrefix + "impersonation.middleware",
 		Func: func(se *core.ServeEvent) error {
