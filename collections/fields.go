@@ -57,6 +57,7 @@ const (
 	FieldEndsAt         = "ends_at"
 	FieldEstimatedPrice = "estimated_price"
 	FieldCreatedBy      = "created_by"
+	FieldRequestedBy    = "requested_by"
 	FieldSource         = "source"
 	FieldTags           = "tags"
 	FieldTermsAgreedBy  = "terms_agreed_by"
@@ -125,6 +126,9 @@ const (
 const (
 	FieldJobTitle       = "job_title"
 	FieldSendActivation = "send_activation"
+	// The password fields PocketBase's auth forms accept besides "password".
+	FieldPasswordConfirm = "passwordConfirm"
+	FieldOldPassword     = "oldPassword"
 )
 
 // FieldPortalLink is the admins' "open the portal as this contact" link.

@@ -2,6 +2,7 @@ package pb_hooks
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -43,7 +44,7 @@ func (p *plugin) bindAccountHooks() {
 	})
 	p.app.OnRecordUpdate(collections.Clients).Bind(&hook.Handler[*core.RecordEvent]{
 		Id:   HookIDPrefix + "accounts.endSessionsOfClient",
-		Func: endSessionsWhenClientPortalOff,
+		Func: endSessionsWhenPortalOff,
 	})
 	p.app.OnRecordUpdate(collections.PortalSettings).Bind(&hook.Handler[*core.RecordEvent]{
 		Id:   HookIDPrefix + "accounts.endAllSessions",
@@ -139,7 +140,7 @@ func contactDefaults(e *core.RecordEvent) error {
 	if c.Status() == "" {
 		c.SetStatus(collections.ContactNoAccess)
 	}
-	if e.Record.GetString("password") == "" {
+	if e.Record.GetString(core.FieldNamePassword) == "" {
 		e.Record.SetRandomPassword()
 	}
 	return e.Next()
@@ -196,11 +197,7 @@ func passwordResetToken(contact *core.Record, d time.Duration) (string, error) {
 // portalURL is the absolute address of the portal, from the application URL
 // admins set in the dashboard.
 func portalURL(app core.App) string {
-	url := app.Settings().Meta.AppURL
-	for len(url) > 0 && url[len(url)-1] == '/' {
-		url = url[:len(url)-1]
-	}
-	return url + PortalPath
+	return strings.TrimRight(app.Settings().Meta.AppURL, "/") + PortalPath
 }
 
 // completeActivation makes an invited contact active when they choose their
@@ -272,18 +269,18 @@ func endSessionsWhenDisabled(e *core.RecordEvent) error {
 	return e.Next()
 }
 
-func endSessionsWhenClientPortalOff(e *core.RecordEvent) error {
-	if e.Record.Original().GetBool(collections.FieldPortalEnabled) && !e.Record.GetBool(collections.FieldPortalEnabled) {
-		return saveThenEndSessions(e, dbx.HashExp{collections.FieldClient: e.Record.Id})
-	}
-	return e.Next()
-}
-
+// endSessionsWhenPortalOff signs out every contact concerned when the
+// portal is switched off: for one client (a clients record) or for everyone
+// (the settings record).
 func endSessionsWhenPortalOff(e *core.RecordEvent) error {
-	if e.Record.Original().GetBool(collections.FieldPortalEnabled) && !e.Record.GetBool(collections.FieldPortalEnabled) {
-		return saveThenEndSessions(e, nil)
+	if !e.Record.Original().GetBool(collections.FieldPortalEnabled) || e.Record.GetBool(collections.FieldPortalEnabled) {
+		return e.Next()
 	}
-	return e.Next()
+	var concerned dbx.Expression // everyone
+	if e.Record.Collection().Name == collections.Clients {
+		concerned = dbx.HashExp{collections.FieldClient: e.Record.Id}
+	}
+	return saveThenEndSessions(e, concerned)
 }
 
 // saveThenEndSessions saves the record and renews the token keys of the

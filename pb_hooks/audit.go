@@ -57,7 +57,7 @@ func auditContactWrite(action string) func(*core.RecordRequestEvent) error {
 		var changed []string
 		if info, err := e.RequestInfo(); err == nil {
 			for k := range info.Body {
-				if k != "password" && k != "passwordConfirm" && k != "oldPassword" {
+				if k != core.FieldNamePassword && k != collections.FieldPasswordConfirm && k != collections.FieldOldPassword {
 					changed = append(changed, k)
 				}
 			}

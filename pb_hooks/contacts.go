@@ -18,8 +18,7 @@ import (
 // confirm-by-email flow instead.
 var ownEditableFields = []string{
 	collections.FieldName, collections.FieldPhone, collections.FieldJobTitle,
-	collections.FieldPhoto, collections.FieldPhoto + "+", collections.FieldPhoto + "-",
-	"password", "passwordConfirm", "oldPassword",
+	collections.FieldPhoto, core.FieldNamePassword, collections.FieldPasswordConfirm, collections.FieldOldPassword,
 }
 
 // managedFields are the fields a contact with "manage contacts" may change
@@ -80,7 +79,7 @@ func updateOwnDetails(e *core.RecordRequestEvent) error {
 	}
 	info, _ := e.RequestInfo()
 	changes := describeChanges(e.Record, contactChangeLabels)
-	if _, ok := info.Body["password"]; ok {
+	if _, ok := info.Body[core.FieldNamePassword]; ok {
 		changes = append(changes, "Password: changed")
 	}
 	if len(changes) == 0 {

@@ -229,10 +229,9 @@ func recordValues(app core.App, record *core.Record) (Values, *core.Record, erro
 		return nil, nil, err
 	}
 	loc := settings.Location()
-	meta := app.Settings().Meta
-	portal := strings.TrimRight(meta.AppURL, "/") + PortalPath
+	portal := portalURL(app)
 	v := Values{
-		"agency_name": meta.AppName,
+		"agency_name": app.Settings().Meta.AppName,
 		"portal_url":  portal,
 		"client_name": client.GetString(collections.FieldName),
 	}
@@ -286,7 +285,7 @@ func resolveRecipients(app core.App, spec notificationSpec, client, record *core
 		}
 		return []recipient{{record.Email(), record.GetString(collections.FieldName)}}, nil
 	case toActor:
-		for _, field := range []string{collections.FieldCreatedBy, "requested_by"} {
+		for _, field := range []string{collections.FieldCreatedBy, collections.FieldRequestedBy} {
 			id := record.GetString(field)
 			if id == "" {
 				continue

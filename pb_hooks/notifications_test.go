@@ -334,11 +334,16 @@ func TestOwnDetailsChangeNotifies(t *testing.T) {
 		s.Test(t)
 	}
 
-	// If the email cannot be queued, the change is not saved either.
+	// If an email cannot be queued, the change is not saved either, and the
+	// email queued before it (to the first admin) is rolled back with it.
 	app := portaltest.App(t)
 	a = newAgency(t, app)
+	inserts := 0
 	app.OnRecordCreate(collections.MailOutbox).BindFunc(func(e *core.RecordEvent) error {
-		return errors.New("outbox unavailable")
+		if inserts++; inserts == 2 {
+			return errors.New("outbox unavailable")
+		}
+		return e.Next()
 	})
 	s := tests.ApiScenario{
 		Method: http.MethodPatch, URL: "/api/collections/contacts/records/" + a.manager.Id,
@@ -351,6 +356,10 @@ func TestOwnDetailsChangeNotifies(t *testing.T) {
 	if r.GetString(collections.FieldName) == "Never Saved" {
 		t.Error("the change was saved although its email could not be queued")
 	}
+	if inserts != 2 {
+		t.Errorf("%d outbox inserts attempted, want 2 (the first must have been written)", inserts)
+	}
+	assertNoMail(t, app)
 }
 
 func assertNoMail(t testing.TB, app core.App) {

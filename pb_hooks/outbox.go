@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -31,11 +32,12 @@ type OutboxConfig struct {
 	// RetryBase is the wait after the first failure; each further failure
 	// doubles it (default 30s), up to RetryMax (default 6h).
 	RetryBase, RetryMax time.Duration
-	// SendTimeout bounds one SMTP conversation (default 60s). A send that
-	// times out counts as a failed attempt.
-	SendTimeout time.Duration
-	// Lease is how long an email may stay "sending" before another worker
-	// takes it over, e.g. after a crash mid-send (default 10m).
+	// SlowSend is how long a send may take before the worker logs that the
+	// mail server is slow (default 60s). The worker keeps waiting: giving up
+	// on a send that may still complete would deliver the email twice.
+	SlowSend time.Duration
+	// Lease is how long an email may stay "sending" before a worker takes it
+	// over, i.e. after the process died mid-send (default 30m).
 	Lease time.Duration
 }
 
@@ -48,8 +50,8 @@ func (c OutboxConfig) withDefaults() OutboxConfig {
 	def(&c.PollInterval, 5*time.Second)
 	def(&c.RetryBase, 30*time.Second)
 	def(&c.RetryMax, 6*time.Hour)
-	def(&c.SendTimeout, 60*time.Second)
-	def(&c.Lease, 10*time.Minute)
+	def(&c.SlowSend, 60*time.Second)
+	def(&c.Lease, 30*time.Minute)
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = 8
 	}
@@ -72,6 +74,10 @@ func (p *plugin) bindOutbox() {
 	p.app.OnRecordUpdate(collections.MailOutbox).Bind(&hook.Handler[*core.RecordEvent]{
 		Id:   HookIDPrefix + "outbox.requeue",
 		Func: requeueFailedEmail,
+	})
+	p.app.OnMailerSend().Bind(&hook.Handler[*core.MailerEvent]{
+		Id:   HookIDPrefix + "outbox.catchAll",
+		Func: queueOtherMail,
 	})
 	if p.config.Outbox.Disabled {
 		return
@@ -180,17 +186,36 @@ func DeliverDueEmails(app core.App, config OutboxConfig, stop <-chan struct{}) (
 	}
 }
 
+// releaseLeasesQuery puts back in the queue the emails claimed longer than
+// lease ago (served by idx_mail_outbox_due).
+func releaseLeasesQuery(app core.App, lease time.Duration) *dbx.Query {
+	cutoff, _ := types.ParseDateTime(time.Now().Add(-lease).UTC())
+	now := dbNow()
+	return app.NonconcurrentDB().Update(collections.MailOutbox,
+		dbx.Params{collections.FieldStatus: string(collections.OutboxQueued), collections.FieldNextAttemptAt: now, collections.FieldUpdated: now},
+		dbx.And(
+			dbx.HashExp{collections.FieldStatus: string(collections.OutboxSending)},
+			dbx.NewExp("[["+collections.FieldClaimedAt+"]] < {:cutoff}", dbx.Params{"cutoff": cutoff.String()}),
+		),
+	)
+}
+
 func dbNow() string { return types.NowDateTime().String() }
 
 func dueEmails(app core.App) ([]*core.Record, error) {
 	var due []*core.Record
-	err := app.RecordQuery(collections.MailOutbox).
+	err := dueEmailsQuery(app).All(&due)
+	return due, err
+}
+
+// dueEmailsQuery selects the next queued emails whose attempt time has come,
+// oldest first (served by idx_mail_outbox_due).
+func dueEmailsQuery(app core.App) *dbx.SelectQuery {
+	return app.RecordQuery(collections.MailOutbox).
 		AndWhere(dbx.HashExp{collections.FieldStatus: string(collections.OutboxQueued)}).
 		AndWhere(dbx.NewExp("[["+collections.FieldNextAttemptAt+"]] <= {:now}", dbx.Params{"now": dbNow()})).
 		OrderBy(collections.FieldNextAttemptAt).
-		Limit(outboxBatch).
-		All(&due)
-	return due, err
+		Limit(outboxBatch)
 }
 
 // claimEmail moves one email from queued to sending, and reports whether
@@ -210,23 +235,15 @@ func claimEmail(app core.App, id string) (bool, error) {
 }
 
 func releaseExpiredLeases(app core.App, lease time.Duration) error {
-	cutoff, _ := types.ParseDateTime(time.Now().Add(-lease).UTC())
-	now := dbNow()
-	_, err := app.NonconcurrentDB().Update(collections.MailOutbox,
-		dbx.Params{collections.FieldStatus: string(collections.OutboxQueued), collections.FieldNextAttemptAt: now, collections.FieldUpdated: now},
-		dbx.And(
-			dbx.HashExp{collections.FieldStatus: string(collections.OutboxSending)},
-			dbx.NewExp("[["+collections.FieldClaimedAt+"]] < {:cutoff}", dbx.Params{"cutoff": cutoff.String()}),
-		),
-	).Execute()
-	if err != nil {
+	if _, err := releaseLeasesQuery(app, lease).Execute(); err != nil {
 		return fmt.Errorf("release expired outbox leases: %w", err)
 	}
 	return nil
 }
 
 // deliverEmail sends one claimed email and records the outcome: sent, queued
-// again after a back-off, or failed after the last attempt.
+// again after a back-off, or failed after the last attempt. A send cut short
+// by shutdown is queued again without counting as an attempt.
 func deliverEmail(app core.App, config OutboxConfig, id string, stop <-chan struct{}) (bool, error) {
 	r, err := app.FindRecordById(collections.MailOutbox, id)
 	if err != nil {
@@ -239,11 +256,14 @@ func deliverEmail(app core.App, config OutboxConfig, id string, stop <-chan stru
 		Subject: r.GetString(collections.FieldSubject),
 		HTML:    r.GetString(collections.FieldHTML),
 		Text:    r.GetString(collections.FieldText),
-		Headers: map[string]string{"X-Crewportal-Outbox-Id": r.Id},
+		Headers: map[string]string{outboxHeader: r.Id},
 	}
-	sendErr := sendWithTimeout(app.NewMailClient(), msg, config.SendTimeout, stop)
+	sendErr := sendUnlessStopped(app, msg, config.SlowSend, stop)
 
-	attempts := r.GetInt(collections.FieldAttempts) + 1
+	attempts := r.GetInt(collections.FieldAttempts)
+	if !errors.Is(sendErr, errSendStopped) {
+		attempts++
+	}
 	r.Set(collections.FieldAttempts, attempts)
 	switch {
 	case sendErr == nil:
@@ -254,13 +274,25 @@ func deliverEmail(app core.App, config OutboxConfig, id string, stop <-chan stru
 		r.Set(collections.FieldStatus, string(collections.OutboxFailed))
 		r.Set(collections.FieldLastError, truncate(sendErr.Error(), 2000))
 	default:
-		next, _ := types.ParseDateTime(time.Now().Add(config.Backoff(attempts)).UTC())
+		next := types.NowDateTime()
+		if !errors.Is(sendErr, errSendStopped) {
+			next, _ = types.ParseDateTime(time.Now().Add(config.Backoff(attempts)).UTC())
+		}
 		r.Set(collections.FieldStatus, string(collections.OutboxQueued))
 		r.Set(collections.FieldNextAttemptAt, next)
 		r.Set(collections.FieldLastError, truncate(sendErr.Error(), 2000))
 	}
-	if err := app.Save(r); err != nil {
-		return false, fmt.Errorf("record outcome of email %s: %w", id, err)
+	// Retry the bookkeeping: an email sent but still marked "sending" would
+	// be sent again once its lease ends.
+	var saveErr error
+	for try := 0; try < 3; try++ {
+		if saveErr = app.Save(r); saveErr == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if saveErr != nil {
+		return false, fmt.Errorf("record outcome of email %s: %w", id, saveErr)
 	}
 	if sendErr != nil {
 		app.Logger().Warn("Email not sent", "outbox", id, "attempt", attempts, "error", sendErr)
@@ -268,27 +300,31 @@ func deliverEmail(app core.App, config OutboxConfig, id string, stop <-chan stru
 	return sendErr == nil, nil
 }
 
-// Errors for sends the worker stopped waiting for.
-var (
-	errSendTimeout = errors.New("the mail server did not answer in time")
-	errSendStopped = errors.New("the server shut down while sending; the email will be retried")
-)
+// outboxHeader marks a message the outbox worker sends, so the catch-all
+// hook lets it through.
+const outboxHeader = "X-Crewportal-Outbox-Id"
 
-// sendWithTimeout bounds a send that the SMTP client itself never times out,
-// and gives up at shutdown so the app closes while the email is still
-// recorded as due again.
-// NB! An abandoned send may still complete later; the email is then retried
-// and could arrive twice. Delivery is at least once, never lost.
-func sendWithTimeout(m mailer.Mailer, msg *mailer.Message, timeout time.Duration, stop <-chan struct{}) error {
+// errSendStopped reports a send the worker stopped waiting for at shutdown.
+var errSendStopped = errors.New("the server shut down while sending; the email will be sent again")
+
+// sendUnlessStopped sends through PocketBase's mail client (the dashboard's
+// SMTP settings), waiting as long as the server takes but for shutdown.
+// NB! A send abandoned at shutdown may still complete; the email is then
+// sent again after the restart. Delivery is at least once, never lost.
+func sendUnlessStopped(app core.App, msg *mailer.Message, slowAfter time.Duration, stop <-chan struct{}) error {
 	done := make(chan error, 1)
-	routine.FireAndForget(func() { done <- m.Send(msg) })
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(timeout):
-		return fmt.Errorf("%w (after %s)", errSendTimeout, timeout)
-	case <-stop:
-		return errSendStopped
+	routine.FireAndForget(func() { done <- app.NewMailClient().Send(msg) })
+	slow := time.NewTimer(slowAfter)
+	defer slow.Stop()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-slow.C:
+			app.Logger().Warn("The mail server is slow to answer", "outbox", msg.Headers[outboxHeader], "after", slowAfter)
+		case <-stop:
+			return errSendStopped
+		}
 	}
 }
 
@@ -297,6 +333,39 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
+}
+
+// queueOtherMail puts every email that does not come from the outbox worker
+// (PocketBase's own: verification, one-time codes, new-device alerts,
+// superuser password resets) into the outbox instead of sending it, so it
+// is durable too and no request waits on the mail server.
+// NB! Attachments are not kept; none of these emails has any.
+func queueOtherMail(e *core.MailerEvent) error {
+	if e.Message.Headers[outboxHeader] != "" {
+		return e.Next()
+	}
+	outbox, err := e.App.FindCachedCollectionByNameOrId(collections.MailOutbox)
+	if err != nil {
+		return err
+	}
+	for _, to := range slices.Concat(e.Message.To, e.Message.Cc, e.Message.Bcc) {
+		mail := core.NewRecord(outbox)
+		mail.Load(map[string]any{
+			collections.FieldKind:          "system",
+			collections.FieldTo:            to.Address,
+			collections.FieldToName:        to.Name,
+			collections.FieldSubject:       e.Message.Subject,
+			collections.FieldHTML:          e.Message.HTML,
+			collections.FieldText:          e.Message.Text,
+			collections.FieldStatus:        string(collections.OutboxQueued),
+			collections.FieldNextAttemptAt: types.NowDateTime(),
+		})
+		if err := e.App.Save(mail); err != nil {
+			return fmt.Errorf("queue email to %s: %w", to.Address, err)
+		}
+	}
+	wakeOutboxAfterCommit(e.App)
+	return nil
 }
 
 // requeueFailedEmail lets an admin send a failed email again by setting its

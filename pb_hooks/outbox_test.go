@@ -278,3 +278,32 @@ func waitFor(t *testing.T, d time.Duration, ok func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestPocketBaseMailGoesThroughOutbox checks that PocketBase's own emails
+// (here a verification email) are queued, not sent from the request.
+func TestPocketBaseMailGoesThroughOutbox(t *testing.T) {
+	t.Parallel()
+	app := portaltest.NewTestAppWithConfig(t, pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{Disabled: true}})
+	t.Cleanup(app.Cleanup)
+	a := newAgency(t, app)
+	a.manager.SetVerified(false)
+	if err := app.Save(a.manager); err != nil {
+		t.Fatal(err)
+	}
+	(&tests.ApiScenario{
+		Method: http.MethodPost, URL: "/api/collections/contacts/request-verification",
+		Body:           strings.NewReader(`{"email":"` + a.manager.Email() + `"}`),
+		ExpectedStatus: http.StatusNoContent,
+		TestAppFactory: func(testing.TB) *tests.TestApp { return app }, DisableTestAppCleanup: true,
+	}).Test(t)
+	waitFor(t, 5*time.Second, func() bool { return len(queued(t, app, dbx.HashExp{"kind": "system"})) == 1 })
+	if got := recipientsOf(queued(t, app, dbx.HashExp{"kind": "system"})); got != a.manager.Email() {
+		t.Errorf("queued to %q", got)
+	}
+	if app.TestMailer.TotalSend() != 0 {
+		t.Errorf("%d emails sent directly", app.TestMailer.TotalSend())
+	}
+	if _, err := pb_hooks.DeliverDueEmails(app, pb_hooks.OutboxConfig{}, nil); err != nil || app.TestMailer.TotalSend() != 1 {
+		t.Errorf("the worker sent %d (err %v), want 1", app.TestMailer.TotalSend(), err)
+	}
+}

@@ -3,9 +3,11 @@ package pb_hooks
 import (
 	"fmt"
 
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/crewportal/crewportal/collections"
 )
@@ -20,8 +22,9 @@ type ownerSource struct {
 
 // ownerSources lists every record type that stores its owning client
 // denormalised (so its access rule is one indexed comparison). The client is
-// always derived from the parent, whatever the dashboard or API sent, so the
-// copy can never disagree with the record it was copied from.
+// always derived from the parent, whatever the dashboard or API sent, and
+// follows the parent when it moves (moveChildrenWithParent), so the copy
+// never disagrees with the record it was copied from.
 var ownerSources = map[string]ownerSource{
 	collections.Shifts:         {collections.FieldEvent, collections.Events, nil},
 	collections.ResourceLines:  {collections.FieldEvent, collections.Events, nil},
@@ -32,7 +35,28 @@ var ownerSources = map[string]ownerSource{
 	collections.Payments:       {collections.FieldInvoice, collections.Invoices, nil},
 }
 
+// ownerFollowers lists, for each parent, the child collections whose copied
+// owner must follow when the parent moves (to another client, or a shift to
+// another event): the children named in ownerSources, plus assignments,
+// which also store their event directly.
+func ownerFollowers(parent string) []struct{ collection, field string } {
+	var out []struct{ collection, field string }
+	for child, src := range ownerSources {
+		if src.parentCollection == parent {
+			out = append(out, struct{ collection, field string }{child, src.parentField})
+		}
+	}
+	if parent == collections.Events {
+		out = append(out, struct{ collection, field string }{collections.Assignments, collections.FieldEvent})
+	}
+	return out
+}
+
 func (p *plugin) bindOwnershipHooks() {
+	p.app.OnRecordUpdate(collections.Events, collections.Shifts, collections.Invoices).Bind(&hook.Handler[*core.RecordEvent]{
+		Id:   HookIDPrefix + "ownership.follow",
+		Func: moveChildrenWithParent,
+	})
 	tags := make([]string, 0, len(ownerSources))
 	for name := range ownerSources {
 		tags = append(tags, name)
@@ -58,11 +82,41 @@ func copyOwner(e *core.RecordEvent) error {
 	parent, err := e.App.FindRecordById(src.parentCollection, parentID)
 	if err != nil {
 		return validation.Errors{src.parentField: validation.NewError("validation_missing_parent",
-			fmt.Sprintf("No %s with this id exists.", src.parentCollection))}
+			fmt.Sprintf("No %s with this id exists.", src.parentField))}
 	}
 	e.Record.Set(collections.FieldClient, parent.GetString(collections.FieldClient))
 	for _, f := range src.copies {
 		e.Record.Set(f, parent.GetString(f))
 	}
 	return e.Next()
+}
+
+// moveChildrenWithParent keeps the children's copied owner equal to their
+// parent's when the parent's client (or a shift's event) changes, in the
+// same transaction as the parent's save.
+func moveChildrenWithParent(e *core.RecordEvent) error {
+	moved := []string{collections.FieldClient, collections.FieldEvent}
+	changed := false
+	for _, f := range moved {
+		changed = changed || e.Record.Original().GetString(f) != e.Record.GetString(f)
+	}
+	if !changed {
+		return e.Next()
+	}
+	return withTransaction(&e.App, e.Next, func(tx core.App) error {
+		for _, follower := range ownerFollowers(e.Record.Collection().Name) {
+			set := dbx.Params{collections.FieldClient: e.Record.GetString(collections.FieldClient),
+				collections.FieldUpdated: types.NowDateTime().String()}
+			for _, f := range ownerSources[follower.collection].copies {
+				if ownerSources[follower.collection].parentCollection == e.Record.Collection().Name {
+					set[f] = e.Record.GetString(f)
+				}
+			}
+			if _, err := tx.NonconcurrentDB().Update(follower.collection, set,
+				dbx.HashExp{follower.field: e.Record.Id}).Execute(); err != nil {
+				return fmt.Errorf("move %s with %s %s: %w", follower.collection, e.Record.Collection().Name, e.Record.Id, err)
+			}
+		}
+		return nil
+	})
 }

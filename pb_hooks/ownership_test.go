@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+
 	"github.com/crewportal/crewportal/collections"
 	"github.com/crewportal/crewportal/pb_hooks/portaltest"
 )
@@ -46,6 +48,32 @@ func TestOwnerIsCopiedFromParent(t *testing.T) {
 		t.Errorf("moved assignment event/client = %q/%q, want %q/%q", a.EventID(), a.ClientID(), otherEvent.Id, other.Id)
 	}
 
+	// When a parent moves, its children's copies follow in the same save.
+	event2, shifts2 := portaltest.NewEvent(t, app, acme, time.Now().Add(96*time.Hour), 2*time.Hour, waiter)
+	a2 := portaltest.NewAssignment(t, app, shifts2[0], portaltest.NewStaff(t, app), false)
+	doc := portaltest.Create(t, app, collections.EventDocuments, map[string]any{"event": event2.Id, "title": "Map",
+		"file": mustFile(t, "map.txt")})
+	moved, _ := app.FindRecordById(collections.Events, event2.Id) // as the dashboard loads it
+	moved.Set(collections.FieldClient, other.Id)
+	if err := app.Save(moved); err != nil {
+		t.Fatal(err)
+	}
+	for name, id := range map[string]string{collections.Shifts: shifts2[0].Id, collections.Assignments: a2.Id, collections.EventDocuments: doc.Id} {
+		r, _ := app.FindRecordById(name, id)
+		if r.GetString(collections.FieldClient) != other.Id {
+			t.Errorf("%s did not follow its event to the new client", name)
+		}
+	}
+	// A shift moved to another event takes its assignments along.
+	sh, _ := app.FindRecordById(collections.Shifts, shifts2[0].Id)
+	sh.Set(collections.FieldEvent, event.Id)
+	if err := app.Save(sh); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := app.FindRecordById(collections.Assignments, a2.Id); r.GetString(collections.FieldEvent) != event.Id || r.GetString(collections.FieldClient) != acme.Id {
+		t.Errorf("assignment event/client = %s/%s after its shift moved", r.GetString(collections.FieldEvent), r.GetString(collections.FieldClient))
+	}
+
 	// A parent that does not exist is a field error, and nothing is saved.
 	c, _ := app.FindCachedCollectionByNameOrId(collections.Shifts)
 	before, _ := app.CountRecords(c)
@@ -76,4 +104,13 @@ func TestNewEventsDefaultToBeConfirmed(t *testing.T) {
 	if got := collections.Wrap[collections.Event](r).Status(); got != collections.EventConfirmed {
 		t.Errorf("status = %q, want confirmed", got)
 	}
+}
+
+func mustFile(t *testing.T, name string) *filesystem.File {
+	t.Helper()
+	f, err := filesystem.NewFileFromBytes([]byte("test file"), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

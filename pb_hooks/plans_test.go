@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/pb_hooks"
 	"github.com/crewportal/crewportal/pb_hooks/portaltest"
 )
 
@@ -21,13 +22,8 @@ func TestQueryPlans(t *testing.T) {
 		query *dbx.Query
 		index string
 	}{
-		{"outbox: due emails", app.RecordQuery(collections.MailOutbox).
-			AndWhere(dbx.HashExp{"status": "queued"}).
-			AndWhere(dbx.NewExp("[[next_attempt_at]] <= {:now}", dbx.Params{"now": now})).
-			OrderBy("next_attempt_at").Limit(50).Build(), "idx_mail_outbox_due"},
-		{"outbox: expired leases", app.DB().Select("id").From(collections.MailOutbox).
-			Where(dbx.HashExp{"status": "sending"}).
-			AndWhere(dbx.NewExp("[[claimed_at]] < {:cutoff}", dbx.Params{"cutoff": now})).Build(), "idx_mail_outbox_due"},
+		{"outbox: due emails", pb_hooks.OutboxQueries(app)["due emails"], "idx_mail_outbox_due"},
+		{"outbox: expired leases", pb_hooks.OutboxQueries(app)["expired leases"], "idx_mail_outbox_due"},
 		{"notifications: template by kind", app.RecordQuery(collections.NotificationTemplates).
 			AndWhere(dbx.HashExp{"kind": "event_booked"}).Limit(1).Build(), "idx_notification_templates_kind"},
 		{"notifications: a client's active contacts", app.RecordQuery(collections.Contacts).

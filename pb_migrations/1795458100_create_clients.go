@@ -1,8 +1,6 @@
 package pb_migrations
 
 import (
-	"time"
-
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -64,8 +62,6 @@ func init() {
 		contacts.AuthRule = types.Pointer(`status = "active"`)
 		contacts.PasswordAuth.Enabled = true
 		contacts.PasswordAuth.IdentityFields = []string{"email"}
-		// Activation links are password-reset links with a longer life.
-		contacts.PasswordResetToken.Duration = int64((72 * time.Hour).Seconds())
 
 		return saveAll(app, clients, roles, contacts)
 	}, func(app core.App) error {

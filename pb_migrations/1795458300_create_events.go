@@ -3,6 +3,7 @@ package pb_migrations
 import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/crewportal/crewportal/collections"
 )
@@ -30,7 +31,9 @@ func init() {
 			date("ends_at", true),
 			text("notes", false, 5000),
 			selectOne("status", true, "to_be_confirmed", "confirmed", "declined", "cancelled", "completed"),
-			number("estimated_price", false, false, 0, -1),
+			// Prices reach only roles allowed to view them (spec B3); the
+			// hook that shows them to those roles unhides it per request.
+			&core.NumberField{Name: "estimated_price", Hidden: true, Min: types.Pointer(0.0)},
 			text("currency", false, 3),
 			relation("created_by", collections.Contacts, false, false),
 			selectOne("source", false, "portal", "dashboard"),
@@ -102,7 +105,7 @@ func init() {
 			selectOne("kind", true, "change", "cancellation"),
 			&core.JSONField{Name: "proposed", MaxSize: 20000, Help: "Proposed new values, by event field name."},
 			text("reason", false, 2000),
-			number("estimated_price", false, false, 0, -1),
+			&core.NumberField{Name: "estimated_price", Hidden: true, Min: types.Pointer(0.0)},
 			selectOne("status", true, "pending", "approved", "declined", "withdrawn"),
 			text("decision_reason", false, 1000),
 			&core.RelationField{Name: "decided_by", CollectionId: superusers.Id, MaxSelect: 1},
