@@ -38,6 +38,9 @@ const (
 	CMSPages              = "cms_pages"
 	ClientSnippets        = "client_snippets"
 	AuditLog              = "audit_log"
+
+	// EventsToConfirm is the admins' read-only "To confirm" list (a view).
+	EventsToConfirm = "events_to_confirm"
 )
 
 // All lists every Crewportal collection in dependency order (a collection
@@ -48,7 +51,7 @@ var All = []string{
 	Skills, Qualifications, Staff, StaffQualifications, StaffVehicles, Tags,
 	Events, Shifts, ResourceLines, Assignments, EventDocuments, ChangeRequests,
 	Invoices, InvoiceLines, Payments, NotificationTemplates, MailOutbox,
-	CMSPages, ClientSnippets, AuditLog,
+	CMSPages, ClientSnippets, AuditLog, EventsToConfirm,
 }
 
 // ID returns the explicit, stable collection id used for a collection name.

@@ -47,7 +47,7 @@ func TestMigratedSchema(t *testing.T) {
 		if c.Id != collections.ID(name) {
 			t.Errorf("collection %s has id %s, want %s", name, c.Id, collections.ID(name))
 		}
-		if c.Fields.GetByName(collections.FieldCreated) == nil || c.Fields.GetByName(collections.FieldUpdated) == nil {
+		if !c.IsView() && (c.Fields.GetByName(collections.FieldCreated) == nil || c.Fields.GetByName(collections.FieldUpdated) == nil) {
 			t.Errorf("collection %s lacks created/updated", name)
 		}
 	}

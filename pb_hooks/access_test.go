@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -23,7 +24,7 @@ var ownerFields = map[string]string{
 	collections.PriceLists: "", collections.Rates: "", collections.Skills: "", collections.Qualifications: "",
 	collections.Staff: "", collections.StaffQualifications: "", collections.StaffVehicles: "", collections.Tags: "",
 	collections.NotificationTemplates: "", collections.MailOutbox: "", collections.CMSPages: "",
-	collections.ClientSnippets: "", collections.AuditLog: "",
+	collections.ClientSnippets: "", collections.AuditLog: "", collections.EventsToConfirm: "",
 
 	collections.Clients: "id", collections.Contacts: "client", collections.Roles: "client",
 	collections.Events: "client", collections.Shifts: "client", collections.ResourceLines: "client",
@@ -31,9 +32,12 @@ var ownerFields = map[string]string{
 	collections.Invoices: "client", collections.InvoiceLines: "client", collections.Payments: "client",
 }
 
-// sharedWithContacts lists the agency-wide collections that every signed-in
-// contact may read.
-var sharedWithContacts = map[string]bool{collections.PortalSettings: true}
+// sharedWithContacts reports whether every signed-in contact may read an
+// agency-wide collection: the authorization matrix lets another client's
+// contact see its records.
+func sharedWithContacts(name string) bool {
+	return strings.Contains(authorizationMatrix[name].view, "O")
+}
 
 // TestNoAccessAcrossClients checks the rules as built, through the HTTP API of
 // a running server: an anonymous visitor gets nothing from any collection, and
@@ -71,7 +75,7 @@ func TestNoAccessAcrossClients(t *testing.T) {
 			}
 			for id := range listIDs(t, listURL, outsider) {
 				r, _ := app.FindRecordById(name, id)
-				if ownerField == "" && !sharedWithContacts[name] {
+				if ownerField == "" && !sharedWithContacts(name) {
 					t.Errorf("outsider listed agency record %s", id)
 				} else if r != nil && ownerField != "" && r.GetString(ownerField) == ownClient {
 					t.Errorf("outsider listed Northwind record %s", id)
@@ -80,7 +84,7 @@ func TestNoAccessAcrossClients(t *testing.T) {
 
 			for _, r := range records {
 				private := (ownerField != "" && r.GetString(ownerField) == ownClient) ||
-					(ownerField == "" && !sharedWithContacts[name])
+					(ownerField == "" && !sharedWithContacts(name))
 				viewURL := fmt.Sprintf("%s/api/collections/%s/records/%s", base, name, r.Id)
 				if status := get(t, viewURL, ""); status == http.StatusOK {
 					t.Errorf("anonymous view of %s: %d", r.Id, status)

@@ -161,7 +161,7 @@ func activationLinkDuration(app core.App) time.Duration {
 // and the email is queued in the same transaction as the save (spec A2).
 func sendActivationWhenInvited(e *core.RecordEvent) error {
 	c := collections.Wrap[collections.Contact](e.Record)
-	becameInvited := e.Record.IsNew() || collections.ContactStatus(e.Record.Original().GetString(collections.FieldStatus)) != collections.ContactInvited
+	becameInvited := e.Record.IsNew() || collections.ContactStatus(stored(e.App, e.Record).GetString(collections.FieldStatus)) != collections.ContactInvited
 	resend := e.Record.GetBool(collections.FieldSendActivation)
 	e.Record.Set(collections.FieldSendActivation, false)
 	if c.Status() != collections.ContactInvited || !(becameInvited || resend) {
@@ -261,7 +261,7 @@ func linkExpiry(app core.App, d time.Duration) string {
 // endSessionsWhenDisabled signs a contact out everywhere when their access is
 // withdrawn: renewing the token key invalidates every token issued before.
 func endSessionsWhenDisabled(e *core.RecordEvent) error {
-	was := collections.ContactStatus(e.Record.Original().GetString(collections.FieldStatus))
+	was := collections.ContactStatus(stored(e.App, e.Record).GetString(collections.FieldStatus))
 	is := collections.ContactStatus(e.Record.GetString(collections.FieldStatus))
 	if was == collections.ContactActive && is != collections.ContactActive {
 		e.Record.RefreshTokenKey()
@@ -273,7 +273,7 @@ func endSessionsWhenDisabled(e *core.RecordEvent) error {
 // portal is switched off: for one client (a clients record) or for everyone
 // (the settings record).
 func endSessionsWhenPortalOff(e *core.RecordEvent) error {
-	if !e.Record.Original().GetBool(collections.FieldPortalEnabled) || e.Record.GetBool(collections.FieldPortalEnabled) {
+	if !stored(e.App, e.Record).GetBool(collections.FieldPortalEnabled) || e.Record.GetBool(collections.FieldPortalEnabled) {
 		return e.Next()
 	}
 	var concerned dbx.Expression // everyone

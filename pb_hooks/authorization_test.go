@@ -46,7 +46,7 @@ var closed = access{list: "S", view: "S", create: "S", update: "S", delete: "S"}
 var authorizationMatrix = map[string]access{
 	collections.Groups:                closed,
 	collections.PortalSettings:        {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S", adminRefusals: "create,delete"},
-	collections.Professions:           withRefusals(closed, "create,delete"),
+	collections.Professions:           {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S", adminRefusals: "create,delete"},
 	collections.PriceLists:            closed,
 	collections.Rates:                 closed,
 	collections.Clients:               {list: "NWS", view: "NWS", create: "S", update: "WS", delete: "S", adminRefusals: "delete"},
@@ -57,10 +57,10 @@ var authorizationMatrix = map[string]access{
 	collections.Staff:                 withFiles(withRefusals(closed, "delete"), "photo", "photo_id"),
 	collections.StaffQualifications:   withFiles(closed, "certificate"),
 	collections.StaffVehicles:         closed,
-	collections.Tags:                  closed,
+	collections.Tags:                  {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S"}, // a visible tag; hidden ones: TestHiddenTags
 	collections.Events:                {list: "NWS", view: "NWS", create: "S", update: "S", delete: "S"},
 	collections.Shifts:                {list: "NWS", view: "NWS", create: "S", update: "S", delete: "S"},
-	collections.ResourceLines:         closed,
+	collections.ResourceLines:         {list: "NWS", view: "NWS", create: "S", update: "S", delete: "S"},
 	collections.Assignments:           closed,
 	collections.EventDocuments:        withFiles(closed, "file"),
 	collections.ChangeRequests:        closed,
@@ -72,6 +72,7 @@ var authorizationMatrix = map[string]access{
 	collections.CMSPages:              closed,
 	collections.ClientSnippets:        closed,
 	collections.AuditLog:              closed,
+	collections.EventsToConfirm:       withRefusals(closed, "create,update,delete"), // a read-only view
 }
 
 // customRoutes lists every custom route with the actors it serves and the
@@ -79,16 +80,31 @@ var authorizationMatrix = map[string]access{
 // not covered; TestRouteTableCovered checks the list against the router.
 var customRoutes = []struct {
 	method, pattern, path, actors string
+	body                          map[string]any
 }{
 	// Public by design: the bare domain, the portal pages and its status.
-	{http.MethodGet, "/{$}", "/", allActors},
-	{http.MethodGet, "/client-portal/{path...}", "/client-portal/events", allActors},
-	{http.MethodGet, "/api/portal/status", "/api/portal/status", allActors},
+	{http.MethodGet, "/{$}", "/", allActors, nil},
+	{http.MethodGet, "/client-portal/{path...}", "/client-portal/events", allActors, nil},
+	{http.MethodGet, "/api/portal/status", "/api/portal/status", allActors, nil},
 	// The link check needs no sign-in: the token is the credential, and a bad
 	// one is refused to anyone.
-	{http.MethodGet, "/api/portal/activation", "/api/portal/activation?token=bad", ""},
+	{http.MethodGet, "/api/portal/activation", "/api/portal/activation?token=bad", "", nil},
 	// Sign in as client: admins only ({contact} is a Northwind contact).
-	{http.MethodPost, "/api/portal/impersonate/{id}", "/api/portal/impersonate/{contact}", "S"},
+	{http.MethodPost, "/api/portal/impersonate/{id}", "/api/portal/impersonate/{contact}", "S", nil},
+	// Booking and prices need the permission (for the contact's own client;
+	// Harbour's manager has it too); admins book in the dashboard.
+	{http.MethodPost, "/api/portal/bookings", "/api/portal/bookings", "OW", validBooking},
+	{http.MethodPost, "/api/portal/estimate", "/api/portal/estimate", "OW", validBooking},
+	// Every contact lists (and exports) its own client's events.
+	{http.MethodGet, "/api/portal/events", "/api/portal/events?scope=past", "ONW", nil},
+	{http.MethodGet, "/api/portal/events.csv", "/api/portal/events.csv", "ONW", nil},
+}
+
+// validBooking is a booking every field of which is valid ({profession} is a
+// client-bookable profession).
+var validBooking = map[string]any{
+	"name": "Matrix gala", "venue": "Town Hall", "start": "2099-06-01T18:00", "end": "2099-06-01T23:00",
+	"profession": "{profession}", "staff_count": 2, "terms_accepted": true,
 }
 
 // TestRouteTableCovered fails when routes.go has a route without a line in
@@ -179,7 +195,7 @@ func (f *matrixFixture) target(t *testing.T, name string) *core.Record {
 		r, err = f.app.FindFirstRecordByData(name, collections.FieldClient, f.ownerID)
 	default:
 		var all []*core.Record
-		all, err = f.app.FindRecordsByFilter(name, "", "created", 1, 0)
+		all, err = f.app.FindRecordsByFilter(name, "", "", 1, 0)
 		if err == nil && len(all) > 0 {
 			r = all[0]
 		}
@@ -306,11 +322,20 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 	f := newMatrixFixture(t)
 	contact := f.target(t, collections.Contacts)
+	profession := must(f.app.FindFirstRecordByData(collections.Professions, collections.FieldClientBookable, true))
 	for _, route := range customRoutes {
 		path := strings.ReplaceAll(route.path, "{contact}", contact.Id)
+		var body map[string]any
+		if route.body != nil {
+			body = map[string]any{}
+			for k, v := range route.body {
+				body[k] = v
+			}
+			body["profession"] = profession.Id
+		}
 		for i := range allActors {
 			actor := allActors[i]
-			status, _ := f.do(t, actor, route.method, path, nil)
+			status, _ := f.do(t, actor, route.method, path, body)
 			expect(t, route.method+" "+route.pattern, "call", actor, route.actors, status == http.StatusOK, status)
 		}
 	}

@@ -39,7 +39,7 @@ func updateCompanyDetails(e *core.RecordRequestEvent) error {
 	if err := onlyFields(e, allowed, "Only the agency can change this."); err != nil {
 		return err
 	}
-	changes := describeChanges(e.Record, companyDetails)
+	changes := describeChanges(e.App, e.Record, companyDetails)
 	if len(changes) == 0 {
 		return e.Next()
 	}

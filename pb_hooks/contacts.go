@@ -78,7 +78,7 @@ func updateOwnDetails(e *core.RecordRequestEvent) error {
 		return err
 	}
 	info, _ := e.RequestInfo()
-	changes := describeChanges(e.Record, contactChangeLabels)
+	changes := describeChanges(e.App, e.Record, contactChangeLabels)
 	if _, ok := info.Body[core.FieldNamePassword]; ok {
 		changes = append(changes, "Password: changed")
 	}
@@ -103,7 +103,7 @@ func manageColleague(e *core.RecordRequestEvent) error {
 	if err := checkRoleOfCompany(e); err != nil {
 		errs[collections.FieldRole] = err
 	}
-	was := collections.ContactStatus(e.Record.Original().GetString(collections.FieldStatus))
+	was := collections.ContactStatus(stored(e.App, e.Record).GetString(collections.FieldStatus))
 	is := collections.ContactStatus(e.Record.GetString(collections.FieldStatus))
 	if was != is {
 		allowed := map[collections.ContactStatus]bool{
@@ -154,7 +154,7 @@ func inviteContact(e *core.RecordRequestEvent) error {
 // acting contact's own company.
 func checkRoleOfCompany(e *core.RecordRequestEvent) error {
 	roleID := e.Record.GetString(collections.FieldRole)
-	if roleID == "" || (!e.Record.IsNew() && roleID == e.Record.Original().GetString(collections.FieldRole)) {
+	if roleID == "" || (!e.Record.IsNew() && roleID == stored(e.App, e.Record).GetString(collections.FieldRole)) {
 		return nil
 	}
 	role, err := collections.Find[collections.Role](e.App, collections.Roles, roleID)
@@ -188,12 +188,13 @@ type fieldLabel struct{ field, label string }
 
 // describeChanges lists "Label: old → new" for each labelled field whose
 // value the pending save changes. File fields only say that they changed.
-func describeChanges(r *core.Record, labels []fieldLabel) []string {
+func describeChanges(app core.App, r *core.Record, labels []fieldLabel) []string {
+	old := stored(app, r)
 	var out []string
 	for _, l := range labels {
-		before, after := r.Original().GetString(l.field), r.GetString(l.field)
+		before, after := old.GetString(l.field), r.GetString(l.field)
 		if f := r.Collection().Fields.GetByName(l.field); f != nil && f.Type() == core.FieldTypeFile {
-			if fmt.Sprint(r.Original().GetStringSlice(l.field)) != fmt.Sprint(r.GetStringSlice(l.field)) {
+			if fmt.Sprint(old.GetStringSlice(l.field)) != fmt.Sprint(r.GetStringSlice(l.field)) {
 				out = append(out, l.label+": changed")
 			}
 			continue

@@ -1,16 +1,46 @@
 package pb_hooks
 
 import (
+	"fmt"
+	"slices"
+	"strings"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/crewportal/crewportal/collections"
 )
 
+// eventTransitions lists the statuses each status may change to (spec B7).
+// Declined, cancelled and completed events are final.
+var eventTransitions = map[collections.EventStatus][]collections.EventStatus{
+	collections.EventToBeConfirmed: {collections.EventConfirmed, collections.EventDeclined, collections.EventCancelled},
+	collections.EventConfirmed:     {collections.EventCancelled, collections.EventCompleted},
+}
+
 func (p *plugin) bindEventHooks() {
 	p.app.OnRecordCreate(collections.Events).Bind(&hook.Handler[*core.RecordEvent]{
 		Id:   HookIDPrefix + "events.defaultStatus",
 		Func: defaultEventStatus,
+	})
+	p.app.OnRecordUpdate(collections.Events).Bind(&hook.Handler[*core.RecordEvent]{
+		Id:   HookIDPrefix + "events.transition",
+		Func: checkTransitionAndNotify,
+	})
+	p.app.OnRecordsListRequest(collections.Events).Bind(&hook.Handler[*core.RecordsListRequestEvent]{
+		Id: HookIDPrefix + "events.listPrices",
+		Func: func(e *core.RecordsListRequestEvent) error {
+			showPricesIfAllowed(e.RequestEvent, e.Records...)
+			return e.Next()
+		},
+	})
+	p.app.OnRecordViewRequest(collections.Events).Bind(&hook.Handler[*core.RecordRequestEvent]{
+		Id: HookIDPrefix + "events.viewPrices",
+		Func: func(e *core.RecordRequestEvent) error {
+			showPricesIfAllowed(e.RequestEvent, e.Record)
+			return e.Next()
+		},
 	})
 }
 
@@ -23,4 +53,57 @@ func defaultEventStatus(e *core.RecordEvent) error {
 		event.SetStatus(collections.EventToBeConfirmed)
 	}
 	return e.Next()
+}
+
+// checkTransitionAndNotify refuses status changes the life cycle does not
+// allow, with the ones it does, requires a reason to decline, and emails the
+// client when its booking is confirmed or declined, in the same transaction.
+func checkTransitionAndNotify(e *core.RecordEvent) error {
+	was := collections.EventStatus(stored(e.App, e.Record).GetString(collections.FieldStatus))
+	is := collections.EventStatus(e.Record.GetString(collections.FieldStatus))
+	if was == is {
+		return e.Next()
+	}
+	if allowed := eventTransitions[was]; !slices.Contains(allowed, is) {
+		msg := fmt.Sprintf("A %s event cannot become %s; it is final.", statusLabel(was), statusLabel(is))
+		if len(allowed) > 0 {
+			labels := make([]string, len(allowed))
+			for i, s := range allowed {
+				labels[i] = statusLabel(s)
+			}
+			msg = fmt.Sprintf("A %s event can become %s, not %s.", statusLabel(was), strings.Join(labels, " or "), statusLabel(is))
+		}
+		return validation.Errors{collections.FieldStatus: validation.NewError("validation_status_transition", msg)}
+	}
+	reason := strings.TrimSpace(e.Record.GetString(collections.FieldDecisionReason))
+	if is == collections.EventDeclined && reason == "" {
+		return validation.Errors{collections.FieldDecisionReason: validation.NewError("validation_required",
+			"Give the client a reason for declining.")}
+	}
+	kind := map[collections.EventStatus]NotificationKind{
+		collections.EventConfirmed: NotifyEventConfirmed, collections.EventDeclined: NotifyEventDeclined,
+	}[is]
+	if kind == "" || e.Record.GetString(collections.FieldSource) != "portal" {
+		return e.Next()
+	}
+	return withTransaction(&e.App, e.Next, func(tx core.App) error {
+		return Notify(tx, kind, e.Record, Values{"reason": reason})
+	})
+}
+
+// statusLabel is how people read an event status.
+func statusLabel(s collections.EventStatus) string {
+	return strings.ReplaceAll(string(s), "_", " ")
+}
+
+// showPricesIfAllowed reveals the hidden estimated price to admins and to
+// contacts whose role may view prices (spec B3), loading the role once per
+// request rather than once per record.
+func showPricesIfAllowed(e *core.RequestEvent, records ...*core.Record) {
+	if !e.HasSuperuserAuth() && !contactCan(e.App, e.Auth, collections.PermViewPrices) {
+		return
+	}
+	for _, r := range records {
+		r.Unhide(collections.FieldEstimatedPrice)
+	}
 }

@@ -372,7 +372,7 @@ func queueOtherMail(e *core.MailerEvent) error {
 // status back to queued in the dashboard: it gets a fresh set of attempts,
 // due now.
 func requeueFailedEmail(e *core.RecordEvent) error {
-	was := collections.OutboxStatus(e.Record.Original().GetString(collections.FieldStatus))
+	was := collections.OutboxStatus(stored(e.App, e.Record).GetString(collections.FieldStatus))
 	is := collections.OutboxStatus(e.Record.GetString(collections.FieldStatus))
 	if was == collections.OutboxFailed && is == collections.OutboxQueued {
 		e.Record.Set(collections.FieldAttempts, 0)

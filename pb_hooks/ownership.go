@@ -95,10 +95,10 @@ func copyOwner(e *core.RecordEvent) error {
 // parent's when the parent's client (or a shift's event) changes, in the
 // same transaction as the parent's save.
 func moveChildrenWithParent(e *core.RecordEvent) error {
-	moved := []string{collections.FieldClient, collections.FieldEvent}
+	old := stored(e.App, e.Record)
 	changed := false
-	for _, f := range moved {
-		changed = changed || e.Record.Original().GetString(f) != e.Record.GetString(f)
+	for _, f := range []string{collections.FieldClient, collections.FieldEvent} {
+		changed = changed || old.GetString(f) != e.Record.GetString(f)
 	}
 	if !changed {
 		return e.Next()
@@ -119,4 +119,18 @@ func moveChildrenWithParent(e *core.RecordEvent) error {
 		}
 		return nil
 	})
+}
+
+// stored returns the record as it is in the database, to compare a pending
+// save with. Record.Original only knows a record loaded from the database:
+// one created in memory and saved keeps an empty original, so it is read
+// back then. New records have no stored version: an empty one is returned.
+func stored(app core.App, r *core.Record) *core.Record {
+	if r.IsNew() || r.Original().Id != "" {
+		return r.Original()
+	}
+	if fresh, err := app.FindRecordById(r.Collection(), r.Id); err == nil {
+		return fresh
+	}
+	return r.Original()
 }

@@ -36,6 +36,11 @@ func (p *plugin) routes() []route {
 		// The token is the credential: the link check needs no sign-in.
 		{http.MethodGet, "/api/portal/activation", checkActivationLink, nil},
 		{http.MethodPost, "/api/portal/impersonate/{id}", impersonate, []*hook.Handler[*core.RequestEvent]{apis.RequireSuperuserAuth()}},
+		// Booking (spec B1–B5) and the event lists with their CSV export (E1).
+		{http.MethodPost, "/api/portal/bookings", bookEvent, contactWith(collections.PermBookEvents)},
+		{http.MethodPost, "/api/portal/estimate", estimateBooking, contactWith(collections.PermViewPrices)},
+		{http.MethodGet, "/api/portal/events", listEvents, contactWith("")},
+		{http.MethodGet, "/api/portal/events.csv", exportEvents, contactWith("")},
 	}
 	if p.config.PublicFS != nil {
 		table = append(table, route{http.MethodGet, PortalPath + "{path...}", servePortal(p.config.PublicFS), nil})
@@ -56,6 +61,16 @@ func (p *plugin) bindRoutes() {
 			return se.Next()
 		},
 	})
+}
+
+// contactWith is the middleware of a contacts-only route: signed in as a
+// contact, and holding the permission when one is named.
+func contactWith(perm collections.Permission) []*hook.Handler[*core.RequestEvent] {
+	chain := []*hook.Handler[*core.RequestEvent]{apis.RequireAuth(collections.Contacts)}
+	if perm != "" {
+		chain = append(chain, requireContactPermission(perm))
+	}
+	return chain
 }
 
 // portalStatus tells the sign-in page whether the portal is open (spec A1).

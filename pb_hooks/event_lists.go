@@ -1,0 +1,208 @@
+package pb_hooks
+
+import (
+	"encoding/csv"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/crewportal/crewportal/collections"
+)
+
+// Event lists of the portal (spec E1): upcoming and past events of the
+// contact's client with search, status and date filters, pages, and a CSV
+// export of exactly the same filtered list. One implementation serves both,
+// so the export can never disagree with the screen.
+
+// EventListQuery is the filter of the portal's event lists.
+type EventListQuery struct {
+	Scope    string // "upcoming" (default) or "past"
+	Search   string // in the name or venue
+	Status   collections.EventStatus
+	From, To string // agency-local dates, YYYY-MM-DD, inclusive, on the start
+	Page     int
+	PerPage  int
+}
+
+const maxEventsPerPage = 100
+
+// parseEventListQuery reads the list filter from the query string and
+// returns field errors for values it cannot use.
+func parseEventListQuery(e *core.RequestEvent) (EventListQuery, validation.Errors) {
+	q := e.Request.URL.Query()
+	f := EventListQuery{Scope: q.Get("scope"), Search: strings.TrimSpace(q.Get("q")),
+		Status: collections.EventStatus(q.Get("status")), From: q.Get("from"), To: q.Get("to"), Page: 1, PerPage: 20}
+	errs := validation.Errors{}
+	if f.Scope == "" {
+		f.Scope = "upcoming"
+	}
+	if f.Scope != "upcoming" && f.Scope != "past" {
+		errs["scope"] = validation.NewError("validation_invalid", "Use upcoming or past.")
+	}
+	if f.Status != "" && !containsStatus(f.Status) {
+		errs["status"] = validation.NewError("validation_invalid", "Unknown status.")
+	}
+	for key, v := range map[string]string{"from": f.From, "to": f.To} {
+		if _, err := time.Parse(time.DateOnly, v); v != "" && err != nil {
+			errs[key] = validation.NewError("validation_invalid_date", "Use a date like 2026-12-31.")
+		}
+	}
+	if v := q.Get("page"); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 {
+			errs["page"] = validation.NewError("validation_invalid", "Pages start at 1.")
+		} else {
+			f.Page = n
+		}
+	}
+	if v := q.Get("perPage"); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > maxEventsPerPage {
+			errs["perPage"] = validation.NewError("validation_invalid", fmt.Sprintf("Between 1 and %d.", maxEventsPerPage))
+		} else {
+			f.PerPage = n
+		}
+	}
+	if len(errs) > 0 {
+		return f, errs
+	}
+	return f, nil
+}
+
+func containsStatus(s collections.EventStatus) bool {
+	for _, x := range collections.EventStatuses {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// eventListSelect builds the query of one client's filtered events, newest
+// relevant first: upcoming by start ascending, past by start descending.
+func eventListSelect(app core.App, clientID string, f EventListQuery, loc *time.Location, now time.Time) *dbx.SelectQuery {
+	nowDT, _ := types.ParseDateTime(now.UTC())
+	q := app.RecordQuery(collections.Events).AndWhere(dbx.HashExp{collections.FieldClient: clientID})
+	if f.Scope == "past" {
+		q = q.AndWhere(dbx.NewExp("[[ends_at]] < {:now}", dbx.Params{"now": nowDT.String()})).
+			OrderBy("starts_at DESC", "id DESC")
+	} else {
+		q = q.AndWhere(dbx.NewExp("[[ends_at]] >= {:now}", dbx.Params{"now": nowDT.String()})).
+			OrderBy("starts_at ASC", "id ASC")
+	}
+	if f.Search != "" {
+		like := "%" + escapeLike(f.Search) + "%"
+		q = q.AndWhere(dbx.NewExp("([[name]] LIKE {:q} ESCAPE '\\' OR [[venue]] LIKE {:q} ESCAPE '\\')", dbx.Params{"q": like}))
+	}
+	if f.Status != "" {
+		q = q.AndWhere(dbx.HashExp{collections.FieldStatus: string(f.Status)})
+	}
+	if f.From != "" {
+		from, _ := time.ParseInLocation(time.DateOnly, f.From, loc)
+		dt, _ := types.ParseDateTime(from.UTC())
+		q = q.AndWhere(dbx.NewExp("[[starts_at]] >= {:from}", dbx.Params{"from": dt.String()}))
+	}
+	if f.To != "" {
+		to, _ := time.ParseInLocation(time.DateOnly, f.To, loc)
+		dt, _ := types.ParseDateTime(to.AddDate(0, 0, 1).UTC())
+		q = q.AndWhere(dbx.NewExp("[[starts_at]] < {:to}", dbx.Params{"to": dt.String()}))
+	}
+	return q
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// listEvents answers one page of the filtered list.
+func listEvents(e *core.RequestEvent) error {
+	f, errs := parseEventListQuery(e)
+	if errs != nil {
+		return e.BadRequestError("Some filters are not valid.", errs)
+	}
+	settings, err := collections.LoadSettings(e.App)
+	if err != nil {
+		return err
+	}
+	q := eventListSelect(e.App, e.Auth.GetString(collections.FieldClient), f, settings.Location(), time.Now())
+	var total int
+	if err := q.Select("count(*)").OrderBy().Row(&total); err != nil {
+		return err
+	}
+	var items []*core.Record
+	q = eventListSelect(e.App, e.Auth.GetString(collections.FieldClient), f, settings.Location(), time.Now())
+	if err := q.Limit(int64(f.PerPage)).Offset(int64((f.Page - 1) * f.PerPage)).All(&items); err != nil {
+		return err
+	}
+	if err := apis.EnrichRecords(e, items); err != nil {
+		return err
+	}
+	showPricesIfAllowed(e, items...)
+	return e.JSON(http.StatusOK, map[string]any{
+		"page": f.Page, "perPage": f.PerPage, "totalItems": total,
+		"totalPages": int(math.Ceil(float64(total) / float64(f.PerPage))), "items": items,
+	})
+}
+
+// exportEvents downloads the whole filtered list as CSV, in the agency's
+// time zone, with prices only for roles allowed to view them.
+func exportEvents(e *core.RequestEvent) error {
+	f, errs := parseEventListQuery(e)
+	if errs != nil {
+		return e.BadRequestError("Some filters are not valid.", errs)
+	}
+	settings, err := collections.LoadSettings(e.App)
+	if err != nil {
+		return err
+	}
+	loc := settings.Location()
+	var events []*core.Record
+	if err := eventListSelect(e.App, e.Auth.GetString(collections.FieldClient), f, loc, time.Now()).All(&events); err != nil {
+		return err
+	}
+	prices := contactCan(e.App, e.Auth, collections.PermViewPrices)
+
+	e.Response.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	e.Response.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="events-%s-%s.csv"`,
+		f.Scope, time.Now().In(loc).Format(time.DateOnly)))
+	e.Response.Header().Set("Cache-Control", "private, no-store")
+	w := csv.NewWriter(e.Response)
+	header := []string{"Event", "Venue", "Address", "Start", "End", "Status"}
+	if prices {
+		header = append(header, "Estimated price", "Currency")
+	}
+	if err := w.Write(header); err != nil {
+		return err
+	}
+	const layout = "2006-01-02 15:04"
+	for _, r := range events {
+		ev := collections.Wrap[collections.Event](r)
+		row := []string{ev.Name(), ev.Venue(), ev.Address(), ev.StartsAt().Time().In(loc).Format(layout),
+			ev.EndsAt().Time().In(loc).Format(layout), statusLabel(ev.Status())}
+		if prices {
+			row = append(row, strconv.FormatFloat(ev.EstimatedPrice(), 'f', 2, 64), r.GetString(collections.FieldCurrency))
+		}
+		if err := w.Write(csvSafe(row)); err != nil {
+			return err
+		}
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// csvSafe stops spreadsheet programs from running cells as formulas.
+func csvSafe(row []string) []string {
+	for i, v := range row {
+		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+			row[i] = "'" + v
+		}
+	}
+	return row
+}

@@ -1,0 +1,51 @@
+package pb_hooks
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"github.com/crewportal/crewportal/collections"
+)
+
+// contactCan reports whether the contact's role grants the permission.
+func contactCan(app core.App, contact *core.Record, perm collections.Permission) bool {
+	if contact == nil || contact.Collection().Name != collections.Contacts {
+		return false
+	}
+	roleID := contact.GetString(collections.FieldRole)
+	if roleID == "" {
+		return false
+	}
+	role, err := collections.Find[collections.Role](app, collections.Roles, roleID)
+	return err == nil && role.Has(perm)
+}
+
+// permissionMessages say in plain words what a missing permission stops.
+var permissionMessages = map[collections.Permission]string{
+	collections.PermBookEvents:     "Your role does not allow booking events. Ask a colleague who manages contacts.",
+	collections.PermViewPrices:     "Your role does not allow seeing prices.",
+	collections.PermRequestChanges: "Your role does not allow requesting changes.",
+}
+
+// requireContactPermission lets a route through only for an active contact
+// whose role grants the permission.
+func requireContactPermission(perm collections.Permission) *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id: HookIDPrefix + "requirePermission." + string(perm),
+		Func: func(e *core.RequestEvent) error {
+			if e.Auth == nil || e.Auth.Collection().Name != collections.Contacts {
+				return e.UnauthorizedError("Please sign in to the portal.", nil)
+			}
+			if !contactCan(e.App, e.Auth, perm) {
+				msg, ok := permissionMessages[perm]
+				if !ok {
+					msg = "Your role does not allow this."
+				}
+				return e.Error(http.StatusForbidden, msg, nil)
+			}
+			return e.Next()
+		},
+	}
+}
