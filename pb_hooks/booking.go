@@ -285,7 +285,7 @@ func bookEvent(e *core.RequestEvent) error {
 	if err := apis.EnrichRecord(e, event); err != nil {
 		return err
 	}
-	showPricesIfAllowed(e, event)
+	prepareEventsForClient(e, event)
 	return e.JSON(http.StatusOK, event)
 }
 

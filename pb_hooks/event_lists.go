@@ -144,7 +144,7 @@ func listEvents(e *core.RequestEvent) error {
 	if err := apis.EnrichRecords(e, items); err != nil {
 		return err
 	}
-	showPricesIfAllowed(e, items...)
+	prepareEventsForClient(e, items...)
 	return e.JSON(http.StatusOK, map[string]any{
 		"page": f.Page, "perPage": f.PerPage, "totalItems": total,
 		"totalPages": int(math.Ceil(float64(total) / float64(f.PerPage))), "items": items,

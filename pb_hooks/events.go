@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
@@ -31,14 +32,14 @@ func (p *plugin) bindEventHooks() {
 	p.app.OnRecordsListRequest(collections.Events).Bind(&hook.Handler[*core.RecordsListRequestEvent]{
 		Id: HookIDPrefix + "events.listPrices",
 		Func: func(e *core.RecordsListRequestEvent) error {
-			showPricesIfAllowed(e.RequestEvent, e.Records...)
+			prepareEventsForClient(e.RequestEvent, e.Records...)
 			return e.Next()
 		},
 	})
 	p.app.OnRecordViewRequest(collections.Events).Bind(&hook.Handler[*core.RecordRequestEvent]{
 		Id: HookIDPrefix + "events.viewPrices",
 		Func: func(e *core.RecordRequestEvent) error {
-			showPricesIfAllowed(e.RequestEvent, e.Record)
+			prepareEventsForClient(e.RequestEvent, e.Record)
 			return e.Next()
 		},
 	})
@@ -96,14 +97,36 @@ func statusLabel(s collections.EventStatus) string {
 	return strings.ReplaceAll(string(s), "_", " ")
 }
 
-// showPricesIfAllowed reveals the hidden estimated price to admins and to
-// contacts whose role may view prices (spec B3), loading the role once per
-// request rather than once per record.
-func showPricesIfAllowed(e *core.RequestEvent, records ...*core.Record) {
-	if !e.HasSuperuserAuth() && !contactCan(e.App, e.Auth, collections.PermViewPrices) {
+// prepareEventsForClient shapes events for the requester, loading what it
+// needs once per request rather than once per record: the hidden estimated
+// price is revealed to admins and to roles that may view prices (spec B3),
+// and a contact's copy lists only the tags marked visible to clients, so
+// the others never reach the portal, not even as ids (spec E2).
+func prepareEventsForClient(e *core.RequestEvent, records ...*core.Record) {
+	if e.HasSuperuserAuth() {
+		for _, r := range records {
+			r.Unhide(collections.FieldEstimatedPrice)
+		}
 		return
 	}
+	prices := contactCan(e.App, e.Auth, collections.PermViewPrices)
+	visible := map[string]bool{}
+	var tags []*core.Record
+	if err := e.App.RecordQuery(collections.Tags).AndWhere(dbx.HashExp{"client_visible": true}).All(&tags); err == nil {
+		for _, t := range tags {
+			visible[t.Id] = true
+		}
+	}
 	for _, r := range records {
-		r.Unhide(collections.FieldEstimatedPrice)
+		if prices {
+			r.Unhide(collections.FieldEstimatedPrice)
+		}
+		var shown []string
+		for _, id := range r.GetStringSlice(collections.FieldTags) {
+			if visible[id] {
+				shown = append(shown, id)
+			}
+		}
+		r.Set(collections.FieldTags, shown)
 	}
 }

@@ -1,6 +1,7 @@
 package pb_hooks_test
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -57,4 +58,9 @@ func dbxBefore(field string) dbx.Expression {
 
 func dbxTrue(field string) dbx.Expression {
 	return dbx.HashExp{field: true}
+}
+
+func jsonString(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
 }
