@@ -25,3 +25,16 @@ func OutboxQueries(app core.App) map[string]*dbx.Query {
 		"expired leases": releaseLeasesQuery(app, time.Minute),
 	}
 }
+
+// EventListQueries exposes the portal's event list queries (each scope,
+// with every filter) to the query-plan test.
+func EventListQueries(app core.App) map[string]*dbx.Query {
+	all := EventListQuery{Search: "gala", Status: "confirmed", From: "2026-01-01", To: "2026-12-31"}
+	upcoming, past := all, all
+	upcoming.Scope, past.Scope = "upcoming", "past"
+	return map[string]*dbx.Query{
+		"upcoming events":     eventListSelect(app, "client", upcoming, time.UTC, time.Now()).Build(),
+		"past events":         eventListSelect(app, "client", past, time.UTC, time.Now()).Build(),
+		"upcoming, no filter": eventListSelect(app, "client", EventListQuery{Scope: "upcoming"}, time.UTC, time.Now()).Build(),
+	}
+}

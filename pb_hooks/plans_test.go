@@ -34,6 +34,13 @@ func TestQueryPlans(t *testing.T) {
 		{"portal: an event's shifts", app.RecordQuery(collections.Shifts).
 			AndWhere(dbx.HashExp{"event": "x"}).OrderBy("starts_at").Build(), "idx_shifts_event"},
 	}
+	for name, q := range pb_hooks.EventListQueries(app) {
+		cases = append(cases, struct {
+			name  string
+			query *dbx.Query
+			index string
+		}{"portal: " + name, q, "idx_events_client_"})
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			portaltest.AssertUsesIndex(t, app, c.query, c.index)
