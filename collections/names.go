@@ -41,6 +41,8 @@ const (
 
 	// EventsToConfirm is the admins' read-only "To confirm" list (a view).
 	EventsToConfirm = "events_to_confirm"
+	// ChangeRequestsToApprove is the admins' "To approve" list (a view).
+	ChangeRequestsToApprove = "change_requests_to_approve"
 )
 
 // All lists every Crewportal collection in dependency order (a collection
@@ -51,7 +53,7 @@ var All = []string{
 	Skills, Qualifications, Staff, StaffQualifications, StaffVehicles, Tags,
 	Events, Shifts, ResourceLines, Assignments, EventDocuments, ChangeRequests,
 	Invoices, InvoiceLines, Payments, NotificationTemplates, MailOutbox,
-	CMSPages, ClientSnippets, AuditLog, EventsToConfirm,
+	CMSPages, ClientSnippets, AuditLog, EventsToConfirm, ChangeRequestsToApprove,
 }
 
 // ID returns the explicit, stable collection id used for a collection name.

@@ -25,6 +25,7 @@ var ownerFields = map[string]string{
 	collections.Staff: "", collections.StaffQualifications: "", collections.StaffVehicles: "", collections.Tags: "",
 	collections.NotificationTemplates: "", collections.MailOutbox: "", collections.CMSPages: "",
 	collections.ClientSnippets: "", collections.AuditLog: "", collections.EventsToConfirm: "",
+	collections.ChangeRequestsToApprove: "",
 
 	collections.Clients: "id", collections.Contacts: "client", collections.Roles: "client",
 	collections.Events: "client", collections.Shifts: "client", collections.ResourceLines: "client",

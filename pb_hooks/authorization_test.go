@@ -44,35 +44,36 @@ var closed = access{list: "S", view: "S", create: "S", update: "S", delete: "S"}
 // authorizationMatrix is the one table the matrix test is generated from.
 // Every collection must be listed: a missing one fails the test.
 var authorizationMatrix = map[string]access{
-	collections.Groups:                closed,
-	collections.PortalSettings:        {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S", adminRefusals: "create,delete"},
-	collections.Professions:           {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S", adminRefusals: "create,delete"},
-	collections.PriceLists:            closed,
-	collections.Rates:                 closed,
-	collections.Clients:               {list: "NWS", view: "NWS", create: "S", update: "WS", delete: "S", adminRefusals: "delete"},
-	collections.Roles:                 {list: "WS", view: "WS", create: "S", update: "S", delete: "S"},
-	collections.Contacts:              {list: "WS", view: "WS", create: "WS", update: "WS", delete: "S", download: map[string]string{"photo": "WS"}},
-	collections.Skills:                closed,
-	collections.Qualifications:        withRefusals(closed, "create,delete"),
-	collections.Staff:                 withFiles(withRefusals(closed, "delete"), "photo", "photo_id"),
-	collections.StaffQualifications:   withFiles(closed, "certificate"),
-	collections.StaffVehicles:         closed,
-	collections.Tags:                  {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S"}, // a visible tag; hidden ones: TestHiddenTags
-	collections.Events:                {list: "NWS", view: "NWS", create: "S", update: "S", delete: "S"},
-	collections.Shifts:                {list: "NWS", view: "NWS", create: "S", update: "S", delete: "S"},
-	collections.ResourceLines:         {list: "NWS", view: "NWS", create: "S", update: "S", delete: "S"},
-	collections.Assignments:           closed,
-	collections.EventDocuments:        withFiles(closed, "file"),
-	collections.ChangeRequests:        closed,
-	collections.Invoices:              closed,
-	collections.InvoiceLines:          closed,
-	collections.Payments:              closed,
-	collections.NotificationTemplates: withRefusals(closed, "create,delete"),
-	collections.MailOutbox:            closed,
-	collections.CMSPages:              closed,
-	collections.ClientSnippets:        closed,
-	collections.AuditLog:              closed,
-	collections.EventsToConfirm:       withRefusals(closed, "create,update,delete"), // a read-only view
+	collections.Groups:                  closed,
+	collections.PortalSettings:          {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S", adminRefusals: "create,delete"},
+	collections.Professions:             {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S", adminRefusals: "create,delete"},
+	collections.PriceLists:              closed,
+	collections.Rates:                   closed,
+	collections.Clients:                 {list: "NWS", view: "NWS", create: "S", update: "WS", delete: "S", adminRefusals: "delete"},
+	collections.Roles:                   {list: "WS", view: "WS", create: "S", update: "S", delete: "S"},
+	collections.Contacts:                {list: "WS", view: "WS", create: "WS", update: "WS", delete: "S", download: map[string]string{"photo": "WS"}},
+	collections.Skills:                  closed,
+	collections.Qualifications:          withRefusals(closed, "create,delete"),
+	collections.Staff:                   withFiles(withRefusals(closed, "delete"), "photo", "photo_id"),
+	collections.StaffQualifications:     withFiles(closed, "certificate"),
+	collections.StaffVehicles:           closed,
+	collections.Tags:                    {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S"}, // a visible tag; hidden ones: TestHiddenTags
+	collections.Events:                  {list: "NWS", view: "NWS", create: "S", update: "S", delete: "S"},
+	collections.Shifts:                  {list: "NWS", view: "NWS", create: "S", update: "S", delete: "S"},
+	collections.ResourceLines:           {list: "NWS", view: "NWS", create: "S", update: "S", delete: "S"},
+	collections.Assignments:             closed,
+	collections.EventDocuments:          withFiles(closed, "file"),
+	collections.ChangeRequests:          {list: "NWS", view: "NWS", create: "S", update: "S", delete: "S"},
+	collections.Invoices:                closed,
+	collections.InvoiceLines:            closed,
+	collections.Payments:                closed,
+	collections.NotificationTemplates:   withRefusals(closed, "create,delete"),
+	collections.MailOutbox:              closed,
+	collections.CMSPages:                closed,
+	collections.ClientSnippets:          closed,
+	collections.AuditLog:                closed,
+	collections.EventsToConfirm:         withRefusals(closed, "create,update,delete"), // a read-only view
+	collections.ChangeRequestsToApprove: withRefusals(closed, "create,update,delete"),
 }
 
 // customRoutes lists every custom route with the actors it serves and the
@@ -98,6 +99,11 @@ var customRoutes = []struct {
 	// Every contact lists (and exports) its own client's events.
 	{http.MethodGet, "/api/portal/events", "/api/portal/events?scope=past", "ONW", nil},
 	{http.MethodGet, "/api/portal/events.csv", "/api/portal/events.csv", "ONW", nil},
+	// Change requests: contacts allowed to request changes, on their own
+	// client's events ({event} is a Northwind event; Harbour's manager gets 404).
+	{http.MethodPost, "/api/portal/events/{id}/change-requests", "/api/portal/events/{event}/change-requests", "W",
+		map[string]any{"kind": "cancellation", "reason": "Budget cut"}},
+	{http.MethodPost, "/api/portal/change-requests/{id}/withdraw", "/api/portal/change-requests/{request}/withdraw", "W", nil},
 }
 
 // validBooking is a booking every field of which is valid ({profession} is a
@@ -324,14 +330,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 	contact := f.target(t, collections.Contacts)
 	profession := must(f.app.FindFirstRecordByData(collections.Professions, collections.FieldClientBookable, true))
 	for _, route := range customRoutes {
-		path := strings.ReplaceAll(route.path, "{contact}", contact.Id)
+		path := strings.NewReplacer("{contact}", contact.Id, "{event}", f.futureAtomicEvent(t).Id,
+			"{request}", f.target(t, collections.ChangeRequests).Id).Replace(route.path)
 		var body map[string]any
 		if route.body != nil {
 			body = map[string]any{}
 			for k, v := range route.body {
 				body[k] = v
 			}
-			body["profession"] = profession.Id
+			if _, ok := body["profession"]; ok {
+				body["profession"] = profession.Id
+			}
 		}
 		for i := range allActors {
 			actor := allActors[i]
@@ -418,4 +427,15 @@ func fileFields(r *core.Record) []string {
 		}
 	}
 	return out
+}
+
+// futureAtomicEvent is a Northwind event that has not started, has one
+// position and no pending request: the one change requests target.
+func (f *matrixFixture) futureAtomicEvent(t *testing.T) *core.Record {
+	t.Helper()
+	r, err := f.app.FindFirstRecordByData(collections.Events, collections.FieldName, "Product launch breakfast")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

@@ -51,6 +51,33 @@ func (p *plugin) bindContactHooks() {
 		Id:   HookIDPrefix + "contacts.invite",
 		Func: inviteContact,
 	})
+	p.app.OnRecordsListRequest(collections.Contacts).Bind(&hook.Handler[*core.RecordsListRequestEvent]{
+		Id: HookIDPrefix + "contacts.listEmails",
+		Func: func(e *core.RecordsListRequestEvent) error {
+			showColleagueEmails(e.RequestEvent, e.Records...)
+			return e.Next()
+		},
+	})
+	p.app.OnRecordViewRequest(collections.Contacts).Bind(&hook.Handler[*core.RecordRequestEvent]{
+		Id: HookIDPrefix + "contacts.viewEmail",
+		Func: func(e *core.RecordRequestEvent) error {
+			showColleagueEmails(e.RequestEvent, e.Record)
+			return e.Next()
+		},
+	})
+}
+
+// showColleagueEmails lets a contact manager see the email addresses of the
+// colleagues they manage (PocketBase hides other users' emails by default).
+func showColleagueEmails(e *core.RequestEvent, records ...*core.Record) {
+	if !contactCan(e.App, e.Auth, collections.PermManageContacts) {
+		return
+	}
+	for _, r := range records {
+		if r.GetString(collections.FieldClient) == e.Auth.GetString(collections.FieldClient) {
+			r.IgnoreEmailVisibility(true)
+		}
+	}
 }
 
 // updateContact routes a contact's change of a contact record: their own
@@ -147,6 +174,7 @@ func inviteContact(e *core.RecordRequestEvent) error {
 	contact := collections.Wrap[collections.Contact](e.Record)
 	contact.SetClientID(e.Auth.GetString(collections.FieldClient))
 	contact.SetStatus(collections.ContactInvited)
+	e.Record.IgnoreEmailVisibility(true) // the manager just typed it
 	return e.Next()
 }
 

@@ -100,8 +100,9 @@ func statusLabel(s collections.EventStatus) string {
 // prepareEventsForClient shapes events for the requester, loading what it
 // needs once per request rather than once per record: the hidden estimated
 // price is revealed to admins and to roles that may view prices (spec B3),
-// and a contact's copy lists only the tags marked visible to clients, so
-// the others never reach the portal, not even as ids (spec E2).
+// a contact's copy lists only the tags marked visible to clients, so the
+// others never reach the portal, not even as ids (spec E2), and says whether
+// the event is atomic.
 func prepareEventsForClient(e *core.RequestEvent, records ...*core.Record) {
 	if e.HasSuperuserAuth() {
 		for _, r := range records {
@@ -110,6 +111,14 @@ func prepareEventsForClient(e *core.RequestEvent, records ...*core.Record) {
 		return
 	}
 	prices := contactCan(e.App, e.Auth, collections.PermViewPrices)
+	ids := make([]string, len(records))
+	for i, r := range records {
+		ids[i] = r.Id
+	}
+	atomic, err := atomicEvents(e.App, ids)
+	if err != nil {
+		e.App.Logger().Warn("Could not tell atomic events", "error", err)
+	}
 	visible := map[string]bool{}
 	var tags []*core.Record
 	if err := e.App.RecordQuery(collections.Tags).AndWhere(dbx.HashExp{"client_visible": true}).All(&tags); err == nil {
@@ -128,5 +137,12 @@ func prepareEventsForClient(e *core.RequestEvent, records ...*core.Record) {
 			}
 		}
 		r.Set(collections.FieldTags, shown)
+		// The portal shows the change controls only on atomic events (C1, C2).
+		r.WithCustomData(true)
+		r.Set(FieldAtomic, atomic[r.Id])
 	}
 }
+
+// FieldAtomic is the computed flag on a contact's copy of an event: true
+// when every shift has the same profession, start and end (spec C1).
+const FieldAtomic = "atomic"

@@ -72,6 +72,7 @@ func Register(app core.App, config Config) error {
 	p.bindSettingsHooks()
 	p.bindOwnershipHooks()
 	p.bindEventHooks()
+	p.bindChangeRequestHooks()
 	p.bindAudit()
 	p.bindImpersonation()
 	p.bindAccountHooks()

@@ -41,6 +41,9 @@ func (p *plugin) routes() []route {
 		{http.MethodPost, "/api/portal/estimate", estimateBooking, contactWith(collections.PermViewPrices)},
 		{http.MethodGet, "/api/portal/events", listEvents, contactWith("")},
 		{http.MethodGet, "/api/portal/events.csv", exportEvents, contactWith("")},
+		// Change requests (spec C1–C3); admins decide them in the dashboard.
+		{http.MethodPost, "/api/portal/events/{id}/change-requests", requestChange, contactWith(collections.PermRequestChanges)},
+		{http.MethodPost, "/api/portal/change-requests/{id}/withdraw", withdrawChange, contactWith(collections.PermRequestChanges)},
 	}
 	if p.config.PublicFS != nil {
 		table = append(table, route{http.MethodGet, PortalPath + "{path...}", servePortal(p.config.PublicFS), nil})

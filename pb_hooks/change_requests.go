@@ -1,0 +1,532 @@
+package pb_hooks
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/crewportal/crewportal/collections"
+)
+
+// Change requests and atomic events (spec C1–C4). A contact proposes new
+// values for an atomic event that has not started; the event changes only
+// when an admin approves, in one transaction with its shifts.
+
+// Change request statuses and kinds.
+const (
+	requestPending   = "pending"
+	requestApproved  = "approved"
+	requestDeclined  = "declined"
+	requestWithdrawn = "withdrawn"
+
+	kindChange       = "change"
+	kindCancellation = "cancellation"
+)
+
+// proposableFields are the booking-form fields a change request may change.
+var proposableFields = []string{"name", "venue", "address", "start", "end", "staff_count", "notes", "profession"}
+
+// ChangeRequestInput is a change request as the portal sends it: the kind,
+// the proposed values (only the changed fields) and a reason.
+type ChangeRequestInput struct {
+	Kind     string         `json:"kind"`
+	Proposed map[string]any `json:"proposed"`
+	Reason   string         `json:"reason"`
+}
+
+func (p *plugin) bindChangeRequestHooks() {
+	p.app.OnRecordUpdateRequest(collections.ChangeRequests).Bind(&hook.Handler[*core.RecordRequestEvent]{
+		Id:   HookIDPrefix + "changeRequests.decidedBy",
+		Func: recordDecider,
+	})
+	p.app.OnRecordUpdate(collections.ChangeRequests).Bind(&hook.Handler[*core.RecordEvent]{
+		Id:   HookIDPrefix + "changeRequests.decide",
+		Func: decideChangeRequest,
+	})
+	p.app.OnRecordsListRequest(collections.ChangeRequests).Bind(&hook.Handler[*core.RecordsListRequestEvent]{
+		Id: HookIDPrefix + "changeRequests.listPrices",
+		Func: func(e *core.RecordsListRequestEvent) error {
+			revealPrices(e.RequestEvent, e.Records...)
+			return e.Next()
+		},
+	})
+	p.app.OnRecordViewRequest(collections.ChangeRequests).Bind(&hook.Handler[*core.RecordRequestEvent]{
+		Id: HookIDPrefix + "changeRequests.viewPrices",
+		Func: func(e *core.RecordRequestEvent) error {
+			revealPrices(e.RequestEvent, e.Record)
+			return e.Next()
+		},
+	})
+}
+
+// EventShape is what the portal needs to show the right controls: whether
+// the event is atomic (every shift has the same profession, start and end),
+// and the values of its single position when it is.
+type EventShape struct {
+	Atomic     bool
+	Profession string
+	StaffCount int
+	Shifts     []*core.Record
+}
+
+// ShapeOf reads an event's shifts and says whether it is atomic.
+func ShapeOf(app core.App, eventID string) (EventShape, error) {
+	var shifts []*core.Record
+	err := app.RecordQuery(collections.Shifts).AndWhere(dbx.HashExp{collections.FieldEvent: eventID}).
+		OrderBy("starts_at", "rowid").All(&shifts)
+	if err != nil || len(shifts) == 0 {
+		return EventShape{}, err
+	}
+	shape := EventShape{Atomic: true, Profession: shifts[0].GetString(collections.FieldProfession), Shifts: shifts}
+	first := shifts[0]
+	for _, s := range shifts {
+		shape.StaffCount += s.GetInt(collections.FieldStaffCount)
+		for _, f := range []string{collections.FieldProfession, collections.FieldStartsAt, collections.FieldEndsAt} {
+			if s.GetString(f) != first.GetString(f) {
+				shape.Atomic = false
+			}
+		}
+	}
+	return shape, nil
+}
+
+// atomicEvents answers, for many events at once, which are atomic: one
+// grouped query instead of one per event.
+func atomicEvents(app core.App, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		Event string `db:"event"`
+		Kinds int    `db:"kinds"`
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	err := app.DB().Select("event", "COUNT(DISTINCT profession || '|' || starts_at || '|' || ends_at) AS kinds").
+		From(collections.Shifts).Where(dbx.In("event", args...)).GroupBy("event").All(&rows)
+	for _, r := range rows {
+		out[r.Event] = r.Kinds == 1
+	}
+	return out, err
+}
+
+// nonAtomicMessage explains, in the portal and in the server's refusal, why
+// a split event cannot be changed from the portal (spec C2).
+func nonAtomicMessage(app core.App, clientID string) string {
+	msg := "This event was split into several positions with different times or professions, " +
+		"so changes go through the agency."
+	client, err := collections.Find[collections.Client](app, collections.Clients, clientID)
+	if err != nil || client.GroupID() == "" {
+		return msg + " Please contact your agency."
+	}
+	if group, err := collections.Find[collections.Group](app, collections.Groups, client.GroupID()); err == nil && group.Email() != "" {
+		return msg + " Please contact " + group.Name() + " at " + group.Email() + "."
+	}
+	return msg + " Please contact your agency."
+}
+
+// changeRefusal says why the event cannot take a change request now, or "".
+func changeRefusal(app core.App, event *core.Record, shape EventShape, now time.Time) string {
+	ev := collections.Wrap[collections.Event](event)
+	switch {
+	case !shape.Atomic:
+		return nonAtomicMessage(app, ev.ClientID())
+	case ev.Status() == collections.EventCancelled || ev.Status() == collections.EventDeclined || ev.Status() == collections.EventCompleted:
+		return fmt.Sprintf("This event is %s, so it cannot be changed.", statusLabel(ev.Status()))
+	case !ev.StartsAt().Time().After(now):
+		return "This event has already started, so it can no longer be changed from the portal. Please call the agency."
+	}
+	return ""
+}
+
+// currentForm is the event as the booking form would show it.
+func currentForm(event *core.Record, shape EventShape, loc *time.Location) BookingInput {
+	ev := collections.Wrap[collections.Event](event)
+	staff := shape.StaffCount
+	return BookingInput{
+		Name: ev.Name(), Venue: ev.Venue(), Address: ev.Address(), Notes: event.GetString(collections.FieldNotes),
+		Start: ev.StartsAt().Time().In(loc).Format(LocalTimeLayout), End: ev.EndsAt().Time().In(loc).Format(LocalTimeLayout),
+		Profession: shape.Profession, StaffCount: &staff, TermsAccepted: true,
+	}
+}
+
+// applyProposal overlays the proposed values on the current form, refusing
+// fields a request cannot change.
+func applyProposal(form BookingInput, proposed map[string]any, clientsSetCount bool) (BookingInput, validation.Errors) {
+	errs := validation.Errors{}
+	for key, v := range proposed {
+		if !slices.Contains(proposableFields, key) {
+			errs["proposed."+key] = validation.NewError("validation_not_changeable", "This cannot be changed by a request.")
+			continue
+		}
+		s, isString := v.(string)
+		switch key {
+		case "staff_count":
+			n, ok := v.(float64)
+			if !ok || n != float64(int(n)) {
+				errs["staff_count"] = validation.NewError("validation_invalid", "Use a whole number.")
+				continue
+			}
+			count := int(n)
+			form.StaffCount = &count
+			continue
+		}
+		if !isString {
+			errs[key] = validation.NewError("validation_invalid", "Use text.")
+			continue
+		}
+		switch key {
+		case "name":
+			form.Name = s
+		case "venue":
+			form.Venue = s
+		case "address":
+			form.Address = s
+		case "start":
+			form.Start = s
+		case "end":
+			form.End = s
+		case "notes":
+			form.Notes = s
+		case "profession":
+			form.Profession = s
+		}
+	}
+	if !clientsSetCount {
+		if _, asked := proposed["staff_count"]; !asked {
+			form.StaffCount = nil // the agency's count stays
+		}
+	}
+	if len(errs) > 0 {
+		return form, errs
+	}
+	return form, nil
+}
+
+// requestChange records a pending change or cancellation request for an
+// atomic event of the contact's client and emails the group's admins.
+func requestChange(e *core.RequestEvent) error {
+	var in ChangeRequestInput
+	if err := e.BindBody(&in); err != nil {
+		return e.BadRequestError("The request could not be read.", err)
+	}
+	event, err := e.App.FindRecordById(collections.Events, e.Request.PathValue("id"))
+	if err != nil || event.GetString(collections.FieldClient) != e.Auth.GetString(collections.FieldClient) {
+		return e.NotFoundError("Event not found.", err)
+	}
+	shape, err := ShapeOf(e.App, event.Id)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	if msg := changeRefusal(e.App, event, shape, now); msg != "" {
+		return e.Error(http.StatusConflict, msg, nil)
+	}
+	if n, _ := e.App.CountRecords(collections.ChangeRequests, dbx.HashExp{collections.FieldEvent: event.Id, collections.FieldStatus: requestPending}); n > 0 {
+		return e.Error(http.StatusConflict, "This event already has a pending request. Withdraw it first to make another.", nil)
+	}
+	settings, err := collections.LoadSettings(e.App)
+	if err != nil {
+		return err
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	values := map[string]any{
+		collections.FieldEvent: event.Id, collections.FieldRequestedBy: e.Auth.Id,
+		collections.FieldStatus: requestPending, "reason": in.Reason,
+	}
+	var changes []string
+	switch in.Kind {
+	case kindCancellation:
+		if in.Reason == "" {
+			return e.BadRequestError("Please say why.", validation.Errors{"reason": validation.NewError("validation_required", "Tell the agency why you cancel.")})
+		}
+		values["kind"] = kindCancellation
+		changes = []string{"Cancel the event"}
+	case kindChange:
+		current := currentForm(event, shape, settings.Location())
+		proposed, errs := applyProposal(current, in.Proposed, settings.ClientsSetStaffCount())
+		if errs == nil {
+			var b *booking
+			b, errs = validateBooking(e.App, e.Auth, proposed, now)
+			if errs == nil {
+				changes = describeProposal(e.App, current, proposed)
+				if len(changes) == 0 {
+					errs = validation.Errors{"proposed": validation.NewError("validation_no_change", "Change at least one value.")}
+				} else if est, err := EstimatePrice(e.App, event.GetString(collections.FieldClient), b.profession.Id, b.start, b.end, b.staffCount); err == nil && est != nil {
+					values[collections.FieldEstimatedPrice] = est.Total
+				}
+			}
+		}
+		if len(errs) > 0 {
+			return e.BadRequestError("Please correct the highlighted fields.", errs)
+		}
+		values["kind"] = kindChange
+		values["proposed"] = in.Proposed
+	default:
+		return e.BadRequestError("Choose a change or a cancellation.", validation.Errors{"kind": validation.NewError("validation_invalid", "Use change or cancellation.")})
+	}
+
+	var request *core.Record
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		var err error
+		if request, err = createRecord(tx, collections.ChangeRequests, values); err != nil {
+			return err
+		}
+		return Notify(tx, NotifyChangeRequested, request, Values{
+			"contact_name": e.Auth.GetString(collections.FieldName),
+			"changes":      strings.Join(changes, "\n"), "reason": orNone(in.Reason),
+		})
+	})
+	if err != nil {
+		// The unique index keeps a second pending request out even when two
+		// arrive at once.
+		if strings.Contains(err.Error(), "UNIQUE") {
+			return e.Error(http.StatusConflict, "This event already has a pending request. Withdraw it first to make another.", nil)
+		}
+		return e.InternalServerError("The request could not be saved; nothing changed. Please try again.", err)
+	}
+	if err := apis.EnrichRecord(e, request); err != nil {
+		return err
+	}
+	revealPrices(e, request)
+	return e.JSON(http.StatusOK, request)
+}
+
+// describeProposal lists the proposed changes in words, old → new.
+func describeProposal(app core.App, current, proposed BookingInput) []string {
+	var out []string
+	add := func(label, before, after string) {
+		if before != after {
+			out = append(out, fmt.Sprintf("%s: %s → %s", label, orNone(before), orNone(after)))
+		}
+	}
+	add("Name", current.Name, proposed.Name)
+	add("Venue", current.Venue, proposed.Venue)
+	add("Address", current.Address, proposed.Address)
+	add("Start", strings.Replace(current.Start, "T", " ", 1), strings.Replace(proposed.Start, "T", " ", 1))
+	add("End", strings.Replace(current.End, "T", " ", 1), strings.Replace(proposed.End, "T", " ", 1))
+	add("Notes", current.Notes, proposed.Notes)
+	if current.StaffCount != nil && proposed.StaffCount != nil {
+		add("Number of staff", fmt.Sprint(*current.StaffCount), fmt.Sprint(*proposed.StaffCount))
+	}
+	professionName := func(id string) string {
+		if p, err := app.FindRecordById(collections.Professions, id); err == nil {
+			return p.GetString(collections.FieldName)
+		}
+		return id
+	}
+	if current.Profession != proposed.Profession {
+		add("Profession", professionName(current.Profession), professionName(proposed.Profession))
+	}
+	return out
+}
+
+// withdrawChange lets a contact who may request changes withdraw the
+// pending request of an event of their client.
+func withdrawChange(e *core.RequestEvent) error {
+	request, err := e.App.FindRecordById(collections.ChangeRequests, e.Request.PathValue("id"))
+	if err != nil || request.GetString(collections.FieldClient) != e.Auth.GetString(collections.FieldClient) {
+		return e.NotFoundError("Request not found.", err)
+	}
+	err = e.App.RunInTransaction(func(tx core.App) error {
+		fresh, err := tx.FindRecordById(collections.ChangeRequests, request.Id)
+		if err != nil {
+			return err
+		}
+		if fresh.GetString(collections.FieldStatus) != requestPending {
+			return errAlreadyDecided(fresh.GetString(collections.FieldStatus))
+		}
+		fresh.Set(collections.FieldStatus, requestWithdrawn)
+		if err := tx.Save(fresh); err != nil {
+			return err
+		}
+		request = fresh
+		return Notify(tx, NotifyChangeWithdrawn, fresh, Values{"contact_name": e.Auth.GetString(collections.FieldName)})
+	})
+	var decided alreadyDecided
+	if errors.As(err, &decided) {
+		return e.Error(http.StatusConflict, decided.Error(), nil)
+	}
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, request)
+}
+
+// alreadyDecided reports a request that is no longer pending.
+type alreadyDecided string
+
+func (a alreadyDecided) Error() string {
+	return "This request was already " + string(a) + "; it can no longer be changed."
+}
+
+func errAlreadyDecided(status string) error { return alreadyDecided(status) }
+
+// recordDecider notes which admin decided a request from the dashboard.
+func recordDecider(e *core.RecordRequestEvent) error {
+	if e.HasSuperuserAuth() {
+		e.Record.Set("decided_by", e.Auth.Id)
+	}
+	return e.Next()
+}
+
+// decideChangeRequest applies an admin's decision (spec C4). Inside one
+// transaction it re-reads the request, so of two admins deciding at once
+// exactly one wins and the other gets a clear error; approving re-checks
+// that the event is still atomic and not started, then applies the
+// proposal (or the cancellation) to the event and all its shifts; either
+// way the client is emailed.
+func decideChangeRequest(e *core.RecordEvent) error {
+	is := e.Record.GetString(collections.FieldStatus)
+	if is != requestApproved && is != requestDeclined {
+		if is == requestWithdrawn && stored(e.App, e.Record).GetString(collections.FieldStatus) == requestPending {
+			return e.Next() // the withdraw route
+		}
+		if stored(e.App, e.Record).GetString(collections.FieldStatus) != is {
+			return validation.Errors{collections.FieldStatus: validation.NewError("validation_status_transition",
+				"Decide a request by approving or declining it.")}
+		}
+		return e.Next()
+	}
+	reason := strings.TrimSpace(e.Record.GetString(collections.FieldDecisionReason))
+	if is == requestDeclined && reason == "" {
+		return validation.Errors{collections.FieldDecisionReason: validation.NewError("validation_required",
+			"Give the client a reason for declining.")}
+	}
+	return withTransaction(&e.App, func() error {
+		current, err := e.App.FindRecordById(collections.ChangeRequests, e.Record.Id)
+		if err != nil {
+			return err
+		}
+		if was := current.GetString(collections.FieldStatus); was != requestPending {
+			if was == is {
+				return e.Next() // re-saving a decided request (e.g. editing its reason)
+			}
+			return validation.Errors{collections.FieldStatus: validation.NewError("validation_already_decided",
+				errAlreadyDecided(was).Error())}
+		}
+		e.Record.Set("decided_at", types.NowDateTime())
+		if is == requestApproved {
+			if err := applyChangeRequest(e.App, e.Record); err != nil {
+				return err
+			}
+		}
+		return e.Next()
+	}, func(tx core.App) error {
+		kind := NotifyChangeDeclined
+		values := Values{"reason": reason}
+		if is == requestApproved {
+			kind = NotifyChangeApproved
+			values = Values{"changes": proposalSummary(e.Record)}
+		}
+		return Notify(tx, kind, e.Record, values)
+	})
+}
+
+// proposalSummary writes an approved request in words for the client's email.
+func proposalSummary(r *core.Record) string {
+	if r.GetString("kind") == kindCancellation {
+		return "The event is cancelled."
+	}
+	var lines []string
+	proposed := map[string]any{}
+	_ = r.UnmarshalJSONField("proposed", &proposed)
+	for _, f := range proposableFields {
+		if v, ok := proposed[f]; ok {
+			lines = append(lines, fmt.Sprintf("%s: %v", strings.ReplaceAll(f, "_", " "), v))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// applyChangeRequest changes the event and its shifts as the request says.
+// Any failure returns an error, which rolls the whole decision back.
+func applyChangeRequest(app core.App, request *core.Record) error {
+	event, err := app.FindRecordById(collections.Events, request.GetString(collections.FieldEvent))
+	if err != nil {
+		return err
+	}
+	shape, err := ShapeOf(app, event.Id)
+	if err != nil {
+		return err
+	}
+	if msg := changeRefusal(app, event, shape, time.Now()); msg != "" {
+		return validation.Errors{collections.FieldStatus: validation.NewError("validation_cannot_apply",
+			"The request can no longer be applied: "+msg+" Decline it instead.")}
+	}
+	if request.GetString("kind") == kindCancellation {
+		event.Set(collections.FieldStatus, string(collections.EventCancelled))
+		return app.Save(event)
+	}
+	settings, err := collections.LoadSettings(app)
+	if err != nil {
+		return err
+	}
+	proposed := map[string]any{}
+	if err := request.UnmarshalJSONField("proposed", &proposed); err != nil {
+		return err
+	}
+	form, errs := applyProposal(currentForm(event, shape, settings.Location()), proposed, true)
+	if errs != nil {
+		return errs
+	}
+	loc := settings.Location()
+	start, err1 := parseLocalTime(form.Start, loc)
+	end, err2 := parseLocalTime(form.End, loc)
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
+	startDT, _ := types.ParseDateTime(start.UTC())
+	endDT, _ := types.ParseDateTime(end.UTC())
+	event.Load(map[string]any{
+		collections.FieldName: form.Name, collections.FieldVenue: form.Venue, collections.FieldAddress: form.Address,
+		collections.FieldNotes: form.Notes, collections.FieldStartsAt: startDT, collections.FieldEndsAt: endDT,
+	})
+	if v, ok := request.Get(collections.FieldEstimatedPrice).(float64); ok && v > 0 {
+		event.Set(collections.FieldEstimatedPrice, v)
+	}
+	if err := app.Save(event); err != nil {
+		return err
+	}
+	// The staff count is the event's total: the first shift takes what the
+	// others do not already cover.
+	others := shape.StaffCount - shape.Shifts[0].GetInt(collections.FieldStaffCount)
+	for i, s := range shape.Shifts {
+		s.Load(map[string]any{collections.FieldProfession: form.Profession,
+			collections.FieldStartsAt: startDT, collections.FieldEndsAt: endDT})
+		if i == 0 && form.StaffCount != nil {
+			if *form.StaffCount-others < 1 {
+				return validation.Errors{collections.FieldStatus: validation.NewError("validation_cannot_apply",
+					fmt.Sprintf("The event has %d staff on other lines; change them in the event instead.", others))}
+			}
+			s.Set(collections.FieldStaffCount, *form.StaffCount-others)
+		}
+		if err := app.Save(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// revealPrices shows the hidden estimate of change requests to admins and
+// to roles that may view prices.
+func revealPrices(e *core.RequestEvent, records ...*core.Record) {
+	if e.HasSuperuserAuth() || contactCan(e.App, e.Auth, collections.PermViewPrices) {
+		for _, r := range records {
+			r.Unhide(collections.FieldEstimatedPrice)
+		}
+	}
+}
