@@ -2,27 +2,33 @@ package pb_public_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
 
+	"github.com/crewportal/crewportal/collections"
 	"github.com/crewportal/crewportal/pb_hooks"
 	"github.com/crewportal/crewportal/pb_hooks/portaltest"
 )
 
 func TestMain(m *testing.M) { portaltest.Main(m) }
 
-// demoPortal starts a real server with the demo agency and a browser tab.
-func demoPortal(t *testing.T) (ctx context.Context, base string) {
+// demoPortal starts a real server with the demo agency and a browser tab. The
+// app is returned for setting up and checking data directly.
+func demoPortal(t *testing.T) (ctx context.Context, base string, app *tests.TestApp) {
 	t.Helper()
-	app := portaltest.NewTestApp(t)
+	app = portaltest.NewTestApp(t)
 	base = portaltest.StartServer(t, app)
 	if _, err := pb_hooks.SeedDemo(app); err != nil {
 		t.Fatal(err)
 	}
-	return portaltest.NewBrowser(t, 60*time.Second), base
+	return portaltest.NewBrowser(t, 60*time.Second), base, app
 }
 
 // signIn fills the sign-in form the way a person would.
@@ -39,6 +45,101 @@ func signIn(t *testing.T, ctx context.Context, base, email, password string) {
 	}
 }
 
+// signInHome signs in and waits for the home page.
+func signInHome(t *testing.T, ctx context.Context, base, email string) {
+	t.Helper()
+	signIn(t, ctx, base, email, pb_hooks.DemoContactPassword)
+	waitRoute(t, ctx, "home")
+}
+
+// signOut uses the Sign out button and waits for the sign-in page.
+func signOut(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS("#signout")),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-route="sign-in"] #signin-form`)),
+	); err != nil {
+		t.Fatalf("sign out: %v", err)
+	}
+}
+
+// waitRoute waits until the router has rendered the page named route.
+func waitRoute(t *testing.T, ctx context.Context, route string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.WaitReady(chromedp.CSS(`body[data-route="`+route+`"]`))); err != nil {
+		got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.dataset.route ?? ""`))
+		t.Fatalf("page %q did not render (route now %q): %v", route, got, err)
+	}
+}
+
+// openPage navigates to a portal path (e.g. "/client-portal/company") and
+// waits for the page named route.
+func openPage(t *testing.T, ctx context.Context, base, path, route string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+path)); err != nil {
+		t.Fatalf("open %s: %v", path, err)
+	}
+	waitRoute(t, ctx, route)
+}
+
+// js quotes s as a JavaScript string literal.
+func js(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// waitText waits until the element matching sel contains want, and returns
+// its text.
+func waitText(t *testing.T, ctx context.Context, sel, want string) string {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](
+		`document.querySelector(`+js(sel)+`)?.textContent.includes(`+js(want)+`) ?? false`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(`+js(sel)+`)?.textContent ?? "(no element)"`))
+		t.Fatalf("%s never said %q; it says %q (%v)", sel, want, strings.TrimSpace(got), err)
+	}
+	return text(t, ctx, sel)
+}
+
+// fill replaces the value of the input matching sel by typing value.
+func fill(sel, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.WaitVisible(chromedp.CSS(sel)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(`+js(sel)+`).value = ""`),
+		chromedp.SendKeys(chromedp.CSS(sel), value),
+	)
+}
+
+// waitPath waits until the browser is at a path starting with prefix (across
+// full page loads, which a poll inside the page would not survive).
+func waitPath(t *testing.T, ctx context.Context, base, prefix string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		if err == nil && strings.HasPrefix(loc, base+prefix) {
+			if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.readyState === "complete"`)); err == nil {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not at %s within 10s (at %s, %v)", prefix, loc, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// exists reports whether an element matches sel and is rendered.
+func exists(t *testing.T, ctx context.Context, sel string) bool {
+	t.Helper()
+	ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
+		`document.querySelector(`+js(sel)+`)?.checkVisibility() ?? false`))
+	if err != nil {
+		t.Fatalf("look for %s: %v", sel, err)
+	}
+	return ok
+}
+
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
 	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
@@ -48,10 +149,37 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 	return strings.TrimSpace(s)
 }
 
+// mailLink waits up to five seconds for an email of kind to the address in
+// the outbox (PocketBase queues some of them after answering) and returns the
+// portal link in its text, pointed at the test server.
+func mailLink(t *testing.T, app core.App, kind pb_hooks.NotificationKind, to, base string) string {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		mails, err := app.FindRecordsByFilter(collections.MailOutbox, "kind = {:kind} && to = {:to}", "-created", 1, 0,
+			dbx.Params{"kind": string(kind), "to": to})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(mails) > 0 {
+			body := mails[0].GetString(collections.FieldText)
+			i := strings.Index(body, "/client-portal/")
+			if i < 0 {
+				t.Fatalf("no portal link in the %s email:\n%s", kind, body)
+			}
+			return base + strings.Fields(body[i:])[0]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s email to %s within 5s", kind, to)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // TestSignInShowsHome signs in as a demo contact and sees the portal home:
 // the welcome, the company, and the company's own upcoming events only.
 func TestSignInShowsHome(t *testing.T) {
-	ctx, base := demoPortal(t)
+	ctx, base, _ := demoPortal(t)
 
 	signIn(t, ctx, base, "manager@northwind.test", pb_hooks.DemoContactPassword)
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`body[data-route="home"] #upcoming-events`))); err != nil {
@@ -93,7 +221,7 @@ func TestSignInShowsHome(t *testing.T) {
 
 // TestSignInWrongPassword shows one generic error and stays on sign-in.
 func TestSignInWrongPassword(t *testing.T) {
-	ctx, base := demoPortal(t)
+	ctx, base, _ := demoPortal(t)
 
 	signIn(t, ctx, base, "manager@northwind.test", "not-the-password")
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](
@@ -107,4 +235,27 @@ func TestSignInWrongPassword(t *testing.T) {
 	if err != nil || route != "sign-in" {
 		t.Errorf("route = %q (%v), want sign-in", route, err)
 	}
+}
+
+// TestSignInSaysWhenThePortalIsClosed shows the agency's message on the
+// sign-in page while the whole portal is switched off (spec A1).
+func TestSignInSaysWhenThePortalIsClosed(t *testing.T) {
+	ctx, base, app := demoPortal(t)
+	settings, err := collections.LoadSettings(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings.Set(collections.FieldPortalEnabled, false)
+	settings.Set(collections.FieldPortalDisabledMessage, "Closed for maintenance until 9am.")
+	if err := app.Save(settings.Record); err != nil {
+		t.Fatal(err)
+	}
+
+	openPage(t, ctx, base, "/client-portal/sign-in", "sign-in")
+	if got := text(t, ctx, "#portal-closed"); got != "Closed for maintenance until 9am." {
+		t.Errorf("closed notice = %q", got)
+	}
+	// A contact who tries anyway is told the same in plain words.
+	signIn(t, ctx, base, "manager@northwind.test", pb_hooks.DemoContactPassword)
+	waitText(t, ctx, "#signin-error", "Closed for maintenance until 9am.")
 }

@@ -1,6 +1,7 @@
 // Who is signed in. Only records of the "contacts" auth collection may use the portal: a superuser
 // token left in the same browser (e.g. from the dashboard) must not count as a portal session.
 import { pb } from "./pb.js";
+import { clearImpersonator } from "./impersonation.js";
 
 export const CONTACTS = "contacts";
 
@@ -20,13 +21,21 @@ export function contactName(contact) {
   return contact?.name?.trim() || contact?.email || "";
 }
 
-/** signIn authenticates a contact; the SDK stores the token and record in its auth store. */
+/**
+ * signIn authenticates a contact; the SDK stores the token and record in its auth store. A session
+ * of the contact's own is never an admin's impersonation, so any leftover marker goes.
+ */
 export function signIn(email, password) {
+  clearImpersonator();
   return pb.collection(CONTACTS).authWithPassword(email, password);
 }
 
-/** signOut forgets the session in this browser (and, through the storage event, in other tabs). */
+/**
+ * signOut forgets the session in this browser (and, through the storage event, in other tabs),
+ * including an admin's impersonation of the contact.
+ */
 export function signOut() {
+  clearImpersonator();
   pb.authStore.clear();
 }
 

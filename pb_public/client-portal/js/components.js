@@ -27,3 +27,24 @@ export function notice(kind, ...children) {
 export function emptyState(...children) {
   return h("div", { class: "empty-state" }, ...children);
 }
+
+/**
+ * statusMessage is where a form or list announces that something worked ("Saved.") to screen
+ * readers (role="status", polite) and shows it. Set its textContent after the change.
+ */
+export function statusMessage(id) {
+  return h("p", { id, class: "status-message", role: "status" });
+}
+
+/**
+ * statusBadge returns the coloured badge for a stored status value: labels maps each known value to
+ * its human label; unknown values are shown as they are, in the neutral colour, not hidden.
+ */
+export function statusBadge(labels, status) {
+  const known = Object.hasOwn(labels, status);
+  return h(
+    "span",
+    { class: `badge badge--${known ? status.replaceAll("_", "-") : "unknown"}`, dataset: { status: String(status ?? "") } },
+    known ? labels[status] : String(status ?? ""),
+  );
+}

@@ -1,6 +1,6 @@
 // Event statuses (spec B7) as the client sees them: one human label per stored value, and the badge
 // used wherever an event's status is shown, so every page words and colours them the same way.
-import { h } from "./dom.js";
+import { statusBadge } from "./components.js";
 
 export const EVENT_STATUS_LABELS = {
   to_be_confirmed: "To be confirmed",
@@ -17,10 +17,5 @@ export function eventStatusLabel(status) {
 
 /** eventStatusBadge returns the coloured badge element for status. */
 export function eventStatusBadge(status) {
-  const known = Object.hasOwn(EVENT_STATUS_LABELS, status);
-  return h(
-    "span",
-    { class: `badge badge--${known ? status.replaceAll("_", "-") : "unknown"}`, dataset: { status: String(status ?? "") } },
-    eventStatusLabel(status),
-  );
+  return statusBadge(EVENT_STATUS_LABELS, status);
 }

@@ -1,30 +1,85 @@
 // Form building blocks shared by every portal form: a labelled field with its own error slot, and
-// helpers that show or clear per-field messages (from local checks or errors.fieldErrors) accessibly.
+// helpers that show or clear per-field messages (from local checks or errors.fieldErrors) accessibly,
+// report a failed request, and mark a submit button busy.
 import { h } from "./dom.js";
+import { errorMessage, fieldErrors } from "./errors.js";
 
 /**
- * field builds a labelled input with an error slot linked through aria-describedby.
- * options: id, label, name, type (default "text"), hint, and any other input attributes
- * (autocomplete, required, inputmode…). The input is reachable as wrapper.querySelector("input").
+ * field builds a labelled control with an error slot linked through aria-describedby.
+ * options: id, label, name, type (default "text"; also "textarea" and "select"), hint, value (the
+ * initial value), options (for "select": [{ value, label }]), and any other control attributes
+ * (autocomplete, required, inputmode…). The control is reachable as form.elements[name].
  */
-export function field({ id, label, name, type = "text", hint, ...attrs }) {
+export function field({ id, label, name, type = "text", hint, value, options = [], ...attrs }) {
   const hintId = hint ? `${id}-hint` : null;
   const errorId = `${id}-error`;
+  const common = {
+    class: "field__input",
+    id,
+    name,
+    "aria-describedby": [hintId, errorId].filter(Boolean).join(" "),
+    ...attrs,
+  };
+  let control;
+  if (type === "textarea") {
+    control = h("textarea", { rows: "3", ...common }, value ?? "");
+  } else if (type === "select") {
+    const selected = String(value ?? "");
+    control = h(
+      "select",
+      common,
+      options.map((option) => h("option", { value: option.value, selected: String(option.value) === selected }, option.label)),
+    );
+  } else {
+    control = h("input", { ...common, type, value });
+  }
   return h(
     "div",
     { class: "field" },
     h("label", { class: "field__label", for: id }, label),
     hint && h("p", { class: "field__hint", id: hintId }, hint),
-    h("input", {
-      class: "field__input",
-      id,
-      name,
-      type,
-      "aria-describedby": [hintId, errorId].filter(Boolean).join(" "),
-      ...attrs,
-    }),
+    control,
     h("p", { class: "field__error", id: errorId }),
   );
+}
+
+/** valuesOf returns { name: trimmed value } for the named controls of form. */
+export function valuesOf(form, names) {
+  const out = {};
+  for (const name of names) {
+    out[name] = String(form.elements.namedItem(name)?.value ?? "").trim();
+  }
+  return out;
+}
+
+/** formAlert is the form-level error slot, announced when text appears (role="alert"). */
+export function formAlert(id) {
+  return h("div", { id, class: "alert", role: "alert" });
+}
+
+/**
+ * showRequestError reports a failed request on form: the server's field errors next to their
+ * fields, anything else (or what no field of the form can show) in alert. `overrides` maps HTTP
+ * statuses to fixed messages (see errors.errorMessage).
+ */
+export function showRequestError(form, alert, err, overrides = {}) {
+  const errors = fieldErrors(err);
+  if (err?.status === 400 && Object.keys(errors).length > 0) {
+    alert.textContent = showFieldErrors(form, errors).join(" ");
+    return;
+  }
+  alert.textContent = errorMessage(err, overrides);
+}
+
+/**
+ * setBusy disables button while a request runs and swaps its label for busyLabel (e.g.
+ * "Saving…"); the original label comes back afterwards.
+ */
+export function setBusy(button, busy, busyLabel) {
+  button.dataset.label ??= button.textContent;
+  button.disabled = busy;
+  button.setAttribute("aria-busy", String(busy));
+  button.textContent = busy && busyLabel ? busyLabel : button.dataset.label;
 }
 
 /** setFieldError shows message under the field named `name` in form (empty message clears it). */
@@ -72,4 +127,41 @@ export function clearFieldErrors(form) {
   for (const slot of form.querySelectorAll(".field__error")) {
     slot.textContent = "";
   }
+}
+
+/**
+ * handleSubmit runs the usual save cycle on form's submit: clear old messages, check(form) for
+ * local mistakes ({ field: message }), mark submit busy, await save(form) and announce the message
+ * it resolves to in status; a failed save shows the server's field errors next to the fields and
+ * anything else in alert.
+ * options: submit (button), busyLabel, alert (formAlert), status (components.statusMessage),
+ * check (optional), save, overrides (status → message, see errors.errorMessage).
+ */
+export function handleSubmit(form, { submit, busyLabel, alert, status, check, save, overrides }) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    alert.textContent = "";
+    if (status) {
+      status.textContent = "";
+    }
+    clearFieldErrors(form);
+    const errors = check ? check(form) : {};
+    if (Object.keys(errors).length) {
+      alert.textContent = showFieldErrors(form, errors).join(" ");
+      return;
+    }
+    setBusy(submit, true, busyLabel);
+    let message;
+    try {
+      message = await save(form);
+    } catch (err) {
+      showRequestError(form, alert, err, overrides);
+      return;
+    } finally {
+      setBusy(submit, false);
+    }
+    if (status && message) {
+      status.textContent = message;
+    }
+  });
 }

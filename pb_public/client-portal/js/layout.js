@@ -1,10 +1,16 @@
 // Page shells. "portal": the signed-in frame (header with the contact and Sign out, navigation,
-// main). "public": the plain frame around sign-in and other pages for visitors. The router asks
-// for a shell on every route change; the current one is reused so the header and menu stay put.
+// main, and the banner while an admin views the portal as the contact). "public": the plain frame
+// around sign-in and other pages for visitors. The router asks for a shell on every route change;
+// the current one is reused so the header and menu stay put.
 import { h } from "./dom.js";
 import { pb } from "./pb.js";
-import { contactName, currentContact } from "./auth.js";
+import { contactName, currentContact, signOut } from "./auth.js";
+import { impersonator } from "./impersonation.js";
+import { canAny, loadPermissions } from "./permissions.js";
 import { HOME } from "./paths.js";
+
+// Where an admin goes back to after viewing the portal as a contact: the PocketBase dashboard.
+const DASHBOARD = "/_/";
 
 // Matches the breakpoint in portal.css where the navigation becomes a permanent sidebar.
 const DESKTOP = window.matchMedia("(min-width: 56em)");
@@ -18,10 +24,15 @@ const DESKTOP = window.matchMedia("(min-width: 56em)");
 export function createLayout({ appRoot, navRoutes, onSignOut }) {
   let shell = null;
 
-  // The name in the header follows the auth store (a refreshed session may bring a new name).
+  // The name in the header follows the auth store (a refreshed session may bring a new name), and
+  // so does the menu (a refreshed session may bring a new role).
   pb.authStore.onChange(() => {
-    if (shell?.kind === "portal") {
+    if (shell?.kind === "portal" && currentContact()) {
       shell.setContact(currentContact());
+      loadPermissions().then(
+        () => shell?.kind === "portal" && shell.showAllowedLinks(),
+        () => {}, // the next page change reports it
+      );
     }
   });
   // Widening the window to desktop shows the sidebar; a menu left open would reappear on narrowing.
@@ -79,12 +90,21 @@ function portalShell(navRoutes, onSignOut) {
   const links = navRoutes.map((route) =>
     h("a", { class: "nav__link", href: route.path, dataset: { route: route.name } }, route.nav),
   );
+  const items = links.map((link) => h("li", null, link));
   const nav = h(
     "nav",
     { id: "portal-nav", class: "nav", "aria-label": "Main", "data-open": "false" },
     h("p", { class: "nav__user" }, "Signed in as ", navName),
-    h("ul", { class: "nav__list" }, links.map((link) => h("li", null, link))),
+    h("ul", { class: "nav__list" }, items),
   );
+  const banner = impersonationBanner();
+
+  // The menu mirrors the role (spec A4): links the contact's permissions don't open are left out.
+  function showAllowedLinks() {
+    navRoutes.forEach((route, i) => {
+      items[i].hidden = !canAny(route.permissions);
+    });
+  }
 
   function setMenuOpen(open) {
     toggle.setAttribute("aria-expanded", String(open));
@@ -103,6 +123,7 @@ function portalShell(navRoutes, onSignOut) {
     "div",
     { class: "shell shell--portal" },
     skipLink(main),
+    banner.root,
     h(
       "header",
       { class: "topbar" },
@@ -129,9 +150,12 @@ function portalShell(navRoutes, onSignOut) {
     root,
     main,
     setContact,
+    showAllowedLinks,
     closeMenu: () => setMenuOpen(false),
     update(route) {
       setContact(currentContact());
+      showAllowedLinks();
+      banner.update();
       setMenuOpen(false);
       for (const link of links) {
         if (link.dataset.route === route.name) {
@@ -144,6 +168,62 @@ function portalShell(navRoutes, onSignOut) {
       }
     },
   };
+}
+
+/**
+ * impersonationBanner is the notice shown on every page while an admin views the portal as the
+ * contact (spec A7), with the button that ends it and returns to the dashboard. It is a labelled
+ * region, not a live one: it is there from the first page, not news to announce.
+ */
+function impersonationBanner() {
+  const text = h("p", { class: "impersonation-banner__text", id: "impersonation-text" });
+  const end = h(
+    "button",
+    { type: "button", id: "end-impersonation", class: "button button--small impersonation-banner__end" },
+    "End and return to the dashboard",
+  );
+  const root = h(
+    "section",
+    { id: "impersonation-banner", class: "impersonation-banner", "aria-label": "Viewing as a contact", hidden: true },
+    text,
+    end,
+  );
+  let company = { clientId: null, name: "" };
+
+  end.addEventListener("click", () => {
+    signOut();
+    window.location.assign(DASHBOARD);
+  });
+
+  function describe(contact, admin) {
+    const who = company.name ? `${contactName(contact)} (${company.name})` : contactName(contact);
+    text.textContent = `You are viewing the portal as ${who}. Everything you do is recorded under ${admin}.`;
+  }
+
+  function update() {
+    const contact = currentContact();
+    const admin = contact ? impersonator() : "";
+    root.hidden = !admin;
+    if (!admin) {
+      return;
+    }
+    describe(contact, admin);
+    if (company.clientId !== contact.client) {
+      company = { clientId: contact.client, name: "" };
+      const asked = company;
+      pb.collection("clients")
+        .getOne(contact.client, { fields: "name", requestKey: null })
+        .then((client) => {
+          if (company === asked) {
+            company.name = client.name ?? "";
+            update();
+          }
+        })
+        .catch(() => {}); // the banner still names the contact and the admin
+    }
+  }
+
+  return { root, update };
 }
 
 function publicShell() {

@@ -12,6 +12,8 @@
 //   layout   optional shell, "portal" or "public". Default: portal for "contact", public for "guest",
 //            and for "public" routes the portal shell when signed in.
 //   nav      optional menu label: routes with one make up the navigation, in table order
+//   permissions  optional list of role permissions (spec A4), any one of which opens the page; the
+//            menu hides the route without one, and the router shows the forbidden page instead
 //   section  optional name of the nav route marked current for this page (a detail page marks its list)
 //   props    optional data for the page as ctx.props, so one module can serve several routes
 //   load     () => import("./pages/x.js"); each page module loads on its first visit
@@ -34,11 +36,14 @@ const APP_NAME = "Crewportal";
 
 /**
  * createRouter wires the route table to the page.
- * options: routes, notFound (route shown when nothing matches), errorPage (page module shown when a
- * page fails; imported up front so it works even when loading modules fails), mount(layout, route)
- * (builds or reuses the shell and returns its <main>).
+ * options: routes, notFound (route shown when nothing matches), forbidden (route shown instead of a
+ * page the contact's role does not open), errorPage (page module shown when a page fails; imported
+ * up front so it works even when loading modules fails), mount(layout, route) (builds or reuses the
+ * shell and returns its <main>), authorize(route) (async, called before every page while a contact
+ * is signed in, so the shell and the page see the loaded permissions; resolves to whether the
+ * route is open to the contact).
  */
-export function createRouter({ routes, notFound, errorPage, mount }) {
+export function createRouter({ routes, notFound, forbidden, errorPage, mount, authorize }) {
   const table = routes.map((route) => ({ route, segments: segmentsOf(route.path) }));
   let seq = 0;
   let controller = null;
@@ -139,12 +144,29 @@ export function createRouter({ routes, notFound, errorPage, mount }) {
 
     delete document.body.dataset.route;
     document.body.classList.add("is-navigating");
+
+    // Permissions load before the shell is drawn, so the menu never shows what the role can't open.
+    let page = route;
+    let refusal = null;
+    if (authorize && isSignedIn()) {
+      try {
+        if (!(await authorize(route))) {
+          page = forbidden;
+        }
+      } catch (err) {
+        refusal = err;
+      }
+      if (token !== seq) {
+        return;
+      }
+    }
+
     currentLayout = layoutFor(route);
     const main = mount(currentLayout, route);
     main.setAttribute("aria-busy", "true");
 
-    let title = route.title;
-    let name = route.name;
+    let title = page.title;
+    let name = page.name;
     const ctx = {
       route,
       params,
@@ -160,11 +182,14 @@ export function createRouter({ routes, notFound, errorPage, mount }) {
 
     const root = h("div", { class: "page" });
     try {
-      const page = await route.load();
+      if (refusal) {
+        throw refusal;
+      }
+      const module = await page.load();
       if (token !== seq) {
         return;
       }
-      const done = await page.render(root, ctx);
+      const done = await module.render(root, ctx);
       if (token !== seq) {
         if (typeof done === "function") {
           done();

@@ -21,6 +21,40 @@ export const routes = [
     load: () => import("./pages/forgot-password.js"),
   },
   {
+    name: "activate",
+    path: `${BASE}/activate`,
+    title: "Activate your account",
+    access: "public",
+    layout: "public",
+    props: { mode: "activate" },
+    load: () => import("./pages/set-password.js"),
+  },
+  {
+    name: "reset-password",
+    path: `${BASE}/reset-password`,
+    title: "Choose a new password",
+    access: "public",
+    layout: "public",
+    props: { mode: "reset" },
+    load: () => import("./pages/set-password.js"),
+  },
+  {
+    name: "confirm-email",
+    path: `${BASE}/confirm-email`,
+    title: "Confirm your new email address",
+    access: "public",
+    layout: "public",
+    load: () => import("./pages/confirm-email.js"),
+  },
+  {
+    name: "impersonate",
+    path: `${BASE}/impersonate/:id`,
+    title: "Open the portal as a contact",
+    access: "public",
+    layout: "public",
+    load: () => import("./pages/impersonate.js"),
+  },
+  {
     name: "home",
     path: HOME,
     title: "Home",
@@ -52,6 +86,7 @@ export const routes = [
     title: "Book an event",
     nav: "Book an event",
     access: "contact",
+    permissions: ["book_events"],
     props: { intro: "Book staff for your next event in a few steps." },
     load: placeholder,
   },
@@ -61,6 +96,7 @@ export const routes = [
     title: "Finance",
     nav: "Finance",
     access: "contact",
+    permissions: ["view_invoices", "view_prices"],
     props: { intro: "Your orders, invoices and payments." },
     load: placeholder,
   },
@@ -79,8 +115,16 @@ export const routes = [
     title: "Company",
     nav: "Company",
     access: "contact",
-    props: { intro: "Your company's address, billing details and contacts." },
-    load: placeholder,
+    load: () => import("./pages/company.js"),
+  },
+  {
+    name: "contacts",
+    path: `${BASE}/contacts`,
+    title: "Contacts",
+    nav: "Contacts",
+    access: "contact",
+    permissions: ["manage_contacts"],
+    load: () => import("./pages/contacts.js"),
   },
   {
     name: "profile",
@@ -88,8 +132,7 @@ export const routes = [
     title: "My profile",
     nav: "My profile",
     access: "contact",
-    props: { intro: "Your name, contact details, password and photo." },
-    load: placeholder,
+    load: () => import("./pages/profile.js"),
   },
 ];
 
@@ -100,4 +143,13 @@ export const notFoundRoute = {
   title: "Page not found",
   access: "public",
   load: () => import("./pages/not-found.js"),
+};
+
+/** forbiddenRoute is shown instead of a page whose permissions the contact's role lacks. */
+export const forbiddenRoute = {
+  name: "forbidden",
+  path: null,
+  title: "No access",
+  access: "contact",
+  load: () => import("./pages/forbidden.js"),
 };

@@ -8,6 +8,7 @@ import { errorMessage, isRefused } from "../errors.js";
 import { eventStatusBadge } from "../event-status.js";
 import { formatDateRange } from "../format.js";
 import { BASE } from "../paths.js";
+import { can } from "../permissions.js";
 import { agencyTimeZone } from "../settings.js";
 
 const UPCOMING_LIMIT = 5;
@@ -30,7 +31,7 @@ export async function render(root) {
         h("h1", { class: "page__title" }, `Welcome, ${contactName(contact)}`),
         companyLine(company),
       ),
-      h("a", { class: "button button--primary", href: `${BASE}/book` }, "Book an event"),
+      can("book_events") && h("a", { class: "button button--primary", href: `${BASE}/book` }, "Book an event"),
     ),
     card(
       {
@@ -86,7 +87,7 @@ function upcomingEvents(result, timeZone) {
   if (events.length === 0) {
     return emptyState(
       h("p", null, "You have no upcoming events."),
-      h("p", null, h("a", { href: `${BASE}/book` }, "Book an event"), " and it will appear here."),
+      can("book_events") && h("p", null, h("a", { href: `${BASE}/book` }, "Book an event"), " and it will appear here."),
     );
   }
   return [

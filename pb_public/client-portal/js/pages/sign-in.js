@@ -1,17 +1,23 @@
 // Sign-in page (spec A3): email and password for contacts. Failures get one message that never
 // says whether the email exists; after success the contact continues to the page they asked for.
+// When the agency has closed the whole portal (spec A1) the page says so before anyone tries.
 import { h } from "../dom.js";
-import { field, clearFieldErrors, showFieldErrors } from "../forms.js";
+import { pb } from "../pb.js";
+import { notice } from "../components.js";
+import { field, clearFieldErrors, formAlert, setBusy, showFieldErrors } from "../forms.js";
 import { errorMessage, serverMessage } from "../errors.js";
 import { signIn } from "../auth.js";
 import { FORGOT_PASSWORD, safeNext } from "../paths.js";
+
+const CLOSED = "The client portal is closed at the moment. Please try again later or contact the agency.";
 
 // 0 (unreachable) and 429 (rate limit) use the shared wording in errors.js.
 const MESSAGES = { 400: "Email or password is incorrect." };
 
 export async function render(root, ctx) {
   const next = safeNext(ctx.query.get("next"));
-  const alert = h("div", { id: "signin-error", class: "alert", role: "alert" });
+  const status = await portalStatus();
+  const alert = formAlert("signin-error");
   const submit = h("button", { type: "submit", id: "signin-submit", class: "button button--primary button--block" }, "Sign in");
 
   const form = h(
@@ -60,7 +66,7 @@ export async function render(root, ctx) {
       return;
     }
 
-    setBusy(submit, true);
+    setBusy(submit, true, "Signing in…");
     try {
       await signIn(email, password);
     } catch (err) {
@@ -81,6 +87,7 @@ export async function render(root, ctx) {
       { class: "card auth-card", "aria-labelledby": "signin-title" },
       h("h1", { id: "signin-title", class: "auth-card__title" }, "Sign in"),
       h("p", { class: "auth-card__intro" }, "Sign in to book events, follow your bookings and see your invoices."),
+      status?.enabled === false && notice("info", h("p", { id: "portal-closed" }, status.message?.trim() || CLOSED)),
       alert,
       form,
       h("p", { class: "auth-card__footer" }, h("a", { href: FORGOT_PASSWORD }, "Forgot password?")),
@@ -99,8 +106,12 @@ function signInFailure(err) {
   return errorMessage(err, MESSAGES);
 }
 
-function setBusy(button, busy) {
-  button.disabled = busy;
-  button.setAttribute("aria-busy", String(busy));
-  button.textContent = busy ? "Signing in…" : "Sign in";
+// portalStatus asks whether the portal is open ({ enabled, message }); null when that is unknown,
+// since the sign-in attempt itself will explain a refusal.
+async function portalStatus() {
+  try {
+    return await pb.send("/api/portal/status", { requestKey: null });
+  } catch {
+    return null;
+  }
 }
