@@ -2,6 +2,7 @@ package pb_hooks_test
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -64,3 +65,11 @@ func jsonString(v any) (string, error) {
 	b, err := json.Marshal(v)
 	return string(b), err
 }
+
+func toJSON(v any) string {
+	s, _ := jsonString(v)
+	return s
+}
+
+// errFailedOnPurpose makes a hook fail in tests of all-or-nothing writes.
+var errFailedOnPurpose = errors.New("failed on purpose")

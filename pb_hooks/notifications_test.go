@@ -41,7 +41,7 @@ func newAgency(t testing.TB, app core.App) agency {
 		t.Fatal(err)
 	}
 	a.managerRole = portaltest.NewRole(t, app, "", collections.Permissions...)
-	a.other = portaltest.NewRole(t, app, "", collections.PermBookEvents)
+	a.other = portaltest.NewRole(t, app, "", collections.PermBookEvents, collections.PermRequestChanges)
 	a.manager = portaltest.NewContact(t, app, a.client, a.managerRole, "manager@acme.test")
 	a.booker = portaltest.NewContact(t, app, a.client, a.other, "booker@acme.test")
 	a.finance = portaltest.NewContact(t, app, a.client, portaltest.NewRole(t, app, "", collections.PermViewInvoices), "finance@acme.test")
