@@ -16,17 +16,12 @@ type auditEntry struct {
 }
 
 func writeAudit(app core.App, a auditEntry) error {
-	c, err := app.FindCachedCollectionByNameOrId(collections.AuditLog)
-	if err != nil {
-		return err
-	}
-	r := core.NewRecord(c)
-	r.Load(map[string]any{
+	_, err := createRecord(app, collections.AuditLog, map[string]any{
 		"actor_type": a.actorType, "actor_id": a.actorID, "actor_name": a.actorName,
 		"impersonated_by": a.impersonatedBy, "action": a.action, "collection": a.collection,
 		"record_id": a.recordID, "ip": a.ip, "details": a.details,
 	})
-	return app.Save(r)
+	return err
 }
 
 // bindAudit records every record a contact creates, changes or deletes

@@ -53,20 +53,7 @@ func (p *plugin) bindChangeRequestHooks() {
 		Id:   HookIDPrefix + "changeRequests.decide",
 		Func: decideChangeRequest,
 	})
-	p.app.OnRecordsListRequest(collections.ChangeRequests).Bind(&hook.Handler[*core.RecordsListRequestEvent]{
-		Id: HookIDPrefix + "changeRequests.listPrices",
-		Func: func(e *core.RecordsListRequestEvent) error {
-			revealPrices(e.RequestEvent, e.Records...)
-			return e.Next()
-		},
-	})
-	p.app.OnRecordViewRequest(collections.ChangeRequests).Bind(&hook.Handler[*core.RecordRequestEvent]{
-		Id: HookIDPrefix + "changeRequests.viewPrices",
-		Func: func(e *core.RecordRequestEvent) error {
-			revealPrices(e.RequestEvent, e.Record)
-			return e.Next()
-		},
-	})
+	p.bindShaping(collections.ChangeRequests, "changeRequests.prices", revealPrices)
 }
 
 // EventShape is what the portal needs to show the right controls: whether

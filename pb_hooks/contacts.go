@@ -51,20 +51,7 @@ func (p *plugin) bindContactHooks() {
 		Id:   HookIDPrefix + "contacts.invite",
 		Func: inviteContact,
 	})
-	p.app.OnRecordsListRequest(collections.Contacts).Bind(&hook.Handler[*core.RecordsListRequestEvent]{
-		Id: HookIDPrefix + "contacts.listEmails",
-		Func: func(e *core.RecordsListRequestEvent) error {
-			showColleagueEmails(e.RequestEvent, e.Records...)
-			return e.Next()
-		},
-	})
-	p.app.OnRecordViewRequest(collections.Contacts).Bind(&hook.Handler[*core.RecordRequestEvent]{
-		Id: HookIDPrefix + "contacts.viewEmail",
-		Func: func(e *core.RecordRequestEvent) error {
-			showColleagueEmails(e.RequestEvent, e.Record)
-			return e.Next()
-		},
-	})
+	p.bindShaping(collections.Contacts, "contacts.emails", showColleagueEmails)
 }
 
 // showColleagueEmails lets a contact manager see the email addresses of the

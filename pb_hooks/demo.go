@@ -111,16 +111,9 @@ func (s *seeder) create(collection string, values map[string]any) *core.Record {
 	if s.err != nil {
 		return nil
 	}
-	c, err := s.app.FindCachedCollectionByNameOrId(collection)
+	r, err := createRecord(s.app, collection, values)
 	if err != nil {
-		s.err = err
-		return nil
-	}
-	r := core.NewRecord(c)
-	r.Load(values)
-	if err := s.app.Save(r); err != nil {
-		s.err = fmt.Errorf("create %s %v: %w", collection, values[collections.FieldName], err)
-		return nil
+		s.err = fmt.Errorf("%w (%v)", err, values[collections.FieldName])
 	}
 	return r
 }

@@ -121,23 +121,32 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// listEvents answers one page of the filtered list.
-func listEvents(e *core.RequestEvent) error {
+// eventListRequest reads a list request's filter and the agency time zone.
+func eventListRequest(e *core.RequestEvent) (EventListQuery, *time.Location, error) {
 	f, errs := parseEventListQuery(e)
 	if errs != nil {
-		return e.BadRequestError("Some filters are not valid.", errs)
+		return f, nil, e.BadRequestError("Some filters are not valid.", errs)
 	}
 	settings, err := collections.LoadSettings(e.App)
 	if err != nil {
+		return f, nil, err
+	}
+	return f, settings.Location(), nil
+}
+
+// listEvents answers one page of the filtered list.
+func listEvents(e *core.RequestEvent) error {
+	f, loc, err := eventListRequest(e)
+	if err != nil {
 		return err
 	}
-	q := eventListSelect(e.App, e.Auth.GetString(collections.FieldClient), f, settings.Location(), time.Now())
+	q := eventListSelect(e.App, e.Auth.GetString(collections.FieldClient), f, loc, time.Now())
 	var total int
 	if err := q.Select("count(*)").OrderBy().Row(&total); err != nil {
 		return err
 	}
 	var items []*core.Record
-	q = eventListSelect(e.App, e.Auth.GetString(collections.FieldClient), f, settings.Location(), time.Now())
+	q = eventListSelect(e.App, e.Auth.GetString(collections.FieldClient), f, loc, time.Now())
 	if err := q.Limit(int64(f.PerPage)).Offset(int64((f.Page - 1) * f.PerPage)).All(&items); err != nil {
 		return err
 	}
@@ -154,15 +163,10 @@ func listEvents(e *core.RequestEvent) error {
 // exportEvents downloads the whole filtered list as CSV, in the agency's
 // time zone, with prices only for roles allowed to view them.
 func exportEvents(e *core.RequestEvent) error {
-	f, errs := parseEventListQuery(e)
-	if errs != nil {
-		return e.BadRequestError("Some filters are not valid.", errs)
-	}
-	settings, err := collections.LoadSettings(e.App)
+	f, loc, err := eventListRequest(e)
 	if err != nil {
 		return err
 	}
-	loc := settings.Location()
 	var events []*core.Record
 	if err := eventListSelect(e.App, e.Auth.GetString(collections.FieldClient), f, loc, time.Now()).All(&events); err != nil {
 		return err

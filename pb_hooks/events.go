@@ -29,17 +29,25 @@ func (p *plugin) bindEventHooks() {
 		Id:   HookIDPrefix + "events.transition",
 		Func: checkTransitionAndNotify,
 	})
-	p.app.OnRecordsListRequest(collections.Events).Bind(&hook.Handler[*core.RecordsListRequestEvent]{
-		Id: HookIDPrefix + "events.listPrices",
+	p.bindShaping(collections.Events, "events.shape", prepareEventsForClient)
+}
+
+// bindShaping runs shape on the records a list or view request returns,
+// once per request, before they are serialised: how the plugin shows a
+// record differently to different requesters (hidden prices, visible tags,
+// colleagues' emails) without a query per record.
+func (p *plugin) bindShaping(collection, id string, shape func(*core.RequestEvent, ...*core.Record)) {
+	p.app.OnRecordsListRequest(collection).Bind(&hook.Handler[*core.RecordsListRequestEvent]{
+		Id: HookIDPrefix + id + ".list",
 		Func: func(e *core.RecordsListRequestEvent) error {
-			prepareEventsForClient(e.RequestEvent, e.Records...)
+			shape(e.RequestEvent, e.Records...)
 			return e.Next()
 		},
 	})
-	p.app.OnRecordViewRequest(collections.Events).Bind(&hook.Handler[*core.RecordRequestEvent]{
-		Id: HookIDPrefix + "events.viewPrices",
+	p.app.OnRecordViewRequest(collection).Bind(&hook.Handler[*core.RecordRequestEvent]{
+		Id: HookIDPrefix + id + ".view",
 		Func: func(e *core.RecordRequestEvent) error {
-			prepareEventsForClient(e.RequestEvent, e.Record)
+			shape(e.RequestEvent, e.Record)
 			return e.Next()
 		},
 	})

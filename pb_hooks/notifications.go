@@ -155,18 +155,13 @@ func Notify(app core.App, kind NotificationKind, record *core.Record, extra Valu
 	}
 
 	subject, body := tpl.GetString(collections.FieldSubject), tpl.GetString(collections.FieldBody)
-	outbox, err := app.FindCachedCollectionByNameOrId(collections.MailOutbox)
-	if err != nil {
-		return err
-	}
 	now := types.NowDateTime()
 	for _, r := range to {
 		values["recipient_name"] = r.name
 		if missing := missingValues(values, subject, body); len(missing) > 0 {
 			return fmt.Errorf("notify %s: no value for %s", kind, strings.Join(missing, ", "))
 		}
-		mail := core.NewRecord(outbox)
-		mail.Load(map[string]any{
+		if _, err := createRecord(app, collections.MailOutbox, map[string]any{
 			collections.FieldKind:          string(kind),
 			collections.FieldTo:            r.email,
 			collections.FieldToName:        r.name,
@@ -176,8 +171,7 @@ func Notify(app core.App, kind NotificationKind, record *core.Record, extra Valu
 			collections.FieldStatus:        string(collections.OutboxQueued),
 			collections.FieldNextAttemptAt: now,
 			collections.FieldRecordRef:     record.Collection().Name + "/" + record.Id,
-		})
-		if err := app.Save(mail); err != nil {
+		}); err != nil {
 			return fmt.Errorf("notify %s: queue email: %w", kind, err)
 		}
 	}

@@ -344,13 +344,8 @@ func queueOtherMail(e *core.MailerEvent) error {
 	if e.Message.Headers[outboxHeader] != "" {
 		return e.Next()
 	}
-	outbox, err := e.App.FindCachedCollectionByNameOrId(collections.MailOutbox)
-	if err != nil {
-		return err
-	}
 	for _, to := range slices.Concat(e.Message.To, e.Message.Cc, e.Message.Bcc) {
-		mail := core.NewRecord(outbox)
-		mail.Load(map[string]any{
+		if _, err := createRecord(e.App, collections.MailOutbox, map[string]any{
 			collections.FieldKind:          "system",
 			collections.FieldTo:            to.Address,
 			collections.FieldToName:        to.Name,
@@ -359,8 +354,7 @@ func queueOtherMail(e *core.MailerEvent) error {
 			collections.FieldText:          e.Message.Text,
 			collections.FieldStatus:        string(collections.OutboxQueued),
 			collections.FieldNextAttemptAt: types.NowDateTime(),
-		})
-		if err := e.App.Save(mail); err != nil {
+		}); err != nil {
 			return fmt.Errorf("queue email to %s: %w", to.Address, err)
 		}
 	}
