@@ -1,7 +1,12 @@
 package pb_hooks_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"image"
+	"image/png"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -476,4 +481,66 @@ func TestDashboardPortalLink(t *testing.T) {
 	if v, ok := asManager["portal_link"]; ok && v != "" {
 		t.Errorf("a contact sees portal_link %v", v)
 	}
+}
+
+// TestEveryOwnDetailChangeIsReported covers each A5 field one by one: the
+// group's admins get an email naming it (never the password itself).
+func TestEveryOwnDetailChangeIsReported(t *testing.T) {
+	t.Parallel()
+	s := newAccountServer(t)
+	token := portaltest.AuthHeaders(t, s.a.manager.Record)["Authorization"]
+	path := "/api/collections/contacts/records/" + s.a.manager.Id
+	cases := []struct {
+		body map[string]any
+		want string
+	}{
+		{map[string]any{"name": "Olivia Hart"}, "Name: "},
+		{map[string]any{"phone": "+44 1632 960000"}, "Phone: (none) → +44 1632 960000"},
+		{map[string]any{"job_title": "Head of events"}, "Job title: (none) → Head of events"},
+		{map[string]any{"oldPassword": portaltest.ContactPassword, "password": "another-pass-1", "passwordConfirm": "another-pass-1"}, "Password: changed"},
+	}
+	for _, c := range cases {
+		before := len(queued(t, s.app, dbx.HashExp{"kind": "contact_details_changed"}))
+		if code, body := s.call(t, http.MethodPatch, path, token, c.body); code != http.StatusOK {
+			t.Fatalf("%v: %d %v", c.body, code, body)
+		}
+		mails := queued(t, s.app, dbx.HashExp{"kind": "contact_details_changed"})[before:]
+		if len(mails) != 2 || !strings.Contains(mails[0].GetString(collections.FieldText), c.want) {
+			t.Errorf("%v: %d emails, want 2 saying %q", c.body, len(mails), c.want)
+		}
+		if strings.Contains(toJSON(mails), "another-pass-1") {
+			t.Error("the new password appears in an email")
+		}
+	}
+	// The photo: a multipart upload, reported as changed.
+	token = portaltest.AuthHeaders(t, must(s.app.FindRecordById(collections.Contacts, s.a.manager.Id)))["Authorization"]
+	body, contentType := multipartPhoto(t)
+	req, _ := http.NewRequest(http.MethodPatch, s.base+path, body)
+	req.Header.Set("Authorization", token)
+	req.Header.Set("Content-Type", contentType)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("photo upload: %v %v", res.StatusCode, err)
+	}
+	res.Body.Close()
+	mails := queued(t, s.app, dbx.HashExp{"kind": "contact_details_changed"})
+	if !strings.Contains(mails[len(mails)-1].GetString(collections.FieldText), "Photo: changed") {
+		t.Error("no email for the photo change")
+	}
+}
+
+func multipartPhoto(t *testing.T) (io.Reader, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	part, err := w.CreateFormFile("photo", "me.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	if err := png.Encode(part, img); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	return &buf, w.FormDataContentType()
 }

@@ -209,7 +209,7 @@ func describeChanges(app core.App, r *core.Record, labels []fieldLabel) []string
 	for _, l := range labels {
 		before, after := old.GetString(l.field), r.GetString(l.field)
 		if f := r.Collection().Fields.GetByName(l.field); f != nil && f.Type() == core.FieldTypeFile {
-			if fmt.Sprint(old.GetStringSlice(l.field)) != fmt.Sprint(r.GetStringSlice(l.field)) {
+			if len(r.GetUnsavedFiles(l.field)) > 0 || fmt.Sprint(old.GetStringSlice(l.field)) != fmt.Sprint(r.GetStringSlice(l.field)) {
 				out = append(out, l.label+": changed")
 			}
 			continue
