@@ -236,6 +236,9 @@ func estimateBooking(e *core.RequestEvent) error {
 	if err := e.BindBody(&in); err != nil {
 		return e.BadRequestError("The form could not be read.", err)
 	}
+	// Only what prices the booking matters here: the form may still lack
+	// the T&C tick or have an unfinished resource line.
+	in.TermsAccepted, in.Resources = true, nil
 	b, errs := validateBooking(e.App, e.Auth, in, time.Now())
 	if errs != nil {
 		return e.BadRequestError("The estimate needs a complete, valid form.", errs)

@@ -252,7 +252,8 @@ func requestChange(e *core.RequestEvent) error {
 				changes = describeProposal(e.App, current, proposed)
 				if len(changes) == 0 {
 					errs = validation.Errors{"proposed": validation.NewError("validation_no_change", "Change at least one value.")}
-				} else if est, err := EstimatePrice(e.App, event.GetString(collections.FieldClient), b.profession.Id, b.start, b.end, b.staffCount); err == nil && est != nil {
+				} else if est, err := EstimatePrice(e.App, event.GetString(collections.FieldClient), b.profession.Id, b.start, b.end,
+					requestedStaff(b, proposed, shape)); err == nil && est != nil {
 					values[collections.FieldEstimatedPrice] = est.Total
 				}
 			}
@@ -290,6 +291,16 @@ func requestChange(e *core.RequestEvent) error {
 	}
 	revealPrices(e, request)
 	return e.JSON(http.StatusOK, request)
+}
+
+// requestedStaff is the staff count a request prices: the proposed one, or
+// the event's own when the client does not choose counts (the booking rules
+// would otherwise price the agency's default).
+func requestedStaff(b *booking, proposed BookingInput, shape EventShape) int {
+	if proposed.StaffCount == nil {
+		return shape.StaffCount
+	}
+	return b.staffCount
 }
 
 // describeProposal lists the proposed changes in words, old → new.

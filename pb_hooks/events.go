@@ -145,11 +145,20 @@ func prepareEventsForClient(e *core.RequestEvent, records ...*core.Record) {
 			}
 		}
 		r.Set(collections.FieldTags, shown)
-		// The portal shows the change controls only on atomic events (C1, C2).
+		// The portal shows the change controls only on atomic events, and
+		// the server's own explanation with the agency's contact on split
+		// ones (C1, C2).
 		r.WithCustomData(true)
 		r.Set(FieldAtomic, atomic[r.Id])
+		if !atomic[r.Id] {
+			r.Set(FieldSplitNotice, nonAtomicMessage(e.App, r.GetString(collections.FieldClient)))
+		}
 	}
 }
+
+// FieldSplitNotice carries, on a contact's copy of a split event, the
+// sentence that explains changes go through the agency, with its contact.
+const FieldSplitNotice = "split_notice"
 
 // FieldAtomic is the computed flag on a contact's copy of an event: true
 // when every shift has the same profession, start and end (spec C1).

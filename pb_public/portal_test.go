@@ -1,8 +1,10 @@
 package pb_public_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -108,6 +110,115 @@ func fill(sel, value string) chromedp.Action[chromedp.Void] {
 		chromedp.Evaluate[chromedp.Void](`document.querySelector(`+js(sel)+`).value = ""`),
 		chromedp.SendKeys(chromedp.CSS(sel), value),
 	)
+}
+
+// setValue sets the value of the control matching sel (date and time pickers,
+// selects, number fields) and fires input and change, as a person's edit does.
+func setValue(sel, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.WaitVisible(chromedp.CSS(sel)),
+		chromedp.Evaluate[chromedp.Void](`(() => {
+			const el = document.querySelector(`+js(sel)+`);
+			el.value = `+js(value)+`;
+			el.dispatchEvent(new Event("input", { bubbles: true }));
+			el.dispatchEvent(new Event("change", { bubbles: true }));
+		})()`),
+	)
+}
+
+// chooseOption selects the option labelled label in the select matching sel.
+func chooseOption(sel, label string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.WaitVisible(chromedp.CSS(sel)),
+		chromedp.Evaluate[chromedp.Void](`(() => {
+			const select = document.querySelector(`+js(sel)+`);
+			const option = [...select.options].find((o) => o.textContent.trim() === `+js(label)+`);
+			if (!option) throw new Error("no option " + `+js(label)+`);
+			select.value = option.value;
+			select.dispatchEvent(new Event("change", { bubbles: true }));
+		})()`),
+	)
+}
+
+// value reads the current value of the control matching sel.
+func value(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(`+js(sel)+`)?.value ?? "(no element)"`))
+	if err != nil {
+		t.Fatalf("read the value of %s: %v", sel, err)
+	}
+	return v
+}
+
+// waitGone waits until nothing matching sel is rendered.
+func waitGone(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](
+		`!(document.querySelector(`+js(sel)+`)?.checkVisibility() ?? false)`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("%s is still shown: %v", sel, err)
+	}
+}
+
+// click clicks the element matching the CSS selector sel.
+func click(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+		t.Fatalf("click %s: %v", sel, err)
+	}
+}
+
+// contactToken is the auth token of the contact with email, for calling the
+// API from Go as that contact.
+func contactToken(t *testing.T, app core.App, email string) string {
+	t.Helper()
+	contact, err := app.FindAuthRecordByEmail(collections.Contacts, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := contact.NewAuthToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
+
+// apiCall sends a JSON request to the test server with token (none when
+// empty) and returns the status and the decoded JSON answer.
+func apiCall(t *testing.T, base, method, path, token string, body any) (int, map[string]any) {
+	t.Helper()
+	var payload bytes.Buffer
+	if body != nil {
+		if err := json.NewEncoder(&payload).Encode(body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	req, err := http.NewRequest(method, base+path, &payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	out := map[string]any{}
+	_ = json.NewDecoder(res.Body).Decode(&out)
+	return res.StatusCode, out
+}
+
+// demoEvent finds a demo event by name.
+func demoEvent(t *testing.T, app core.App, name string) *core.Record {
+	t.Helper()
+	event, err := app.FindFirstRecordByData(collections.Events, "name", name)
+	if err != nil {
+		t.Fatalf("demo event %q: %v", name, err)
+	}
+	return event
 }
 
 // waitPath waits until the browser is at a path starting with prefix (across

@@ -4,11 +4,12 @@
 const formatters = new Map();
 
 // Intl formatters are costly to build and lists format many rows, so keep one per option set.
-function dateTimeFormat(timeZone, options) {
-  const key = JSON.stringify([timeZone, options]);
+// locale undefined is the browser's; a fixed one is for machine-readable parts.
+function dateTimeFormat(timeZone, options, locale = undefined) {
+  const key = JSON.stringify([locale ?? "", timeZone, options]);
   let fmt = formatters.get(key);
   if (!fmt) {
-    fmt = new Intl.DateTimeFormat(undefined, { ...options, timeZone });
+    fmt = new Intl.DateTimeFormat(locale, { ...options, timeZone });
     formatters.set(key, fmt);
   }
   return fmt;
@@ -17,6 +18,9 @@ function dateTimeFormat(timeZone, options) {
 const DATE = { weekday: "short", day: "numeric", month: "short", year: "numeric" };
 const TIME = { hour: "numeric", minute: "2-digit" };
 const DAY_KEY = { year: "numeric", month: "2-digit", day: "2-digit" };
+// The parts of a wall-clock time as <input type="datetime-local"> spells it (always Latin digits).
+const LOCAL_INPUT = { ...DAY_KEY, hour: "2-digit", minute: "2-digit", hourCycle: "h23", numberingSystem: "latn" };
+const LOCAL_INPUT_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 
 /** browserTimeZone is the time zone of this device, used when the agency's one is unknown. */
 export function browserTimeZone() {
@@ -87,18 +91,63 @@ export function formatDateRange(startIso, endIso, timeZone) {
 }
 
 /**
- * formatMoney prints an amount in currency (ISO 4217 code, e.g. "AUD"). An unknown or missing
- * currency still prints the figure with two decimals rather than failing the page.
+ * toLocalInput gives the wall-clock time of iso in timeZone as "YYYY-MM-DDTHH:MM", the value of an
+ * <input type="datetime-local"> and what the booking and change APIs expect (spec E3: the server
+ * applies the agency's zone, the browser never converts). Empty string for a missing date.
  */
-export function formatMoney(amount, currency) {
-  const value = Number(amount);
-  if (!Number.isFinite(value)) {
+export function toLocalInput(iso, timeZone) {
+  const date = parseDate(iso);
+  if (!date) {
     return "";
   }
-  try {
-    return new Intl.NumberFormat(undefined, { style: "currency", currency }).format(value);
-  } catch {
-    const figure = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(value);
-    return currency ? `${figure} ${currency}` : figure;
+  const parts = {};
+  for (const part of dateTimeFormat(timeZone, LOCAL_INPUT, "en-US").formatToParts(date)) {
+    parts[part.type] = part.value;
   }
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+/**
+ * formatLocalInput prints a wall-clock value "YYYY-MM-DDTHH:MM" (already in the agency's zone, e.g.
+ * a proposed start) like formatDateTime does, without converting it. Unparseable values print as
+ * they are.
+ */
+export function formatLocalInput(value) {
+  const m = LOCAL_INPUT_PATTERN.exec(String(value ?? ""));
+  if (!m) {
+    return String(value ?? "");
+  }
+  // The same wall clock read as UTC and printed in UTC: no zone maths, no DST surprises.
+  return formatDateTime(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5])), "UTC");
+}
+
+const numberFormatters = new Map();
+
+/** formatNumber prints value with at least min and at most max decimals, e.g. 5, 5.5, 34.20. */
+export function formatNumber(value, min = 0, max = 2) {
+  const key = `${min}:${max}`;
+  let fmt = numberFormatters.get(key);
+  if (!fmt) {
+    fmt = new Intl.NumberFormat(undefined, { minimumFractionDigits: min, maximumFractionDigits: max });
+    numberFormatters.set(key, fmt);
+  }
+  const n = value === null || value === undefined || value === "" ? NaN : Number(value);
+  return Number.isFinite(n) ? fmt.format(n) : "";
+}
+
+/**
+ * formatMoney prints an amount with its currency code first, e.g. "AUD 1,250.00": the code is
+ * unambiguous where symbols are not ($ is many currencies). Empty string for a missing amount.
+ */
+export function formatMoney(amount, currency) {
+  const figure = formatNumber(amount, 2, 2);
+  if (!figure) {
+    return "";
+  }
+  return currency ? `${currency} ${figure}` : figure;
+}
+
+/** timeZoneName prints an IANA zone for people, e.g. "America/New_York" → "America/New York". */
+export function timeZoneName(timeZone) {
+  return String(timeZone ?? "").replaceAll("_", " ");
 }

@@ -5,6 +5,18 @@ export const BASE = "/client-portal";
 export const HOME = `${BASE}/`;
 export const SIGN_IN = `${BASE}/sign-in`;
 export const FORGOT_PASSWORD = `${BASE}/forgot-password`;
+export const EVENTS = `${BASE}/events`;
+export const BOOK = `${BASE}/book`;
+
+/** eventPath is the page of one event (spec E2). */
+export function eventPath(id) {
+  return `${EVENTS}/${encodeURIComponent(id)}`;
+}
+
+/** bookAgainPath opens the booking form pre-filled from the event id (spec B5). */
+export function bookAgainPath(id) {
+  return `${BOOK}?from=${encodeURIComponent(id)}`;
+}
 
 /**
  * isPortalPath reports whether pathname is a page of the portal (as opposed to a file such as

@@ -1,6 +1,6 @@
 // The portal's route table: the one place that lists every page, its URL, who may see it and its
 // menu label. The router and the navigation are both built from it. Field meanings: see router.js.
-import { BASE, FORGOT_PASSWORD, HOME, SIGN_IN } from "./paths.js";
+import { BASE, BOOK, EVENTS, FORGOT_PASSWORD, HOME, SIGN_IN } from "./paths.js";
 
 const placeholder = () => import("./pages/placeholder.js");
 
@@ -64,31 +64,28 @@ export const routes = [
   },
   {
     name: "events",
-    path: `${BASE}/events`,
+    path: EVENTS,
     title: "Events",
     nav: "Events",
     access: "contact",
-    props: { intro: "Your upcoming and past events, with search, filters and export." },
-    load: placeholder,
+    load: () => import("./pages/events.js"),
   },
   {
     name: "event",
-    path: `${BASE}/events/:id`,
+    path: `${EVENTS}/:id`,
     title: "Event details",
     section: "events",
     access: "contact",
-    props: { intro: "Dates, venue, status, shifts and the team for this event." },
-    load: placeholder,
+    load: () => import("./pages/event.js"),
   },
   {
     name: "book",
-    path: `${BASE}/book`,
+    path: BOOK,
     title: "Book an event",
     nav: "Book an event",
     access: "contact",
     permissions: ["book_events"],
-    props: { intro: "Book staff for your next event in a few steps." },
-    load: placeholder,
+    load: () => import("./pages/book.js"),
   },
   {
     name: "finance",

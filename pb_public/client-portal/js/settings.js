@@ -21,3 +21,17 @@ export function agencyTimeZone() {
     });
   return timeZonePromise;
 }
+
+/**
+ * loadSettings fetches the whole settings record afresh: the booking and change forms follow a
+ * switch the agency just flipped (who sets the staff count, a new T&C version) without a reload.
+ * Fields used: clients_set_staff_count, default_staff_count, terms_file, terms_version.
+ */
+export function loadSettings() {
+  return pb.collection("portal_settings").getFirstListItem("", { requestKey: null });
+}
+
+/** termsURL is the link to the agency's T&C document, or "" when none is uploaded (spec B4). */
+export function termsURL(settings) {
+  return settings?.terms_file ? pb.files.getURL(settings, settings.terms_file) : "";
+}

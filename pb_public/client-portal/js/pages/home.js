@@ -6,8 +6,8 @@ import { card, emptyState, notice } from "../components.js";
 import { contactName, currentContact } from "../auth.js";
 import { errorMessage, isRefused } from "../errors.js";
 import { eventStatusBadge } from "../event-status.js";
-import { formatDateRange } from "../format.js";
-import { BASE } from "../paths.js";
+import { formatDateRange, timeZoneName } from "../format.js";
+import { BOOK, EVENTS, eventPath } from "../paths.js";
 import { can } from "../permissions.js";
 import { agencyTimeZone } from "../settings.js";
 
@@ -31,13 +31,13 @@ export async function render(root) {
         h("h1", { class: "page__title" }, `Welcome, ${contactName(contact)}`),
         companyLine(company),
       ),
-      can("book_events") && h("a", { class: "button button--primary", href: `${BASE}/book` }, "Book an event"),
+      can("book_events") && h("a", { class: "button button--primary", href: BOOK }, "Book an event"),
     ),
     card(
       {
         id: "upcoming",
         title: "Upcoming events",
-        action: h("a", { class: "card__action", href: `${BASE}/events` }, "View all events"),
+        action: h("a", { class: "card__action", href: EVENTS }, "View all events"),
       },
       upcomingEvents(events, timeZone.value),
     ),
@@ -87,12 +87,12 @@ function upcomingEvents(result, timeZone) {
   if (events.length === 0) {
     return emptyState(
       h("p", null, "You have no upcoming events."),
-      can("book_events") && h("p", null, h("a", { href: `${BASE}/book` }, "Book an event"), " and it will appear here."),
+      can("book_events") && h("p", null, h("a", { href: BOOK }, "Book an event"), " and it will appear here."),
     );
   }
   return [
     h("ul", { id: "upcoming-events", class: "event-list" }, events.map((event) => eventRow(event, timeZone))),
-    h("p", { class: "card__note" }, `Times are shown in ${timeZone.replaceAll("_", " ")} time.`),
+    h("p", { class: "card__note" }, `Times are shown in ${timeZoneName(timeZone)} time.`),
   ];
 }
 
@@ -103,7 +103,7 @@ function eventRow(event, timeZone) {
     h(
       "div",
       { class: "event-row__main" },
-      h("a", { class: "event-row__name", href: `${BASE}/events/${encodeURIComponent(event.id)}` }, event.name || "Untitled event"),
+      h("a", { class: "event-row__name", href: eventPath(event.id) }, event.name || "Untitled event"),
       h(
         "p",
         { class: "event-row__meta" },

@@ -1,5 +1,5 @@
-// Placeholder for sections that later work fills (events, booking, finance, documents, company,
-// profile). One module serves them all: the heading is the route title, the intro its props.intro.
+// Placeholder for sections that later work fills (finance, documents).
+// One module serves them all: the heading is the route title, the intro its props.intro.
 import { h } from "../dom.js";
 
 export async function render(root, ctx) {

@@ -1,0 +1,270 @@
+// Events (spec E1): the company's upcoming or past events, newest relevant first, with search by
+// name or venue, a status filter, a date range, pages and a CSV export of the filtered list. The
+// filters live in the URL (?scope=past&q=gala…), so reload, back and shared links show the same list.
+import { h } from "../dom.js";
+import { card, emptyState, statusMessage } from "../components.js";
+import { downloadFile } from "../download.js";
+import { errorMessage, fieldErrors } from "../errors.js";
+import { EVENT_STATUS_LABELS, eventStatusBadge } from "../event-status.js";
+import { formatDateRange, formatMoney, timeZoneName } from "../format.js";
+import { field, formAlert, setBusy, showFieldErrors } from "../forms.js";
+import { BOOK, EVENTS, eventPath } from "../paths.js";
+import { can } from "../permissions.js";
+import { eventsCsvURL, listEvents } from "../portal-api.js";
+import { agencyTimeZone } from "../settings.js";
+
+const PER_PAGE = 20;
+const SCOPES = [
+  { value: "upcoming", label: "Upcoming" },
+  { value: "past", label: "Past" },
+];
+const FILTERS = ["q", "status", "from", "to"];
+
+export async function render(root, ctx) {
+  const filters = readFilters(ctx.query);
+  const [result, timeZone] = await Promise.all([
+    listEvents({ ...filters, perPage: PER_PAGE }).catch((err) => {
+      if (err?.status === 400) {
+        return { invalid: err }; // shown next to the filters
+      }
+      throw err;
+    }),
+    agencyTimeZone(),
+  ]);
+  const prices = can("view_prices");
+  const scopeLabel = filters.scope === "past" ? "Past events" : "Upcoming events";
+  ctx.setTitle(scopeLabel);
+
+  const filterForm = filtersForm(filters, ctx);
+  const exporter = exportControls(filters);
+  root.append(
+    h(
+      "div",
+      { class: "page-header" },
+      h(
+        "div",
+        { class: "page-header__text" },
+        h("h1", { class: "page__title" }, "Events"),
+        h("p", { class: "page__intro" }, `Every event of your company. Times are shown in ${timeZoneName(timeZone)} time.`),
+      ),
+      can("book_events") && h("a", { class: "button button--primary", href: BOOK }, "Book an event"),
+    ),
+    scopeSwitch(filters),
+    filterForm.root,
+    card(
+      { id: "events", title: scopeLabel, action: exporter.button },
+      exporter.messages,
+      result.invalid ? invalidFilters(filterForm, result.invalid) : results(result, filters, { prices, timeZone }),
+    ),
+  );
+}
+
+function readFilters(query) {
+  const page = Number.parseInt(query.get("page") ?? "", 10);
+  return {
+    scope: query.get("scope") === "past" ? "past" : "upcoming",
+    q: query.get("q")?.trim() ?? "",
+    status: query.get("status") ?? "",
+    from: query.get("from") ?? "",
+    to: query.get("to") ?? "",
+    page: Number.isInteger(page) && page > 1 ? page : 1,
+  };
+}
+
+/** listURL is the address of the list with filters (defaults left out, so URLs stay short). */
+function listURL(filters) {
+  const params = new URLSearchParams();
+  if (filters.scope === "past") {
+    params.set("scope", "past");
+  }
+  for (const key of FILTERS) {
+    if (filters[key]) {
+      params.set(key, filters[key]);
+    }
+  }
+  if (filters.page > 1) {
+    params.set("page", String(filters.page));
+  }
+  const query = params.toString();
+  return query ? `${EVENTS}?${query}` : EVENTS;
+}
+
+function hasFilters(filters) {
+  return FILTERS.some((key) => filters[key]);
+}
+
+function scopeSwitch(filters) {
+  return h(
+    "nav",
+    { class: "tabs", "aria-label": "Upcoming or past events" },
+    SCOPES.map((scope) =>
+      h(
+        "a",
+        {
+          class: "tabs__tab",
+          id: `scope-${scope.value}`,
+          href: listURL({ ...filters, scope: scope.value, page: 1 }),
+          "aria-current": scope.value === filters.scope ? "page" : null,
+        },
+        scope.label,
+      ),
+    ),
+  );
+}
+
+function filtersForm(filters, ctx) {
+  const alert = formAlert("filters-error");
+  const form = h(
+    "form",
+    { id: "events-filters", class: "filters", role: "search", "aria-label": "Filter events", novalidate: true },
+    field({ id: "filter-q", name: "q", type: "search", label: "Search name or venue", value: filters.q, autocomplete: "off" }),
+    field({
+      id: "filter-status",
+      name: "status",
+      type: "select",
+      label: "Status",
+      value: filters.status,
+      options: [{ value: "", label: "Any status" }, ...Object.entries(EVENT_STATUS_LABELS).map(([value, label]) => ({ value, label }))],
+    }),
+    field({ id: "filter-from", name: "from", type: "date", label: "Starts on or after", value: filters.from }),
+    field({ id: "filter-to", name: "to", type: "date", label: "Starts on or before", value: filters.to }),
+    h(
+      "div",
+      { class: "filters__actions" },
+      h("button", { type: "submit", id: "filter-apply", class: "button button--primary" }, "Show events"),
+      hasFilters(filters) &&
+        h("a", { id: "filter-clear", class: "button button--secondary", href: listURL({ scope: filters.scope, page: 1 }) }, "Clear filters"),
+    ),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    alert.textContent = "";
+    const next = { scope: filters.scope, page: 1 };
+    for (const key of FILTERS) {
+      next[key] = String(form.elements.namedItem(key).value ?? "").trim();
+    }
+    if (next.from && next.to && next.to < next.from) {
+      alert.textContent = showFieldErrors(form, { to: "Choose a date on or after the first one." }).join(" ");
+      return;
+    }
+    ctx.navigate(listURL(next));
+  });
+  return { root: h("div", { class: "filters-box" }, alert, form), form, alert };
+}
+
+function invalidFilters(filterForm, err) {
+  const unplaced = showFieldErrors(filterForm.form, fieldErrors(err));
+  filterForm.alert.textContent = ["Some filters are not valid; correct them to see events.", ...unplaced].join(" ");
+  return emptyState(h("p", null, "Correct the filters above to see your events."));
+}
+
+function results(result, filters, { prices, timeZone }) {
+  if (result.items.length === 0) {
+    return emptyList(result, filters);
+  }
+  const caption = filters.scope === "past" ? "Past events" : "Upcoming events";
+  return [
+    h("p", { id: "events-summary", class: "list-summary" }, summary(result, filters)),
+    h(
+      "table",
+      { id: "events-table", class: "data-table" },
+      h("caption", { class: "visually-hidden" }, caption),
+      h(
+        "thead",
+        null,
+        h(
+          "tr",
+          null,
+          h("th", { scope: "col" }, "Event"),
+          h("th", { scope: "col" }, "When"),
+          h("th", { scope: "col" }, "Venue"),
+          h("th", { scope: "col" }, "Status"),
+          prices && h("th", { scope: "col", class: "data-table__number" }, "Estimated price"),
+        ),
+      ),
+      h("tbody", null, result.items.map((event) => eventRow(event, { prices, timeZone }))),
+    ),
+    pagination(result, filters),
+  ];
+}
+
+function eventRow(event, { prices, timeZone }) {
+  return h(
+    "tr",
+    { dataset: { eventId: event.id } },
+    h("th", { scope: "row", class: "data-table__title" }, h("a", { href: eventPath(event.id) }, event.name || "Untitled event")),
+    h("td", { dataset: { label: "When" } }, formatDateRange(event.starts_at, event.ends_at, timeZone)),
+    h("td", { dataset: { label: "Venue" } }, event.venue || "—"),
+    h("td", { dataset: { label: "Status" } }, eventStatusBadge(event.status)),
+    prices &&
+      h(
+        "td",
+        { class: "data-table__number", dataset: { label: "Estimated price" } },
+        event.estimated_price ? formatMoney(event.estimated_price, event.currency) : "Not estimated",
+      ),
+  );
+}
+
+function summary(result, filters) {
+  const noun = result.totalItems === 1 ? "event" : "events";
+  const kind = filters.scope === "past" ? "past" : "upcoming";
+  return `${result.totalItems} ${kind} ${noun}${hasFilters(filters) ? " matching your filters" : ""}.`;
+}
+
+function emptyList(result, filters) {
+  if (hasFilters(filters)) {
+    return emptyState(
+      h("p", null, "No events match your filters."),
+      h("p", null, h("a", { href: listURL({ scope: filters.scope, page: 1 }) }, "Clear the filters"), " to see every event."),
+    );
+  }
+  if (result.totalItems > 0) {
+    // A page past the end (an old link): offer the first one.
+    return emptyState(h("p", null, "There are no events on this page."), h("p", null, h("a", { href: listURL({ ...filters, page: 1 }) }, "Go to the first page")));
+  }
+  if (filters.scope === "past") {
+    return emptyState(h("p", null, "You have no past events yet."));
+  }
+  return emptyState(
+    h("p", null, "You have no upcoming events."),
+    can("book_events") && h("p", null, h("a", { href: BOOK }, "Book an event"), " and it will appear here."),
+  );
+}
+
+function pagination(result, filters) {
+  if (result.totalPages <= 1) {
+    return null;
+  }
+  const link = (page, label, rel, id) =>
+    page >= 1 && page <= result.totalPages
+      ? h("a", { class: "button button--secondary button--small", id, rel, href: listURL({ ...filters, page }) }, label)
+      : h("span", { class: "button button--secondary button--small is-disabled", id, "aria-disabled": "true" }, label);
+  return h(
+    "nav",
+    { id: "events-pagination", class: "pagination", "aria-label": "Pages" },
+    link(result.page - 1, "Previous", "prev", "page-prev"),
+    h("span", { class: "pagination__where" }, `Page ${result.page} of ${result.totalPages}`),
+    link(result.page + 1, "Next", "next", "page-next"),
+  );
+}
+
+/** exportControls is the "Export CSV" button of the list's filters and where it reports. */
+function exportControls(filters) {
+  const status = statusMessage("events-export-status");
+  const alert = formAlert("events-export-error");
+  const button = h("button", { type: "button", id: "events-export", class: "button button--secondary button--small" }, "Export CSV");
+  button.addEventListener("click", async () => {
+    alert.textContent = "";
+    status.textContent = "";
+    setBusy(button, true, "Preparing…");
+    try {
+      await downloadFile(eventsCsvURL(filters), `events-${filters.scope}.csv`);
+      status.textContent = "The CSV file of this list has been downloaded.";
+    } catch (err) {
+      alert.textContent = `The export failed. ${errorMessage(err)}`;
+    } finally {
+      setBusy(button, false);
+    }
+  });
+  return { button, messages: [alert, status] };
+}
