@@ -147,8 +147,8 @@ func TestChangeRequestRefusals(t *testing.T) {
 		t.Errorf("split event: %d %v", code, body)
 	}
 	_, page := f.call(t, http.MethodGet, "/api/collections/events/records/"+f.event, f.booker, nil)
-	if page["atomic"] != false {
-		t.Errorf("the portal is told atomic=%v for a split event", page["atomic"])
+	if notice, _ := page["split_notice"].(string); page["atomic"] != false || !strings.Contains(notice, "leeds@agency.test") {
+		t.Errorf("the portal is told atomic=%v, notice %q for a split event", page["atomic"], notice)
 	}
 
 	// Started and final events.
