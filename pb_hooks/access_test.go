@@ -3,7 +3,6 @@ package pb_hooks_test
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -133,18 +132,12 @@ func checkFilesHidden(t *testing.T, base string, r *core.Record, authToken strin
 
 func requestFileToken(t *testing.T, base, authToken string) string {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, base+"/api/files/token", nil)
-	req.Header.Set("Authorization", authToken)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	status, body := portaltest.CallJSON(t, http.MethodPost, base+"/api/files/token", authToken, nil)
+	token, _ := body["token"].(string)
+	if token == "" {
+		t.Fatalf("file token: status %d", status)
 	}
-	defer res.Body.Close()
-	var body struct{ Token string }
-	if err := json.NewDecoder(res.Body).Decode(&body); err != nil || body.Token == "" {
-		t.Fatalf("file token: status %d, err %v", res.StatusCode, err)
-	}
-	return body.Token
+	return token
 }
 
 // listIDs lists a collection and returns the ids it got (none on 403).
@@ -176,15 +169,5 @@ func get(t *testing.T, url, token string) int {
 
 func request(t *testing.T, url, token string) (int, []byte) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
-	return res.StatusCode, body
+	return portaltest.Call(t, http.MethodGet, url, token, nil)
 }

@@ -2,7 +2,6 @@ package pb_hooks_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"image"
 	"image/png"
 	"io"
@@ -44,20 +43,7 @@ func newAccountServer(t *testing.T) *accountServer {
 
 func (s *accountServer) call(t *testing.T, method, path, token string, body any) (int, map[string]any) {
 	t.Helper()
-	raw, _ := json.Marshal(body)
-	req, _ := http.NewRequest(method, s.base+path, strings.NewReader(string(raw)))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	out := map[string]any{}
-	_ = json.NewDecoder(res.Body).Decode(&out)
-	return res.StatusCode, out
+	return portaltest.CallJSON(t, method, s.base+path, token, body)
 }
 
 func (s *accountServer) signIn(t *testing.T, email, password string) (int, map[string]any) {

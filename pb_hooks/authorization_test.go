@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -234,23 +233,7 @@ func createBody(r *core.Record) map[string]any {
 
 func (f *matrixFixture) do(t *testing.T, actor byte, method, path string, body any) (int, []byte) {
 	t.Helper()
-	var reader io.Reader
-	if body != nil {
-		raw, _ := json.Marshal(body)
-		reader = bytes.NewReader(raw)
-	}
-	req, _ := http.NewRequest(method, f.base+path, reader)
-	req.Header.Set("Content-Type", "application/json")
-	if tok := f.tokens[actor]; tok != "" {
-		req.Header.Set("Authorization", tok)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	out, _ := io.ReadAll(res.Body)
-	return res.StatusCode, out
+	return portaltest.Call(t, method, f.base+path, f.tokens[actor], body)
 }
 
 // TestAuthorizationMatrix drives every action on every collection as every

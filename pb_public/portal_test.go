@@ -1,10 +1,8 @@
 package pb_public_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -187,28 +185,7 @@ func contactToken(t *testing.T, app core.App, email string) string {
 // empty) and returns the status and the decoded JSON answer.
 func apiCall(t *testing.T, base, method, path, token string, body any) (int, map[string]any) {
 	t.Helper()
-	var payload bytes.Buffer
-	if body != nil {
-		if err := json.NewEncoder(&payload).Encode(body); err != nil {
-			t.Fatal(err)
-		}
-	}
-	req, err := http.NewRequest(method, base+path, &payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	out := map[string]any{}
-	_ = json.NewDecoder(res.Body).Decode(&out)
-	return res.StatusCode, out
+	return portaltest.CallJSON(t, method, base+path, token, body)
 }
 
 // demoEvent finds a demo event by name.
