@@ -43,6 +43,23 @@ export function field({ id, label, name, type = "text", hint, value, options = [
   );
 }
 
+/**
+ * emailField is field() for an email address: the type, keyboard and autocorrect settings every
+ * email input of the portal shares, so phones offer the right keyboard and never capitalise it.
+ * autocomplete defaults to "username" (sign-in forms); pass "email" or "off" elsewhere.
+ */
+export function emailField({ autocomplete = "username", ...options }) {
+  return field({
+    type: "email",
+    autocomplete,
+    autocapitalize: "none",
+    spellcheck: "false",
+    inputmode: "email",
+    required: true,
+    ...options,
+  });
+}
+
 /** valuesOf returns { name: trimmed value } for the named controls of form. */
 export function valuesOf(form, names) {
   const out = {};

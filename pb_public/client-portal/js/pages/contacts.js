@@ -8,7 +8,7 @@ import { CONTACTS, contactName, currentContact } from "../auth.js";
 import { card, emptyState, statusMessage } from "../components.js";
 import { contactStatusBadge } from "../contact-status.js";
 import { errorMessage, fieldErrors } from "../errors.js";
-import { field, formAlert, handleSubmit, valuesOf } from "../forms.js";
+import { field, formAlert, handleSubmit, valuesOf, emailField } from "../forms.js";
 import { describePermissions } from "../permissions.js";
 import { avatar, fileToken } from "../photos.js";
 
@@ -90,17 +90,7 @@ function inviteCard(roles, onInvited) {
     "form",
     { id: "invite-form", class: "form form--columns", novalidate: true },
     field({ id: "invite-name", name: "name", label: "Name", autocomplete: "off", maxlength: "120", required: true }),
-    field({
-      id: "invite-email",
-      name: "email",
-      type: "email",
-      label: "Email",
-      autocomplete: "off",
-      autocapitalize: "none",
-      spellcheck: "false",
-      inputmode: "email",
-      required: true,
-    }),
+    emailField({ id: "invite-email", name: "email", label: "Email", autocomplete: "off" }),
     field({ id: "invite-phone", name: "phone", type: "tel", label: "Phone (optional)", autocomplete: "off", maxlength: "50" }),
     field({ id: "invite-job-title", name: "job_title", label: "Job title (optional)", autocomplete: "off", maxlength: "100" }),
     roleField,

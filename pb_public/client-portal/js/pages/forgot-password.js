@@ -5,7 +5,7 @@ import { h } from "../dom.js";
 import { pb } from "../pb.js";
 import { CONTACTS } from "../auth.js";
 import { statusMessage } from "../components.js";
-import { clearFieldErrors, field, formAlert, setBusy, showFieldErrors, showRequestError } from "../forms.js";
+import { clearFieldErrors, formAlert, setBusy, showFieldErrors, showRequestError, emailField } from "../forms.js";
 import { SIGN_IN } from "../paths.js";
 
 const MESSAGES = { 429: "Too many requests, try again in a few minutes." };
@@ -18,17 +18,7 @@ export async function render(root) {
   const form = h(
     "form",
     { id: "forgot-form", class: "form", novalidate: true },
-    field({
-      id: "forgot-email",
-      name: "email",
-      type: "email",
-      label: "Email",
-      autocomplete: "username",
-      autocapitalize: "none",
-      spellcheck: "false",
-      inputmode: "email",
-      required: true,
-    }),
+    emailField({ id: "forgot-email", name: "email", label: "Email" }),
     submit,
   );
 

@@ -6,7 +6,7 @@ import { h } from "../dom.js";
 import PocketBase, { BaseAuthStore, isTokenExpired } from "/client-portal/vendor/pocketbase/pocketbase.es.mjs";
 import { CONTACTS, contactName } from "../auth.js";
 import { errorMessage } from "../errors.js";
-import { clearFieldErrors, field, formAlert, setBusy, showFieldErrors, showRequestError } from "../forms.js";
+import { clearFieldErrors, field, formAlert, setBusy, showFieldErrors, showRequestError, emailField } from "../forms.js";
 import { startImpersonation } from "../impersonation.js";
 import { HOME } from "../paths.js";
 
@@ -96,7 +96,7 @@ export async function render(root, ctx) {
     const form = h(
       "form",
       { id: "admin-signin-form", class: "form", novalidate: true },
-      field({ id: "admin-email", name: "email", type: "email", label: "Admin email", autocomplete: "username", autocapitalize: "none", spellcheck: "false", required: true }),
+      emailField({ id: "admin-email", name: "email", label: "Admin email" }),
       field({ id: "admin-password", name: "password", type: "password", label: "Password", autocomplete: "current-password", required: true }),
       submit,
     );

@@ -7,7 +7,7 @@ import { pb } from "../pb.js";
 import { CONTACTS, currentContact, signIn } from "../auth.js";
 import { card, statusMessage } from "../components.js";
 import { errorMessage } from "../errors.js";
-import { field, formAlert, handleSubmit, valuesOf } from "../forms.js";
+import { field, formAlert, handleSubmit, valuesOf, emailField } from "../forms.js";
 import { checkNewPassword, newPasswordFields } from "../passwords.js";
 import { avatar, fileToken } from "../photos.js";
 
@@ -150,17 +150,12 @@ function emailCard(me) {
   const form = h(
     "form",
     { id: "email-form", class: "form", novalidate: true },
-    field({
+    emailField({
       id: "email-new",
       name: "newEmail",
-      type: "email",
       label: "New email address",
       hint: "We send a link to the new address. Your email changes when you open it and confirm with your password.",
       autocomplete: "email",
-      autocapitalize: "none",
-      spellcheck: "false",
-      inputmode: "email",
-      required: true,
     }),
     h("div", { class: "form__actions" }, submit),
   );

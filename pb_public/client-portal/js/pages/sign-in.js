@@ -4,7 +4,7 @@
 import { h } from "../dom.js";
 import { pb } from "../pb.js";
 import { notice } from "../components.js";
-import { field, clearFieldErrors, formAlert, setBusy, showFieldErrors } from "../forms.js";
+import { field, clearFieldErrors, formAlert, setBusy, showFieldErrors, emailField } from "../forms.js";
 import { errorMessage, serverMessage } from "../errors.js";
 import { signIn } from "../auth.js";
 import { FORGOT_PASSWORD, safeNext } from "../paths.js";
@@ -23,17 +23,7 @@ export async function render(root, ctx) {
   const form = h(
     "form",
     { id: "signin-form", class: "form", novalidate: true },
-    field({
-      id: "signin-email",
-      name: "email",
-      type: "email",
-      label: "Email",
-      autocomplete: "username",
-      autocapitalize: "none",
-      spellcheck: "false",
-      inputmode: "email",
-      required: true,
-    }),
+    emailField({ id: "signin-email", name: "email", label: "Email" }),
     field({
       id: "signin-password",
       name: "password",
