@@ -410,12 +410,28 @@ func (s *seeder) event(client, by *core.Record, name, venue, address string, day
 		"source": "portal", "tags": tags, "currency": "AUD",
 		"notes": "Smart black uniform. Staff entrance at the loading dock.",
 	})
+	total := 0.0
 	for _, plan := range plans {
 		sh := s.create(collections.Shifts, map[string]any{"event": id(ev), "profession": id(plan.profession),
 			"starts_at": start, "ends_at": end, "staff_count": plan.count})
+		if s.err == nil {
+			est, err := EstimatePrice(s.app, id(client), id(plan.profession), start.Time(), end.Time(), plan.count)
+			if err != nil {
+				s.err = err
+			} else if est != nil {
+				total += est.Total
+			}
+		}
 		for i, st := range plan.rostered {
 			s.create(collections.Assignments, map[string]any{"shift": id(sh), "staff": id(st),
 				"team_leader": i == plan.leader, "starts_at": start, "ends_at": end})
+		}
+	}
+	// The price the portal would have estimated for the booking.
+	if ev != nil && s.err == nil {
+		ev.Set(collections.FieldEstimatedPrice, total)
+		if err := s.app.Save(ev); err != nil {
+			s.err = err
 		}
 	}
 	return ev
