@@ -32,10 +32,12 @@ type OutboxConfig struct {
 	// RetryBase is the wait after the first failure; each further failure
 	// doubles it (default 30s), up to RetryMax (default 6h).
 	RetryBase, RetryMax time.Duration
-	// SlowSend is how long a send may take before the worker logs that the
-	// mail server is slow (default 60s). The worker keeps waiting: giving up
-	// on a send that may still complete would deliver the email twice.
-	SlowSend time.Duration
+	// SendTimeout is how long the worker waits for the mail server before it
+	// counts the attempt as failed and moves on (default 2m). Without it one
+	// hung connection would hold up every email behind it: PocketBase's mail
+	// client sets no deadline of its own. It is kept under half the Lease, so
+	// the outcome is always recorded before another worker may take over.
+	SendTimeout time.Duration
 	// Lease is how long an email may stay "sending" before a worker takes it
 	// over, i.e. after the process died mid-send (default 30m).
 	Lease time.Duration
@@ -50,8 +52,9 @@ func (c OutboxConfig) withDefaults() OutboxConfig {
 	def(&c.PollInterval, 5*time.Second)
 	def(&c.RetryBase, 30*time.Second)
 	def(&c.RetryMax, 6*time.Hour)
-	def(&c.SlowSend, 60*time.Second)
+	def(&c.SendTimeout, 2*time.Minute)
 	def(&c.Lease, 30*time.Minute)
+	c.SendTimeout = min(c.SendTimeout, c.Lease/2)
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = 8
 	}
@@ -131,7 +134,7 @@ func (w *outboxWorker) run() {
 }
 
 // shutdown stops the worker and waits until it has recorded the email in
-// hand; a send in progress is abandoned (see sendWithTimeout), so a stalled
+// hand; a send in progress is abandoned (see sendAttempt), so a stalled
 // mail server cannot hold up the exit, and the database is still open while
 // the worker writes.
 func (w *outboxWorker) shutdown() {
@@ -258,7 +261,9 @@ func deliverEmail(app core.App, config OutboxConfig, id string, stop <-chan stru
 		Text:    r.GetString(collections.FieldText),
 		Headers: map[string]string{outboxHeader: r.Id},
 	}
-	sendErr := sendUnlessStopped(app, msg, config.SlowSend, stop)
+	send := startSend(app, msg)
+	defer close(send.recorded)
+	sendErr := send.wait(config.SendTimeout, stop)
 
 	attempts := r.GetInt(collections.FieldAttempts)
 	if !errors.Is(sendErr, errSendStopped) {
@@ -307,24 +312,68 @@ const outboxHeader = "X-Crewportal-Outbox-Id"
 // errSendStopped reports a send the worker stopped waiting for at shutdown.
 var errSendStopped = errors.New("the server shut down while sending; the email will be sent again")
 
-// sendUnlessStopped sends through PocketBase's mail client (the dashboard's
-// SMTP settings), waiting as long as the server takes but for shutdown.
-// NB! A send abandoned at shutdown may still complete; the email is then
-// sent again after the restart. Delivery is at least once, never lost.
-func sendUnlessStopped(app core.App, msg *mailer.Message, slowAfter time.Duration, stop <-chan struct{}) error {
-	done := make(chan error, 1)
-	routine.FireAndForget(func() { done <- app.NewMailClient().Send(msg) })
-	slow := time.NewTimer(slowAfter)
-	defer slow.Stop()
-	for {
-		select {
-		case err := <-done:
-			return err
-		case <-slow.C:
-			app.Logger().Warn("The mail server is slow to answer", "outbox", msg.Headers[outboxHeader], "after", slowAfter)
-		case <-stop:
-			return errSendStopped
+// sendAttempt is one send through PocketBase's mail client (the dashboard's
+// SMTP settings), running on its own goroutine so the worker can stop
+// waiting for it.
+type sendAttempt struct {
+	done      chan error
+	abandoned atomic.Bool
+	// recorded is closed once the worker has saved the attempt's outcome.
+	recorded chan struct{}
+}
+
+// startSend begins sending msg.
+// NB! A send the worker gave up on may still complete. If it does, it is
+// recorded as sent once the worker has queued the retry, so the email is not
+// sent twice; if the retry has already begun, the recipient gets it twice.
+// Delivery is at least once, never lost.
+func startSend(app core.App, msg *mailer.Message) *sendAttempt {
+	s := &sendAttempt{done: make(chan error, 1), recorded: make(chan struct{})}
+	routine.FireAndForget(func() {
+		err := app.NewMailClient().Send(msg)
+		s.done <- err
+		if err == nil && s.abandoned.Load() {
+			<-s.recorded
+			lateSendSucceeded(app, msg.Headers[outboxHeader])
 		}
+	})
+	return s
+}
+
+// wait returns the send's result, waiting at most timeout or until stop.
+func (s *sendAttempt) wait(timeout time.Duration, stop <-chan struct{}) error {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	var err error
+	select {
+	case err := <-s.done:
+		return err
+	case <-deadline.C:
+		err = fmt.Errorf("the mail server did not answer within %s; the email will be sent again", timeout)
+	case <-stop:
+		err = errSendStopped
+	}
+	s.abandoned.Store(true)
+	// The send may have finished just as the wait ended.
+	select {
+	case sendErr := <-s.done:
+		return sendErr
+	default:
+		return err
+	}
+}
+
+// lateSendSucceeded marks as sent an email whose send completed after the
+// worker gave up on it, unless a new attempt has claimed it meanwhile.
+func lateSendSucceeded(app core.App, id string) {
+	now := dbNow()
+	_, err := app.NonconcurrentDB().Update(collections.MailOutbox,
+		dbx.Params{collections.FieldStatus: string(collections.OutboxSent), collections.FieldSentAt: now,
+			collections.FieldLastError: "", collections.FieldUpdated: now},
+		dbx.HashExp{collections.FieldID: id, collections.FieldStatus: string(collections.OutboxQueued)},
+	).Execute()
+	if err != nil {
+		app.Logger().Warn("An email sent late could not be recorded as sent", "outbox", id, "error", err)
 	}
 }
 

@@ -77,8 +77,13 @@ func TestOutboxRetriesWithBackoffThenGivesUp(t *testing.T) {
 			}
 		}
 		// Not yet due: nothing is tried before the back-off ends.
-		if sent, _ := pb_hooks.DeliverDueEmails(app, config, nil); sent != 0 || app.TestMailer.TotalSend() != 0 {
-			t.Fatal("an email was retried before its back-off ended")
+		if _, err := pb_hooks.DeliverDueEmails(app, config, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range queued(t, app) {
+			if m.GetInt(collections.FieldAttempts) != attempt+1 {
+				t.Fatalf("an email was retried before its back-off ended (%d attempts)", m.GetInt(collections.FieldAttempts))
+			}
 		}
 		pretendTimePassed(t, app)
 	}
@@ -87,9 +92,10 @@ func TestOutboxRetriesWithBackoffThenGivesUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range queued(t, app) {
-		if m.GetString(collections.FieldStatus) != "failed" || m.GetInt(collections.FieldAttempts) != 3 {
-			t.Errorf("after the last attempt: status=%s attempts=%d, want failed/3",
-				m.GetString(collections.FieldStatus), m.GetInt(collections.FieldAttempts))
+		if m.GetString(collections.FieldStatus) != "failed" || m.GetInt(collections.FieldAttempts) != 3 ||
+			m.GetString(collections.FieldLastError) != "421 mail server busy" {
+			t.Errorf("after the last attempt: status=%s attempts=%d error %q, want failed/3 with the server's answer",
+				m.GetString(collections.FieldStatus), m.GetInt(collections.FieldAttempts), m.GetString(collections.FieldLastError))
 		}
 	}
 
@@ -119,6 +125,46 @@ func TestOutboxBackoffDoublesUpToTheCap(t *testing.T) {
 		if got := c.Backoff(i + 1); got != w {
 			t.Errorf("Backoff(%d) = %s, want %s", i+1, got, w)
 		}
+	}
+}
+
+// TestOutboxGivesUpOnAStalledServer sends to a real SMTP server that takes
+// the message but never answers: the worker stops waiting after the send
+// timeout (kept under half the lease) and queues a retry. When the server
+// finally answers, the late sends are recorded, so the retry sends nothing.
+func TestOutboxGivesUpOnAStalledServer(t *testing.T) {
+	t.Parallel()
+	smtp := portaltest.StartSMTP(t)
+	app := portaltest.OpenApp(t, portaltest.NewDataDir(t), pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{Disabled: true}})
+	smtp.Use(t, app)
+	a := newAgency(t, app)
+	queueMails(t, app, a, 1) // two emails
+	smtp.Stall()
+	config := pb_hooks.OutboxConfig{SendTimeout: time.Hour, Lease: 400 * time.Millisecond}
+
+	if sent, err := pb_hooks.DeliverDueEmails(app, config, nil); err != nil || sent != 0 {
+		t.Fatalf("sent=%d err=%v", sent, err)
+	}
+	for _, m := range queued(t, app) {
+		if m.GetString(collections.FieldStatus) != "queued" || m.GetInt(collections.FieldAttempts) != 1 ||
+			!strings.Contains(m.GetString(collections.FieldLastError), "did not answer within 200ms") {
+			t.Errorf("after a stalled send: status=%s attempts=%d error %q, want queued after 1 attempt timed out at 200ms",
+				m.GetString(collections.FieldStatus), m.GetInt(collections.FieldAttempts), m.GetString(collections.FieldLastError))
+		}
+	}
+
+	smtp.Release()
+	smtp.Next(t, 10*time.Second)
+	smtp.Next(t, 10*time.Second)
+	waitFor(t, 5*time.Second, func() bool { return len(queued(t, app, dbx.HashExp{"status": "sent"})) == 2 })
+	pretendTimePassed(t, app)
+	if sent, err := pb_hooks.DeliverDueEmails(app, config, nil); err != nil || sent != 0 {
+		t.Fatalf("retry after the late sends: sent=%d err=%v, want nothing left to send", sent, err)
+	}
+	select {
+	case m := <-smtp.Messages:
+		t.Errorf("an email was sent twice: %+v", m)
+	case <-time.After(300 * time.Millisecond):
 	}
 }
 
