@@ -1,9 +1,11 @@
 package pb_hooks_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/crewportal/crewportal/collections"
@@ -45,5 +47,34 @@ func TestQueryPlans(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			portaltest.AssertUsesIndex(t, app, c.query, c.index)
 		})
+	}
+}
+
+// TestEveryRelationIsIndexed checks that looking records up by any single
+// relation field searches an index: the portal's rules and lists filter by
+// them, and PocketBase itself looks up the referencing records on every
+// delete (cascade or unset), which would otherwise scan the whole table.
+// Multiple relations are JSON arrays that no index serves; none is a lookup.
+func TestEveryRelationIsIndexed(t *testing.T) {
+	t.Parallel()
+	app := portaltest.App(t)
+	for _, name := range collections.All {
+		c, err := app.FindCachedCollectionByNameOrId(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.IsView() {
+			continue
+		}
+		for _, f := range c.Fields {
+			rel, ok := f.(*core.RelationField)
+			if !ok || rel.IsMultiple() {
+				continue
+			}
+			q := app.RecordQuery(name).AndWhere(dbx.HashExp{rel.Name: "x"}).Build()
+			if plan := portaltest.QueryPlan(t, app, q); !strings.Contains(plan, "INDEX") || strings.Contains(plan, "SCAN") {
+				t.Errorf("%s.%s has no index:\n%s", name, rel.Name, plan)
+			}
+		}
 	}
 }
