@@ -69,6 +69,18 @@ const (
 	FieldRequiredQuals  = "required_qualifications"
 	FieldQuantity       = "quantity"
 
+	// Change requests.
+	FieldProposed  = "proposed"
+	FieldReason    = "reason"
+	FieldDecidedBy = "decided_by"
+	FieldDecidedAt = "decided_at"
+
+	// Staff qualifications.
+	FieldCertificate = "certificate"
+
+	// Tags and CMS pages.
+	FieldClientVisible = "client_visible"
+
 	// Assignments.
 	FieldTeamLeader = "team_leader"
 
@@ -133,3 +145,16 @@ const (
 
 // FieldPortalLink is the admins' "open the portal as this contact" link.
 const FieldPortalLink = "portal_link"
+
+// Audit log.
+const (
+	FieldActorType      = "actor_type"
+	FieldActorID        = "actor_id"
+	FieldActorName      = "actor_name"
+	FieldImpersonatedBy = "impersonated_by"
+	FieldAction         = "action"
+	FieldCollection     = "collection"
+	FieldRecordID       = "record_id"
+	FieldIP             = "ip"
+	FieldDetails        = "details"
+)

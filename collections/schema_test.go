@@ -20,17 +20,18 @@ func TestMain(m *testing.M) { portaltest.Main(m) }
 // wrapperCollections maps each typed wrapper to its collection. A wrapper
 // missing here fails TestWrapperFieldsExist, so none escapes the check.
 var wrapperCollections = map[string]string{
-	"Group":       collections.Groups,
-	"Client":      collections.Clients,
-	"Role":        collections.Roles,
-	"Contact":     collections.Contacts,
-	"Event":       collections.Events,
-	"Shift":       collections.Shifts,
-	"Assignment":  collections.Assignments,
-	"Profession":  collections.Professions,
-	"StaffMember": collections.Staff,
-	"Invoice":     collections.Invoices,
-	"Settings":    collections.PortalSettings,
+	"Group":         collections.Groups,
+	"Client":        collections.Clients,
+	"Role":          collections.Roles,
+	"Contact":       collections.Contacts,
+	"Event":         collections.Events,
+	"ChangeRequest": collections.ChangeRequests,
+	"Shift":         collections.Shifts,
+	"Assignment":    collections.Assignments,
+	"Profession":    collections.Professions,
+	"StaffMember":   collections.Staff,
+	"Invoice":       collections.Invoices,
+	"Settings":      collections.PortalSettings,
 }
 
 // TestMigratedSchema migrates a fresh database and checks that exactly the

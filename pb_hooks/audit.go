@@ -17,9 +17,10 @@ type auditEntry struct {
 
 func writeAudit(app core.App, a auditEntry) error {
 	_, err := createRecord(app, collections.AuditLog, map[string]any{
-		"actor_type": a.actorType, "actor_id": a.actorID, "actor_name": a.actorName,
-		"impersonated_by": a.impersonatedBy, "action": a.action, "collection": a.collection,
-		"record_id": a.recordID, "ip": a.ip, "details": a.details,
+		collections.FieldActorType: a.actorType, collections.FieldActorID: a.actorID,
+		collections.FieldActorName: a.actorName, collections.FieldImpersonatedBy: a.impersonatedBy,
+		collections.FieldAction: a.action, collections.FieldCollection: a.collection,
+		collections.FieldRecordID: a.recordID, collections.FieldIP: a.ip, collections.FieldDetails: a.details,
 	})
 	return err
 }

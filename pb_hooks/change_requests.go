@@ -22,26 +22,15 @@ import (
 // values for an atomic event that has not started; the event changes only
 // when an admin approves, in one transaction with its shifts.
 
-// Change request statuses and kinds.
-const (
-	requestPending   = "pending"
-	requestApproved  = "approved"
-	requestDeclined  = "declined"
-	requestWithdrawn = "withdrawn"
-
-	kindChange       = "change"
-	kindCancellation = "cancellation"
-)
-
 // proposableFields are the booking-form fields a change request may change.
 var proposableFields = []string{"name", "venue", "address", "start", "end", "staff_count", "notes", "profession"}
 
 // ChangeRequestInput is a change request as the portal sends it: the kind,
 // the proposed values (only the changed fields) and a reason.
 type ChangeRequestInput struct {
-	Kind     string         `json:"kind"`
-	Proposed map[string]any `json:"proposed"`
-	Reason   string         `json:"reason"`
+	Kind     collections.ChangeRequestKind `json:"kind"`
+	Proposed map[string]any                `json:"proposed"`
+	Reason   string                        `json:"reason"`
 }
 
 func (p *plugin) bindChangeRequestHooks() {
@@ -222,7 +211,7 @@ func requestChange(e *core.RequestEvent) error {
 	if msg := changeRefusal(e.App, event, shape, now); msg != "" {
 		return e.Error(http.StatusConflict, msg, nil)
 	}
-	if n, _ := e.App.CountRecords(collections.ChangeRequests, dbx.HashExp{collections.FieldEvent: event.Id, collections.FieldStatus: requestPending}); n > 0 {
+	if n, _ := e.App.CountRecords(collections.ChangeRequests, dbx.HashExp{collections.FieldEvent: event.Id, collections.FieldStatus: string(collections.RequestPending)}); n > 0 {
 		return e.Error(http.StatusConflict, "This event already has a pending request. Withdraw it first to make another.", nil)
 	}
 	settings, err := collections.LoadSettings(e.App)
@@ -232,17 +221,17 @@ func requestChange(e *core.RequestEvent) error {
 	in.Reason = strings.TrimSpace(in.Reason)
 	values := map[string]any{
 		collections.FieldEvent: event.Id, collections.FieldRequestedBy: e.Auth.Id,
-		collections.FieldStatus: requestPending, "reason": in.Reason,
+		collections.FieldStatus: string(collections.RequestPending), collections.FieldReason: in.Reason,
 	}
 	var changes []string
 	switch in.Kind {
-	case kindCancellation:
+	case collections.RequestCancellation:
 		if in.Reason == "" {
-			return e.BadRequestError("Please say why.", validation.Errors{"reason": validation.NewError("validation_required", "Tell the agency why you cancel.")})
+			return e.BadRequestError("Please say why.", validation.Errors{collections.FieldReason: validation.NewError("validation_required", "Tell the agency why you cancel.")})
 		}
-		values["kind"] = kindCancellation
+		values[collections.FieldKind] = string(collections.RequestCancellation)
 		changes = []string{"Cancel the event"}
-	case kindChange:
+	case collections.RequestChange:
 		current := currentForm(event, shape, settings.Location())
 		proposed, errs := applyProposal(current, in.Proposed, settings.ClientsSetStaffCount())
 		if errs == nil {
@@ -251,7 +240,7 @@ func requestChange(e *core.RequestEvent) error {
 			if errs == nil {
 				changes = describeProposal(e.App, current, proposed)
 				if len(changes) == 0 {
-					errs = validation.Errors{"proposed": validation.NewError("validation_no_change", "Change at least one value.")}
+					errs = validation.Errors{collections.FieldProposed: validation.NewError("validation_no_change", "Change at least one value.")}
 				} else if est, err := EstimatePrice(e.App, event.GetString(collections.FieldClient), b.profession.Id, b.start, b.end,
 					requestedStaff(b, proposed, shape)); err == nil && est != nil {
 					values[collections.FieldEstimatedPrice] = est.Total
@@ -261,10 +250,10 @@ func requestChange(e *core.RequestEvent) error {
 		if len(errs) > 0 {
 			return e.BadRequestError("Please correct the highlighted fields.", errs)
 		}
-		values["kind"] = kindChange
-		values["proposed"] = in.Proposed
+		values[collections.FieldKind] = string(collections.RequestChange)
+		values[collections.FieldProposed] = in.Proposed
 	default:
-		return e.BadRequestError("Choose a change or a cancellation.", validation.Errors{"kind": validation.NewError("validation_invalid", "Use change or cancellation.")})
+		return e.BadRequestError("Choose a change or a cancellation.", validation.Errors{collections.FieldKind: validation.NewError("validation_invalid", "Use change or cancellation.")})
 	}
 
 	var request *core.Record
@@ -340,19 +329,19 @@ func withdrawChange(e *core.RequestEvent) error {
 		return e.NotFoundError("Request not found.", err)
 	}
 	err = e.App.RunInTransaction(func(tx core.App) error {
-		fresh, err := tx.FindRecordById(collections.ChangeRequests, request.Id)
+		fresh, err := collections.Find[collections.ChangeRequest](tx, collections.ChangeRequests, request.Id)
 		if err != nil {
 			return err
 		}
-		if fresh.GetString(collections.FieldStatus) != requestPending {
-			return errAlreadyDecided(fresh.GetString(collections.FieldStatus))
+		if fresh.Status() != collections.RequestPending {
+			return errAlreadyDecided(fresh.Status())
 		}
-		fresh.Set(collections.FieldStatus, requestWithdrawn)
+		fresh.SetStatus(collections.RequestWithdrawn)
 		if err := tx.Save(fresh); err != nil {
 			return err
 		}
-		request = fresh
-		return Notify(tx, NotifyChangeWithdrawn, fresh, Values{"contact_name": e.Auth.GetString(collections.FieldName)})
+		request = fresh.Record
+		return Notify(tx, NotifyChangeWithdrawn, fresh.Record, Values{"contact_name": e.Auth.GetString(collections.FieldName)})
 	})
 	var decided alreadyDecided
 	if errors.As(err, &decided) {
@@ -365,18 +354,18 @@ func withdrawChange(e *core.RequestEvent) error {
 }
 
 // alreadyDecided reports a request that is no longer pending.
-type alreadyDecided string
+type alreadyDecided collections.ChangeRequestStatus
 
 func (a alreadyDecided) Error() string {
 	return "This request was already " + string(a) + "; it can no longer be changed."
 }
 
-func errAlreadyDecided(status string) error { return alreadyDecided(status) }
+func errAlreadyDecided(status collections.ChangeRequestStatus) error { return alreadyDecided(status) }
 
 // recordDecider notes which admin decided a request from the dashboard.
 func recordDecider(e *core.RecordRequestEvent) error {
 	if e.HasSuperuserAuth() {
-		e.Record.Set("decided_by", e.Auth.Id)
+		collections.Wrap[collections.ChangeRequest](e.Record).SetDecidedBy(e.Auth.Id)
 	}
 	return e.Next()
 }
@@ -388,37 +377,39 @@ func recordDecider(e *core.RecordRequestEvent) error {
 // proposal (or the cancellation) to the event and all its shifts; either
 // way the client is emailed.
 func decideChangeRequest(e *core.RecordEvent) error {
-	is := e.Record.GetString(collections.FieldStatus)
-	if is != requestApproved && is != requestDeclined {
-		if is == requestWithdrawn && stored(e.App, e.Record).GetString(collections.FieldStatus) == requestPending {
+	request := collections.Wrap[collections.ChangeRequest](e.Record)
+	is := request.Status()
+	was := collections.Wrap[collections.ChangeRequest](stored(e.App, e.Record)).Status()
+	if is != collections.RequestApproved && is != collections.RequestDeclined {
+		if is == collections.RequestWithdrawn && was == collections.RequestPending {
 			return e.Next() // the withdraw route
 		}
-		if stored(e.App, e.Record).GetString(collections.FieldStatus) != is {
+		if was != is {
 			return validation.Errors{collections.FieldStatus: validation.NewError("validation_status_transition",
 				"Decide a request by approving or declining it.")}
 		}
 		return e.Next()
 	}
-	reason := strings.TrimSpace(e.Record.GetString(collections.FieldDecisionReason))
-	if is == requestDeclined && reason == "" {
+	reason := strings.TrimSpace(request.DecisionReason())
+	if is == collections.RequestDeclined && reason == "" {
 		return validation.Errors{collections.FieldDecisionReason: validation.NewError("validation_required",
 			"Give the client a reason for declining.")}
 	}
 	return withTransaction(&e.App, func() error {
-		current, err := e.App.FindRecordById(collections.ChangeRequests, e.Record.Id)
+		current, err := collections.Find[collections.ChangeRequest](e.App, collections.ChangeRequests, e.Record.Id)
 		if err != nil {
 			return err
 		}
-		if was := current.GetString(collections.FieldStatus); was != requestPending {
+		if was := current.Status(); was != collections.RequestPending {
 			if was == is {
 				return e.Next() // re-saving a decided request (e.g. editing its reason)
 			}
 			return validation.Errors{collections.FieldStatus: validation.NewError("validation_already_decided",
 				errAlreadyDecided(was).Error())}
 		}
-		e.Record.Set("decided_at", types.NowDateTime())
-		if is == requestApproved {
-			if err := applyChangeRequest(e.App, e.Record); err != nil {
+		request.SetDecidedAt(types.NowDateTime())
+		if is == collections.RequestApproved {
+			if err := applyChangeRequest(e.App, request); err != nil {
 				return err
 			}
 		}
@@ -426,22 +417,21 @@ func decideChangeRequest(e *core.RecordEvent) error {
 	}, func(tx core.App) error {
 		kind := NotifyChangeDeclined
 		values := Values{"reason": reason}
-		if is == requestApproved {
+		if is == collections.RequestApproved {
 			kind = NotifyChangeApproved
-			values = Values{"changes": proposalSummary(e.Record)}
+			values = Values{"changes": proposalSummary(request)}
 		}
 		return Notify(tx, kind, e.Record, values)
 	})
 }
 
 // proposalSummary writes an approved request in words for the client's email.
-func proposalSummary(r *core.Record) string {
-	if r.GetString("kind") == kindCancellation {
+func proposalSummary(r *collections.ChangeRequest) string {
+	if r.Kind() == collections.RequestCancellation {
 		return "The event is cancelled."
 	}
 	var lines []string
-	proposed := map[string]any{}
-	_ = r.UnmarshalJSONField("proposed", &proposed)
+	proposed, _ := r.Proposed()
 	for _, f := range proposableFields {
 		if v, ok := proposed[f]; ok {
 			lines = append(lines, fmt.Sprintf("%s: %v", strings.ReplaceAll(f, "_", " "), v))
@@ -452,8 +442,8 @@ func proposalSummary(r *core.Record) string {
 
 // applyChangeRequest changes the event and its shifts as the request says.
 // Any failure returns an error, which rolls the whole decision back.
-func applyChangeRequest(app core.App, request *core.Record) error {
-	event, err := app.FindRecordById(collections.Events, request.GetString(collections.FieldEvent))
+func applyChangeRequest(app core.App, request *collections.ChangeRequest) error {
+	event, err := app.FindRecordById(collections.Events, request.EventID())
 	if err != nil {
 		return err
 	}
@@ -465,7 +455,7 @@ func applyChangeRequest(app core.App, request *core.Record) error {
 		return validation.Errors{collections.FieldStatus: validation.NewError("validation_cannot_apply",
 			"The request can no longer be applied: "+msg+" Decline it instead.")}
 	}
-	if request.GetString("kind") == kindCancellation {
+	if request.Kind() == collections.RequestCancellation {
 		event.Set(collections.FieldStatus, string(collections.EventCancelled))
 		return app.Save(event)
 	}
@@ -473,8 +463,8 @@ func applyChangeRequest(app core.App, request *core.Record) error {
 	if err != nil {
 		return err
 	}
-	proposed := map[string]any{}
-	if err := request.UnmarshalJSONField("proposed", &proposed); err != nil {
+	proposed, err := request.Proposed()
+	if err != nil {
 		return err
 	}
 	form, errs := applyProposal(currentForm(event, shape, settings.Location()), proposed, true)

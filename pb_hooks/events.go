@@ -129,7 +129,7 @@ func prepareEventsForClient(e *core.RequestEvent, records ...*core.Record) {
 	}
 	visible := map[string]bool{}
 	var tags []*core.Record
-	if err := e.App.RecordQuery(collections.Tags).AndWhere(dbx.HashExp{"client_visible": true}).All(&tags); err == nil {
+	if err := e.App.RecordQuery(collections.Tags).AndWhere(dbx.HashExp{collections.FieldClientVisible: true}).All(&tags); err == nil {
 		for _, t := range tags {
 			visible[t.Id] = true
 		}
