@@ -56,6 +56,7 @@ func TestNoAccessAcrossClients(t *testing.T) {
 	insider := portaltest.AuthHeaders(t, northwind)["Authorization"]
 	outsider := portaltest.AuthHeaders(t, harbour)["Authorization"]
 	ownClient := northwind.GetString(collections.FieldClient)
+	filesTried := map[string]int{} // "collection.field" → protected files tried
 
 	for _, name := range collections.All {
 		ownerField, listed := ownerFields[name]
@@ -93,10 +94,20 @@ func TestNoAccessAcrossClients(t *testing.T) {
 					if status := get(t, viewURL, outsider); status == http.StatusOK {
 						t.Errorf("outsider view of %s: %d", r.Id, status)
 					}
-					checkFilesHidden(t, base, r, outsider)
+					checkFilesHidden(t, base, r, outsider, filesTried)
 				}
 			}
 		})
+	}
+
+	// Every protected file field was tried at least once, so none escapes.
+	for _, name := range collections.All {
+		c, _ := app.FindCachedCollectionByNameOrId(name)
+		for _, f := range c.Fields {
+			if ff, ok := f.(*core.FileField); ok && ff.Protected && filesTried[name+"."+ff.Name] == 0 {
+				t.Errorf("no file of %s.%s was tried: give the fixture one", name, ff.Name)
+			}
+		}
 	}
 
 	// The same rules do give a client's own contact its events.
@@ -111,8 +122,9 @@ func TestNoAccessAcrossClients(t *testing.T) {
 }
 
 // checkFilesHidden asks for every file of the record with the outsider's own
-// file token, and without a token, and expects no content either way.
-func checkFilesHidden(t *testing.T, base string, r *core.Record, authToken string) {
+// file token, and without a token, and expects no content either way. It
+// counts the files tried per "collection.field" in tried.
+func checkFilesHidden(t *testing.T, base string, r *core.Record, authToken string, tried map[string]int) {
 	t.Helper()
 	fileToken := requestFileToken(t, base, authToken)
 	for _, f := range r.Collection().Fields {
@@ -120,6 +132,7 @@ func checkFilesHidden(t *testing.T, base string, r *core.Record, authToken strin
 			continue
 		}
 		for _, name := range r.GetStringSlice(f.GetName()) {
+			tried[r.Collection().Name+"."+f.GetName()]++
 			url := fmt.Sprintf("%s/api/files/%s/%s/%s", base, r.Collection().Name, r.Id, name)
 			for _, u := range []string{url, url + "?token=" + fileToken} {
 				if status := get(t, u, ""); status == http.StatusOK {

@@ -43,8 +43,9 @@ var closed = access{list: "S", view: "S", create: "S", update: "S", delete: "S"}
 // authorizationMatrix is the one table the matrix test is generated from.
 // Every collection must be listed: a missing one fails the test.
 var authorizationMatrix = map[string]access{
-	collections.Groups:                  closed,
-	collections.PortalSettings:          {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S", adminRefusals: "create,delete"},
+	collections.Groups: closed,
+	collections.PortalSettings: {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S", adminRefusals: "create,delete",
+		download: map[string]string{"terms_file": allActors}}, // the T&C are a public document
 	collections.Professions:             {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S", adminRefusals: "create,delete"},
 	collections.PriceLists:              closed,
 	collections.Rates:                   closed,
@@ -63,7 +64,7 @@ var authorizationMatrix = map[string]access{
 	collections.Assignments:             closed,
 	collections.EventDocuments:          withFiles(closed, "file"),
 	collections.ChangeRequests:          {list: "NWS", view: "NWS", create: "S", update: "S", delete: "S"},
-	collections.Invoices:                closed,
+	collections.Invoices:                withFiles(closed, "pdf"), // opened to "download invoices" by the finance issue
 	collections.InvoiceLines:            closed,
 	collections.Payments:                closed,
 	collections.NotificationTemplates:   withRefusals(closed, "create,delete"),

@@ -293,7 +293,14 @@ func (s *seeder) settings() *time.Location {
 	}
 	settings.Set(collections.FieldTimeZone, "Australia/Melbourne")
 	settings.Set(collections.FieldFallbackRecipient, "bookings@agency.test")
-	settings.Set(collections.FieldTermsVersion, "2026-01")
+	const termsVersion = "2026-01"
+	terms, err := demoTerms(termsVersion)
+	if err != nil {
+		s.err = err
+		return time.UTC
+	}
+	settings.Set(collections.FieldTermsVersion, termsVersion)
+	settings.Set(collections.FieldTermsFile, s.file("terms-"+termsVersion+".pdf", terms))
 	if err := s.app.Save(settings); err != nil {
 		s.err = err
 	}
@@ -451,9 +458,15 @@ func (s *seeder) invoice(client, event *core.Record, number string, issuedDays, 
 	case due.Time().Before(s.now):
 		status = collections.InvoiceOverdue
 	}
+	pdf, err := demoInvoicePDF(number, client.GetString(collections.FieldName), issued.Time().Format(time.DateOnly),
+		due.Time().Format(time.DateOnly), line, hours*qty, rate, total)
+	if err != nil && s.err == nil {
+		s.err = err
+	}
 	inv := s.create(collections.Invoices, map[string]any{
 		"client": id(client), "number": number, "status": string(status), "issued_on": issued, "due_on": due,
-		"total": total, "paid_amount": total * paid, "currency": "AUD", "events": []string{id(event)}})
+		"total": total, "paid_amount": total * paid, "currency": "AUD", "events": []string{id(event)},
+		"pdf": s.file(number+".pdf", pdf)})
 	s.create(collections.InvoiceLines, map[string]any{"invoice": id(inv), "event": id(event),
 		"description": line, "quantity": hours * qty, "unit_price": rate, "amount": total})
 	if paid > 0 {

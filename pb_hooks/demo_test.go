@@ -2,8 +2,11 @@ package pb_hooks_test
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/crewportal/crewportal/collections"
 	"github.com/crewportal/crewportal/pb_hooks"
@@ -57,6 +60,25 @@ func TestSeedDemoOnce(t *testing.T) {
 		t.Error("no event has a team leader")
 	}
 
+	// Every staff member has a photo and every qualification a certificate
+	// (real PNGs), every invoice its PDF, and the settings the T&C PDF.
+	for _, want := range []struct{ collection, field, magic string }{
+		{collections.Staff, collections.FieldPhoto, "\x89PNG"},
+		{collections.StaffQualifications, collections.FieldCertificate, "\x89PNG"},
+		{collections.Invoices, collections.FieldPDF, "%PDF-"},
+		{collections.PortalSettings, collections.FieldTermsFile, "%PDF-"},
+	} {
+		records, _ := app.FindAllRecords(want.collection)
+		for _, r := range records {
+			if got := demoFileStart(t, app, r, want.field, len(want.magic)); got != want.magic {
+				t.Errorf("%s %s: %s starts with %q, want %q", want.collection, r.Id, want.field, got, want.magic)
+			}
+		}
+	}
+	if settings, _ := collections.LoadSettings(app); settings.GetString(collections.FieldTermsVersion) == "" {
+		t.Error("the demo T&C file has no version")
+	}
+
 	seeded, err = pb_hooks.SeedDemo(app)
 	if err != nil || seeded {
 		t.Fatalf("second seed: seeded=%v err=%v", seeded, err)
@@ -66,6 +88,28 @@ func TestSeedDemoOnce(t *testing.T) {
 			t.Errorf("re-seeding changed %s from %d to %d records", name, counts[name], n)
 		}
 	}
+}
+
+// demoFileStart returns the first n bytes of the record's file in field ("" if none).
+func demoFileStart(t *testing.T, app core.App, r *core.Record, field string, n int) string {
+	t.Helper()
+	name := r.GetString(field)
+	if name == "" {
+		return ""
+	}
+	fsys, err := app.NewFilesystem()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fsys.Close()
+	f, err := fsys.GetReader(r.BaseFilesPath() + "/" + name)
+	if err != nil {
+		t.Fatalf("%s of %s: %v", field, r.Id, err)
+	}
+	defer f.Close()
+	head := make([]byte, n)
+	read, _ := io.ReadFull(f, head)
+	return string(head[:read])
 }
 
 // TestDemoBanner runs the server with Demo on and checks the printed logins.

@@ -48,6 +48,7 @@ func init() {
 				Help: "Comma-separated file extensions clients may upload, e.g. pdf,jpg,png,docx."},
 			boolean("client_downloads_enabled"),
 			boolean("notify_invoice_issued"),
+			// Not protected: the T&C are a public document every client reads before booking.
 			&core.FileField{Name: "terms_file", MaxSelect: 1, MaxSize: 20 * mb, MimeTypes: []string{"application/pdf"}},
 			text("terms_version", false, 50),
 			&core.EmailField{Name: "fallback_recipient", Hidden: true,

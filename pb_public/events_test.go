@@ -56,6 +56,7 @@ func TestBookEvent(t *testing.T) {
 		fill("#book-resource-0-name", "Two-way radios"),
 		setValue("#book-resource-0-quantity", "4"),
 		fill("#book-notes", "Black tie."),
+		chromedp.Click(chromedp.CSS("#book-terms")), // the demo agency's T&C
 	); err != nil {
 		t.Fatal(err)
 	}
@@ -82,6 +83,9 @@ func TestBookEvent(t *testing.T) {
 	}
 	if got := event.GetString(collections.FieldClient); got != northwind.Id {
 		t.Errorf("client = %q, want Northwind %q", got, northwind.Id)
+	}
+	if got := event.GetString(collections.FieldTermsVersion); got != "2026-01" {
+		t.Errorf("terms version agreed = %q, want the demo's 2026-01", got)
 	}
 	if got := event.GetFloat(collections.FieldEstimatedPrice); got != 513 {
 		t.Errorf("estimated price = %v", got)
@@ -224,6 +228,7 @@ func TestBookAgain(t *testing.T) {
 	if err := chromedp.Do(ctx,
 		setValue("#book-start", day+"T18:00"),
 		setValue("#book-end", day+"T22:00"),
+		chromedp.Click(chromedp.CSS("#book-terms")),
 		chromedp.Click(chromedp.CSS("#book-submit")),
 	); err != nil {
 		t.Fatal(err)
