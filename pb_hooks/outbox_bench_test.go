@@ -3,7 +3,6 @@ package pb_hooks_test
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -39,14 +38,10 @@ func BenchmarkNotifyingRequest(b *testing.B) {
 
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				req, _ := http.NewRequest(http.MethodPatch, url, strings.NewReader(fmt.Sprintf(`{"name":"Name %d"}`, i)))
-				req.Header.Set("Authorization", token)
-				req.Header.Set("Content-Type", "application/json")
-				res, err := http.DefaultClient.Do(req)
-				if err != nil || res.StatusCode != http.StatusOK {
-					b.Fatalf("request %d: %v %v", i, res.StatusCode, err)
+				if status, body := portaltest.Call(b, http.MethodPatch, url, token,
+					map[string]any{"name": fmt.Sprintf("Name %d", i)}); status != http.StatusOK {
+					b.Fatalf("request %d: %d %s", i, status, body)
 				}
-				res.Body.Close()
 			}
 			b.StopTimer()
 

@@ -268,15 +268,10 @@ func TestEmailEndToEnd(t *testing.T) {
 	token := portaltest.AuthHeaders(t, a.manager.Record)["Authorization"]
 
 	rename := func(name string) {
-		req, _ := http.NewRequest(http.MethodPatch, base+"/api/collections/contacts/records/"+a.manager.Id,
-			strings.NewReader(`{"name":"`+name+`"}`))
-		req.Header.Set("Authorization", token)
-		req.Header.Set("Content-Type", "application/json")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil || res.StatusCode != http.StatusOK {
-			t.Fatalf("rename: %v %v", res.StatusCode, err)
+		if status, body := portaltest.Call(t, http.MethodPatch, base+"/api/collections/contacts/records/"+a.manager.Id,
+			token, map[string]any{"name": name}); status != http.StatusOK {
+			t.Fatalf("rename: %d %s", status, body)
 		}
-		res.Body.Close()
 	}
 
 	rename("Olivia Hart")
