@@ -11,8 +11,7 @@ import (
 // written here with fpdf, so the demo shows the T&C agreement of a booking
 // and has invoice files to protect and download, without shipping binaries.
 
-// demoPDF writes an A4 document with a title and paragraphs. Its heading
-// and document dates are fixed, so re-running the demo gives the same bytes.
+// demoPDF writes an A4 document with a title and paragraphs.
 func demoPDF(title string, paragraphs ...string) ([]byte, error) {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetCreator("Crewportal demo", true)
@@ -37,7 +36,7 @@ func demoPDF(title string, paragraphs ...string) ([]byte, error) {
 
 // demoTerms is the demo agency's terms and conditions document.
 func demoTerms(version string) ([]byte, error) {
-	return demoPDF("Northwind Staffing – Terms and conditions ("+version+")",
+	return demoPDF("Crewportal demo agency – Terms and conditions ("+version+")",
 		"1. Bookings. A booking made in the client portal is a request until the agency confirms it. "+
 			"Confirmed bookings are charged at the rates of the client's price list.",
 		"2. Changes and cancellations. Changes to a confirmed booking are requested in the portal and "+
