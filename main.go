@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 	"github.com/pocketbase/pocketbase/tools/osutils"
 
+	"github.com/crewportal/crewportal/demo"
 	"github.com/crewportal/crewportal/pb_hooks"
 	_ "github.com/crewportal/crewportal/pb_migrations"
 	"github.com/crewportal/crewportal/pb_public"
@@ -23,9 +24,9 @@ func main() {
 	// Dev mode (SQL logging) only with --dev, so the demo banner stays readable under go run.
 	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false})
 
-	var demo bool
+	var seedDemo bool
 	var publicDir string
-	app.RootCmd.PersistentFlags().BoolVar(&demo, "demo", false, "seed the demo agency when the database has no clients")
+	app.RootCmd.PersistentFlags().BoolVar(&seedDemo, "demo", false, "seed the demo agency when the database has no clients")
 	app.RootCmd.PersistentFlags().StringVar(&publicDir, "publicDir", "",
 		"serve the portal pages from this folder instead of the embedded copy (development)")
 	// Parse early, like PocketBase's own --dir, so the plugin config sees the values.
@@ -40,7 +41,10 @@ func main() {
 		Dir:         "pb_migrations",
 		Automigrate: osutils.IsProbablyGoRun(),
 	})
-	pb_hooks.MustRegister(app, pb_hooks.Config{PublicFS: pages, Demo: demo})
+	pb_hooks.MustRegister(app, pb_hooks.Config{PublicFS: pages})
+	if seedDemo {
+		demo.Register(app, os.Stdout)
+	}
 
 	if err := app.Start(); err != nil {
 		log.Fatal(err)

@@ -10,7 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/crewportal/crewportal/collections"
-	"github.com/crewportal/crewportal/pb_hooks"
+	"github.com/crewportal/crewportal/demo"
 	"github.com/crewportal/crewportal/pb_hooks/portaltest"
 )
 
@@ -46,7 +46,7 @@ func sharedWithContacts(name string) bool {
 func TestNoAccessAcrossClients(t *testing.T) {
 	app := portaltest.NewTestApp(t)
 	base := portaltest.StartServer(t, app)
-	if _, err := pb_hooks.SeedDemo(app); err != nil {
+	if _, err := demo.Seed(app); err != nil {
 		t.Fatal(err)
 	}
 	fillEmptyCollections(t, app)

@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/demo"
 	"github.com/crewportal/crewportal/pb_hooks"
 	"github.com/crewportal/crewportal/pb_hooks/portaltest"
 	"github.com/crewportal/crewportal/pb_public"
@@ -163,7 +164,7 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	// belong to every client).
 	portaltest.Create(t, app, collections.Roles, map[string]any{"name": "Northwind event leads",
 		"client": northwind.Id, "permissions": []string{"book_events"}})
-	admin, err := app.FindAuthRecordByEmail(core.CollectionNameSuperusers, pb_hooks.DemoAdminEmail)
+	admin, err := app.FindAuthRecordByEmail(core.CollectionNameSuperusers, demo.AdminEmail)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,9 +18,7 @@
 package pb_hooks
 
 import (
-	"io"
 	"io/fs"
-	"os"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -37,13 +35,6 @@ type Config struct {
 	// PublicFS holds the portal pages: a client-portal/ folder served at
 	// /client-portal/. Nil serves no pages (API only).
 	PublicFS fs.FS
-
-	// Demo seeds the demo agency when the server starts on a database that
-	// has no clients yet, and prints where to sign in.
-	Demo bool
-
-	// Out receives the demo banner. Defaults to os.Stdout.
-	Out io.Writer
 
 	// Outbox tunes the worker that sends queued emails.
 	Outbox OutboxConfig
@@ -63,9 +54,6 @@ func MustRegister(app core.App, config Config) {
 
 // Register binds the portal's hooks and routes to app.
 func Register(app core.App, config Config) error {
-	if config.Out == nil {
-		config.Out = os.Stdout
-	}
 	config.Outbox = config.Outbox.withDefaults()
 	p := &plugin{app: app, config: config}
 
@@ -81,8 +69,5 @@ func Register(app core.App, config Config) error {
 	p.bindNotificationHooks()
 	p.bindOutbox()
 	p.bindRoutes()
-	if config.Demo {
-		p.bindDemo()
-	}
 	return nil
 }

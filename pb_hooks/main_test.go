@@ -4,11 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/crewportal/crewportal/collections"
 	"github.com/crewportal/crewportal/pb_hooks/portaltest"
@@ -50,15 +48,6 @@ func fillEmptyCollections(t *testing.T, app core.App) {
 			portaltest.Create(t, app, name, values)
 		}
 	}
-}
-
-// dbxBefore matches records whose date field is in the past.
-func dbxBefore(field string) dbx.Expression {
-	return dbx.NewExp("[["+field+"]] < {:now}", dbx.Params{"now": time.Now().UTC().Format(types.DefaultDateLayout)})
-}
-
-func dbxTrue(field string) dbx.Expression {
-	return dbx.HashExp{field: true}
 }
 
 func jsonString(v any) (string, error) {

@@ -16,6 +16,7 @@ import (
 	"github.com/pocketbase/dbx"
 
 	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/demo"
 	"github.com/crewportal/crewportal/pb_hooks"
 )
 
@@ -196,7 +197,7 @@ func TestProfile(t *testing.T) {
 		t.Fatalf("no error for a wrong current password: %v", err)
 	}
 	if err := chromedp.Do(ctx,
-		fill("#password-old", pb_hooks.DemoContactPassword),
+		fill("#password-old", demo.ContactPassword),
 		chromedp.Click(chromedp.CSS("#password-submit")),
 	); err != nil {
 		t.Fatal(err)

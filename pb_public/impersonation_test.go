@@ -9,14 +9,14 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/crewportal/crewportal/collections"
-	"github.com/crewportal/crewportal/pb_hooks"
+	"github.com/crewportal/crewportal/demo"
 )
 
 // TestImpersonation: an admin signed in to the dashboard opens the portal as
 // a contact in one click, sees the banner on every page, and ends it.
 func TestImpersonation(t *testing.T) {
 	ctx, base, app := demoPortal(t)
-	admin, err := app.FindAuthRecordByEmail(core.CollectionNameSuperusers, pb_hooks.DemoAdminEmail)
+	admin, err := app.FindAuthRecordByEmail(core.CollectionNameSuperusers, demo.AdminEmail)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,8 +78,8 @@ func TestImpersonationAsksAdminsToSignIn(t *testing.T) {
 	}
 	openPage(t, ctx, base, "/client-portal/impersonate/"+booker.Id, "impersonate")
 	if err := chromedp.Do(ctx,
-		chromedp.SendKeys(chromedp.CSS("#admin-email"), pb_hooks.DemoAdminEmail),
-		chromedp.SendKeys(chromedp.CSS("#admin-password"), pb_hooks.DemoAdminPassword),
+		chromedp.SendKeys(chromedp.CSS("#admin-email"), demo.AdminEmail),
+		chromedp.SendKeys(chromedp.CSS("#admin-password"), demo.AdminPassword),
 		chromedp.Click(chromedp.CSS("#admin-signin-submit")),
 		chromedp.WaitVisible(chromedp.CSS("#impersonate-start")),
 		chromedp.Click(chromedp.CSS("#impersonate-start")),

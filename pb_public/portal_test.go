@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/demo"
 	"github.com/crewportal/crewportal/pb_hooks"
 	"github.com/crewportal/crewportal/pb_hooks/portaltest"
 )
@@ -25,7 +26,7 @@ func demoPortal(t *testing.T) (ctx context.Context, base string, app *tests.Test
 	t.Helper()
 	app = portaltest.NewTestApp(t)
 	base = portaltest.StartServer(t, app)
-	if _, err := pb_hooks.SeedDemo(app); err != nil {
+	if _, err := demo.Seed(app); err != nil {
 		t.Fatal(err)
 	}
 	return portaltest.NewBrowser(t, 60*time.Second), base, app
@@ -48,7 +49,7 @@ func signIn(t *testing.T, ctx context.Context, base, email, password string) {
 // signInHome signs in and waits for the home page.
 func signInHome(t *testing.T, ctx context.Context, base, email string) {
 	t.Helper()
-	signIn(t, ctx, base, email, pb_hooks.DemoContactPassword)
+	signIn(t, ctx, base, email, demo.ContactPassword)
 	waitRoute(t, ctx, "home")
 }
 
@@ -269,7 +270,7 @@ func mailLink(t *testing.T, app core.App, kind pb_hooks.NotificationKind, to, ba
 func TestSignInShowsHome(t *testing.T) {
 	ctx, base, _ := demoPortal(t)
 
-	signIn(t, ctx, base, "manager@northwind.test", pb_hooks.DemoContactPassword)
+	signIn(t, ctx, base, "manager@northwind.test", demo.ContactPassword)
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`body[data-route="home"] #upcoming-events`))); err != nil {
 		t.Fatalf("home did not render: %v", err)
 	}
@@ -344,6 +345,6 @@ func TestSignInSaysWhenThePortalIsClosed(t *testing.T) {
 		t.Errorf("closed notice = %q", got)
 	}
 	// A contact who tries anyway is told the same in plain words.
-	signIn(t, ctx, base, "manager@northwind.test", pb_hooks.DemoContactPassword)
+	signIn(t, ctx, base, "manager@northwind.test", demo.ContactPassword)
 	waitText(t, ctx, "#signin-error", "Closed for maintenance until 9am.")
 }

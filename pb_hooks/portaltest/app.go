@@ -22,6 +22,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"github.com/crewportal/crewportal/demo"
 	"github.com/crewportal/crewportal/pb_hooks"
 	_ "github.com/crewportal/crewportal/pb_migrations"
 	"github.com/crewportal/crewportal/pb_public"
@@ -160,7 +161,7 @@ var demoTemplate struct {
 }
 
 // NewDemoDataDir returns a fresh copy of a data directory holding the demo
-// agency (pb_hooks.SeedDemo), removed when the test ends. Open it with OpenApp.
+// agency (demo.Seed), removed when the test ends. Open it with OpenApp.
 func NewDemoDataDir(t testing.TB) string {
 	t.Helper()
 	demoTemplate.once.Do(func() {
@@ -178,7 +179,7 @@ func NewDemoDataDir(t testing.TB) string {
 		}
 		defer app.ClearBootstrap()
 		pb_hooks.MustRegister(app, pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{Disabled: true}})
-		_, demoTemplate.err = pb_hooks.SeedDemo(app)
+		_, demoTemplate.err = demo.Seed(app)
 	})
 	if demoTemplate.err != nil {
 		t.Fatal(demoTemplate.err)

@@ -1,4 +1,4 @@
-package pb_hooks
+package demo
 
 import (
 	"bytes"
@@ -17,8 +17,8 @@ import (
 // the binary carries no stock photos and every staff member gets a distinct,
 // real PNG that thumbnails and the roster can use.
 
-// demoPalette gives every demo person a recognisable background colour.
-var demoPalette = []color.RGBA{
+// palette gives every demo person a recognisable background colour.
+var palette = []color.RGBA{
 	{0x1f, 0x6f, 0xb2, 0xff}, {0x2e, 0x8b, 0x57, 0xff}, {0xb2, 0x4a, 0x1f, 0xff},
 	{0x6a, 0x3d, 0x9a, 0xff}, {0x00, 0x7c, 0x80, 0xff}, {0x9a, 0x2d, 0x4f, 0xff},
 	{0x4b, 0x5d, 0x16, 0xff}, {0x33, 0x4e, 0x68, 0xff},
@@ -26,12 +26,12 @@ var demoPalette = []color.RGBA{
 
 // avatarPNG draws a square portrait placeholder with the person's initials.
 func avatarPNG(name string, n int) []byte {
-	return labelPNG(initials(name), demoPalette[n%len(demoPalette)], 256, 256, 8)
+	return labelPNG(initials(name), palette[n%len(palette)], 256, 256, 8)
 }
 
 // badgePNG draws a photo-ID card: colour band, initials and the full name.
 func badgePNG(name string, n int) []byte {
-	return labelPNG("ID "+initials(name)+" "+strings.ToUpper(name), demoPalette[n%len(demoPalette)], 480, 300, 2)
+	return labelPNG("ID "+initials(name)+" "+strings.ToUpper(name), palette[n%len(palette)], 480, 300, 2)
 }
 
 // siteMapPNG draws a simple venue plan with labelled areas.

@@ -1,17 +1,32 @@
-package pb_hooks_test
+package demo_test
 
 import (
 	"bytes"
 	"io"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/demo"
 	"github.com/crewportal/crewportal/pb_hooks"
 	"github.com/crewportal/crewportal/pb_hooks/portaltest"
 )
+
+func TestMain(m *testing.M) { portaltest.Main(m) }
+
+func contact(t *testing.T, app core.App, email string) *core.Record {
+	t.Helper()
+	r, err := app.FindAuthRecordByEmail(collections.Contacts, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
 
 // TestSeedDemoOnce seeds the demo agency, checks what an agency would look
 // for, and checks that seeding again adds nothing.
@@ -19,7 +34,7 @@ func TestSeedDemoOnce(t *testing.T) {
 	t.Parallel()
 	app := portaltest.App(t)
 
-	seeded, err := pb_hooks.SeedDemo(app)
+	seeded, err := demo.Seed(app)
 	if err != nil || !seeded {
 		t.Fatalf("first seed: seeded=%v err=%v", seeded, err)
 	}
@@ -36,26 +51,26 @@ func TestSeedDemoOnce(t *testing.T) {
 		}
 	}
 
-	for _, login := range pb_hooks.DemoLogins {
-		c := findContact(t, app, login.Email)
-		if !c.ValidatePassword(pb_hooks.DemoContactPassword) {
+	for _, login := range demo.Logins {
+		c := contact(t, app, login.Email)
+		if !c.ValidatePassword(demo.ContactPassword) {
 			t.Errorf("%s cannot sign in with the demo password", login.Email)
 		}
 		if c.GetString(collections.FieldStatus) != string(collections.ContactActive) {
 			t.Errorf("%s is not active", login.Email)
 		}
 	}
-	if _, err := app.FindAuthRecordByEmail("_superusers", pb_hooks.DemoAdminEmail); err != nil {
+	if _, err := app.FindAuthRecordByEmail("_superusers", demo.AdminEmail); err != nil {
 		t.Errorf("demo admin missing: %v", err)
 	}
 
 	// Northwind has past and upcoming events, and one with a team leader.
-	northwind := findContact(t, app, "manager@northwind.test").GetString(collections.FieldClient)
-	past, _ := app.CountRecords(collections.Events, dbxClient(northwind), dbxBefore(collections.FieldEndsAt))
+	northwind := contact(t, app, "manager@northwind.test").GetString(collections.FieldClient)
+	past, _ := app.CountRecords(collections.Events, dbx.HashExp{collections.FieldClient: northwind}, dbx.NewExp("ends_at < {:now}", dbx.Params{"now": time.Now().UTC().Format(types.DefaultDateLayout)}))
 	if past == 0 || past == counts[collections.Events] {
 		t.Errorf("want both past and upcoming events, got %d past of %d", past, counts[collections.Events])
 	}
-	leaders, _ := app.CountRecords(collections.Assignments, dbxTrue(collections.FieldTeamLeader))
+	leaders, _ := app.CountRecords(collections.Assignments, dbx.HashExp{collections.FieldTeamLeader: true})
 	if leaders == 0 {
 		t.Error("no event has a team leader")
 	}
@@ -79,7 +94,7 @@ func TestSeedDemoOnce(t *testing.T) {
 		t.Error("the demo T&C file has no version")
 	}
 
-	seeded, err = pb_hooks.SeedDemo(app)
+	seeded, err = demo.Seed(app)
 	if err != nil || seeded {
 		t.Fatalf("second seed: seeded=%v err=%v", seeded, err)
 	}
@@ -112,24 +127,71 @@ func demoFileStart(t *testing.T, app core.App, r *core.Record, field string, n i
 	return string(head[:read])
 }
 
-// TestDemoBanner runs the server with Demo on and checks the printed logins.
+// TestDemoBanner runs the server with the demo registered and checks the
+// printed logins.
 func TestDemoBanner(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
-	app := portaltest.NewTestAppWithConfig(t, pb_hooks.Config{Demo: true, Out: &out})
+	app := portaltest.NewTestApp(t)
+	demo.Register(app, &out)
 	base := portaltest.StartServer(t, app)
 	banner := out.String()
-	for _, want := range append([]string{base + "/_/", base + "/client-portal/", pb_hooks.DemoAdminEmail,
-		pb_hooks.DemoContactPassword}, loginEmails()...) {
+	for _, want := range append([]string{base + "/_/", base + "/client-portal/", demo.AdminEmail,
+		demo.ContactPassword}, loginEmails()...) {
 		if !strings.Contains(banner, want) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)
 		}
 	}
 }
 
+// TestDemoEmailsLinkToListenAddress starts the demo on a free port and checks
+// that an email it sends links to that address: PocketBase's default URL and
+// a local address left by an earlier demo run are replaced, a real one is kept.
+func TestDemoEmailsLinkToListenAddress(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ appURL, want string }{
+		{"http://localhost:8090", ""},                                      // PocketBase's default: the listen address
+		{"http://127.0.0.1:8090/", ""},                                     // an earlier demo run on another port
+		{"https://portal.agency.example", "https://portal.agency.example"}, // set by an admin
+	} {
+		t.Run(tc.appURL, func(t *testing.T) {
+			t.Parallel()
+			app := portaltest.OpenApp(t, portaltest.NewDemoDataDir(t), pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{Disabled: true}})
+			settings := app.Settings()
+			settings.Meta.AppURL = tc.appURL
+			if err := app.Save(settings); err != nil {
+				t.Fatal(err)
+			}
+			demo.Register(app, io.Discard)
+			base := portaltest.StartServer(t, app)
+			want := tc.want
+			if want == "" {
+				want = base
+			}
+
+			// Confirming a portal booking emails its booker a link to the event.
+			event, err := app.FindFirstRecordByData(collections.Events, collections.FieldName, "Summer street festival")
+			if err != nil {
+				t.Fatal(err)
+			}
+			event.Set(collections.FieldStatus, string(collections.EventConfirmed))
+			if err := app.Save(event); err != nil {
+				t.Fatal(err)
+			}
+			mail, err := app.FindFirstRecordByData(collections.MailOutbox, collections.FieldKind, string(pb_hooks.NotifyEventConfirmed))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if text := mail.GetString(collections.FieldText); !strings.Contains(text, want+"/client-portal/") {
+				t.Errorf("the email does not link to %s:\n%s", want, text)
+			}
+		})
+	}
+}
+
 func loginEmails() []string {
-	out := make([]string, len(pb_hooks.DemoLogins))
-	for i, l := range pb_hooks.DemoLogins {
+	out := make([]string, len(demo.Logins))
+	for i, l := range demo.Logins {
 		out[i] = l.Email
 	}
 	return out

@@ -1,8 +1,16 @@
-package pb_hooks
+// Package demo is the demo agency: two offices, two client companies with a
+// contact in every role, staff with photos, events with rosters, documents,
+// invoices with their PDFs. It is not part of the portal plugin: main.go
+// registers it only when the server is started with --demo, and the tests use
+// Seed to get realistic data.
+package demo
 
 import (
 	"fmt"
 	"io"
+	"net"
+	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -12,22 +20,23 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/pb_hooks"
 )
 
 // Demo sign-in details, printed on start and listed in the README.
 const (
-	DemoAdminEmail      = "admin@crewportal.test"
-	DemoAdminPassword   = "crewportal-demo"
-	DemoContactPassword = "portal-demo-2026"
+	AdminEmail      = "admin@crewportal.test"
+	AdminPassword   = "crewportal-demo"
+	ContactPassword = "portal-demo-2026"
 )
 
-// DemoLogin is one demo contact that can sign in to the portal.
-type DemoLogin struct {
+// Login is one demo contact that can sign in to the portal.
+type Login struct {
 	Email, Name, Role, Client string
 }
 
-// DemoLogins lists the demo contacts that can sign in, in banner order.
-var DemoLogins = []DemoLogin{
+// Logins lists the demo contacts that can sign in, in banner order.
+var Logins = []Login{
 	{"manager@northwind.test", "Olivia Hart", "Manager", "Northwind Events"},
 	{"booker@northwind.test", "Sam Patel", "Booker", "Northwind Events"},
 	{"finance@northwind.test", "Grace Liu", "Finance", "Northwind Events"},
@@ -35,57 +44,92 @@ var DemoLogins = []DemoLogin{
 	{"manager@harbour.test", "Ava Romano", "Manager", "Harbour Conference Centre"},
 }
 
-func (p *plugin) bindDemo() {
-	p.app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Id: HookIDPrefix + "demo.seed",
+// Register binds the demo agency to app: when the server starts, an empty
+// database gets the demo agency (Seed), the emails' links point at the address
+// the server listens on, and out (os.Stdout when nil) receives where to sign
+// in. main.go calls it only with --demo, so production never carries it.
+func Register(app core.App, out io.Writer) {
+	if out == nil {
+		out = os.Stdout
+	}
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: pb_hooks.HookIDPrefix + "demo.seed",
 		Func: func(se *core.ServeEvent) error {
-			seeded, err := SeedDemo(se.App)
+			seeded, err := Seed(se.App)
 			if err != nil {
 				return fmt.Errorf("seed demo agency: %w", err)
 			}
-			baseURL := "http://" + se.Server.Addr
+			baseURL := listenURL(se.Server.Addr)
 			if err := pointLinksAt(se.App, baseURL); err != nil {
 				return err
 			}
-			printDemoBanner(p.config.Out, baseURL, seeded)
+			printBanner(out, baseURL, seeded)
 			return se.Next()
 		},
 	})
 }
 
+// listenURL is the URL a browser on this machine reaches the server at: the
+// --http address, with a wildcard host ("", 0.0.0.0, ::) read as 127.0.0.1.
+func listenURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
 // pointLinksAt makes the links in emails and the dashboard's "open the
-// portal as" links use the demo server's address, while the application URL
-// is still PocketBase's default.
+// portal as" links use the demo server's address. It replaces PocketBase's
+// default application URL and any earlier local address (a demo restarted on
+// another port), but never a real one an admin has set.
 func pointLinksAt(app core.App, baseURL string) error {
 	settings := app.Settings()
-	if settings.Meta.AppURL != "" && settings.Meta.AppURL != "http://localhost:8090" {
+	if settings.Meta.AppURL == baseURL || !isLocalURL(settings.Meta.AppURL) {
 		return nil
 	}
 	settings.Meta.AppURL = baseURL
 	return app.Save(settings)
 }
 
-func printDemoBanner(w io.Writer, baseURL string, seeded bool) {
+// isLocalURL reports whether u is empty or an http address of this machine.
+func isLocalURL(u string) bool {
+	if u == "" {
+		return true
+	}
+	parsed, err := url.Parse(u)
+	if err != nil || parsed.Scheme != "http" {
+		return false
+	}
+	host := parsed.Hostname()
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && (ip.IsLoopback() || ip.IsUnspecified()))
+}
+
+func printBanner(w io.Writer, baseURL string, seeded bool) {
 	state := "already present"
 	if seeded {
 		state = "created"
 	}
 	fmt.Fprintf(w, "\nCrewportal demo agency (%s)\n", state)
-	fmt.Fprintf(w, "  Dashboard: %s/_/   %s / %s\n", baseURL, DemoAdminEmail, DemoAdminPassword)
-	fmt.Fprintf(w, "  Portal:    %s%s   contacts below, password %s\n", baseURL, PortalPath, DemoContactPassword)
-	for _, l := range DemoLogins {
+	fmt.Fprintf(w, "  Dashboard: %s/_/   %s / %s\n", baseURL, AdminEmail, AdminPassword)
+	fmt.Fprintf(w, "  Portal:    %s%s   contacts below, password %s\n", baseURL, pb_hooks.PortalPath, ContactPassword)
+	for _, l := range Logins {
 		fmt.Fprintf(w, "    %-26s %-10s %s\n", l.Email, l.Role, l.Client)
 	}
 	fmt.Fprintln(w)
 }
 
-// SeedDemo fills an empty database with a demo agency: an admin, groups,
+// Seed fills an empty database with a demo agency: an admin, groups,
 // professions, price lists, two client companies with contacts in every role,
 // staff with photos, qualifications and vehicles, past and upcoming events
 // with rosters, documents and invoices. It does nothing (and reports false)
 // when any client exists, so re-running never duplicates demo data. Dates are
 // relative to now, so "upcoming" events stay upcoming.
-func SeedDemo(app core.App) (seeded bool, err error) {
+func Seed(app core.App) (seeded bool, err error) {
 	n, err := app.CountRecords(collections.Clients)
 	if err != nil || n > 0 {
 		return false, err
@@ -111,9 +155,16 @@ func (s *seeder) create(collection string, values map[string]any) *core.Record {
 	if s.err != nil {
 		return nil
 	}
-	r, err := createRecord(s.app, collection, values)
+	c, err := s.app.FindCachedCollectionByNameOrId(collection)
 	if err != nil {
-		s.err = fmt.Errorf("%w (%v)", err, values[collections.FieldName])
+		s.err = err
+		return nil
+	}
+	r := core.NewRecord(c)
+	r.Load(values)
+	if err := s.app.Save(r); err != nil {
+		s.err = fmt.Errorf("save %s %v: %w", collection, values[collections.FieldName], err)
+		return nil
 	}
 	return r
 }
@@ -205,7 +256,7 @@ func (s *seeder) run() {
 	}
 	clientOf := map[string]*core.Record{"Northwind Events": northwind, "Harbour Conference Centre": harbour}
 	contact := map[string]*core.Record{}
-	for i, l := range DemoLogins {
+	for i, l := range Logins {
 		contact[l.Email] = s.contact(l.Email, l.Name, clientOf[l.Client], role[l.Role], collections.ContactActive, i)
 	}
 	s.contact("new.hire@northwind.test", "Jack Moreno", northwind, role["Booker"], collections.ContactNoAccess, 5)
@@ -266,7 +317,7 @@ func (s *seeder) run() {
 // admin creates the demo superuser unless it exists (a real admin may have
 // created one before the first demo start).
 func (s *seeder) admin() *core.Record {
-	if r, err := s.app.FindAuthRecordByEmail(core.CollectionNameSuperusers, DemoAdminEmail); err == nil {
+	if r, err := s.app.FindAuthRecordByEmail(core.CollectionNameSuperusers, AdminEmail); err == nil {
 		return r
 	}
 	c, err := s.app.FindCachedCollectionByNameOrId(core.CollectionNameSuperusers)
@@ -275,8 +326,8 @@ func (s *seeder) admin() *core.Record {
 		return nil
 	}
 	r := core.NewRecord(c)
-	r.SetEmail(DemoAdminEmail)
-	r.SetPassword(DemoAdminPassword)
+	r.SetEmail(AdminEmail)
+	r.SetPassword(AdminPassword)
 	if err := s.app.Save(r); err != nil {
 		s.err = fmt.Errorf("create demo admin: %w", err)
 		return nil
@@ -294,7 +345,7 @@ func (s *seeder) settings() *time.Location {
 	settings.Set(collections.FieldTimeZone, "Australia/Melbourne")
 	settings.Set(collections.FieldFallbackRecipient, "bookings@agency.test")
 	const termsVersion = "2026-01"
-	terms, err := demoTerms(termsVersion)
+	terms, err := termsPDF(termsVersion)
 	if err != nil {
 		s.err = err
 		return time.UTC
@@ -346,7 +397,7 @@ func (s *seeder) contact(email, name string, client, role *core.Record, status c
 	r.SetVerified(status == collections.ContactActive)
 	// Contacts who have not activated get a random password nobody knows.
 	if status == collections.ContactActive {
-		r.SetPassword(DemoContactPassword)
+		r.SetPassword(ContactPassword)
 	} else {
 		r.SetRandomPassword()
 	}
@@ -390,7 +441,7 @@ func (s *seeder) staff(skill, qual map[string]*core.Record) []*core.Record {
 		s.create(collections.StaffQualifications, map[string]any{
 			"staff": id(st), "qualification": id(qual[p.qual]), "reference": fmt.Sprintf("Q-%05d", 31000+i),
 			"valid_until": s.at(400+30*i, 0, time.UTC),
-			"certificate": s.file("certificate.png", labelPNG("CERTIFIED "+strings.ToUpper(p.qual), demoPalette[i%8], 640, 200, 2)),
+			"certificate": s.file("certificate.png", labelPNG("CERTIFIED "+strings.ToUpper(p.qual), palette[i%8], 640, 200, 2)),
 		})
 		if parts := strings.Split(p.vehicle, "|"); len(parts) == 3 {
 			s.create(collections.StaffVehicles, map[string]any{"staff": id(st), "make": parts[0], "colour": parts[1], "plate": parts[2]})
@@ -422,7 +473,7 @@ func (s *seeder) event(client, by *core.Record, name, venue, address string, day
 		sh := s.create(collections.Shifts, map[string]any{"event": id(ev), "profession": id(plan.profession),
 			"starts_at": start, "ends_at": end, "staff_count": plan.count})
 		if s.err == nil {
-			est, err := EstimatePrice(s.app, id(client), id(plan.profession), start.Time(), end.Time(), plan.count)
+			est, err := pb_hooks.EstimatePrice(s.app, id(client), id(plan.profession), start.Time(), end.Time(), plan.count)
 			if err != nil {
 				s.err = err
 			} else if est != nil {
@@ -458,7 +509,7 @@ func (s *seeder) invoice(client, event *core.Record, number string, issuedDays, 
 	case due.Time().Before(s.now):
 		status = collections.InvoiceOverdue
 	}
-	pdf, err := demoInvoicePDF(number, client.GetString(collections.FieldName), issued.Time().Format(time.DateOnly),
+	pdf, err := invoicePDF(number, client.GetString(collections.FieldName), issued.Time().Format(time.DateOnly),
 		due.Time().Format(time.DateOnly), line, hours*qty, rate, total)
 	if err != nil && s.err == nil {
 		s.err = err

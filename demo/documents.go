@@ -1,4 +1,4 @@
-package pb_hooks
+package demo
 
 import (
 	"bytes"
@@ -11,8 +11,8 @@ import (
 // written here with fpdf, so the demo shows the T&C agreement of a booking
 // and has invoice files to protect and download, without shipping binaries.
 
-// demoPDF writes an A4 document with a title and paragraphs.
-func demoPDF(title string, paragraphs ...string) ([]byte, error) {
+// documentPDF writes an A4 document with a title and paragraphs.
+func documentPDF(title string, paragraphs ...string) ([]byte, error) {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetCreator("Crewportal demo", true)
 	pdf.SetTitle(title, true)
@@ -34,9 +34,9 @@ func demoPDF(title string, paragraphs ...string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// demoTerms is the demo agency's terms and conditions document.
-func demoTerms(version string) ([]byte, error) {
-	return demoPDF("Crewportal demo agency – Terms and conditions ("+version+")",
+// termsPDF is the demo agency's terms and conditions document.
+func termsPDF(version string) ([]byte, error) {
+	return documentPDF("Crewportal demo agency – Terms and conditions ("+version+")",
 		"1. Bookings. A booking made in the client portal is a request until the agency confirms it. "+
 			"Confirmed bookings are charged at the rates of the client's price list.",
 		"2. Changes and cancellations. Changes to a confirmed booking are requested in the portal and "+
@@ -47,9 +47,9 @@ func demoTerms(version string) ([]byte, error) {
 		"4. Payment. Invoices are due within the term printed on them.")
 }
 
-// demoInvoicePDF is the printable copy of a demo invoice.
-func demoInvoicePDF(number, client, issued, due, line string, quantity, unitPrice, total float64) ([]byte, error) {
-	return demoPDF("Invoice "+number,
+// invoicePDF is the printable copy of a demo invoice.
+func invoicePDF(number, client, issued, due, line string, quantity, unitPrice, total float64) ([]byte, error) {
+	return documentPDF("Invoice "+number,
 		"Billed to: "+client,
 		"Issued on: "+issued+"    Due on: "+due,
 		fmt.Sprintf("%s\n%.1f hours × AUD %.2f = AUD %.2f", line, quantity, unitPrice, total),
