@@ -271,20 +271,37 @@ func endSessionsWhenDisabled(e *core.RecordEvent) error {
 
 // endSessionsWhenPortalOff signs out every contact concerned when the
 // portal is switched off: for one client (a clients record) or for everyone
-// (the settings record).
+// (the settings record). Links sent by email survive it (issue 11, bug 3):
+// a maintenance window must not break invitations.
 func endSessionsWhenPortalOff(e *core.RecordEvent) error {
 	if !stored(e.App, e.Record).GetBool(collections.FieldPortalEnabled) || e.Record.GetBool(collections.FieldPortalEnabled) {
 		return e.Next()
 	}
-	var concerned dbx.Expression // everyone
 	if e.Record.Collection().Name == collections.Clients {
-		concerned = dbx.HashExp{collections.FieldClient: e.Record.Id}
+		return saveThenEndSessions(e, dbx.HashExp{
+			collections.FieldClient: e.Record.Id, collections.FieldStatus: string(collections.ContactActive)})
 	}
-	return saveThenEndSessions(e, concerned)
+	return withTransaction(&e.App, e.Next, renewSessionSecret)
+}
+
+// renewSessionSecret ends every contact session at once by renewing the
+// secret that signs contacts' auth tokens. Activation and reset links are
+// signed with another secret (and the contact's unchanged token key), so
+// they keep working.
+func renewSessionSecret(tx core.App) error {
+	contacts, err := tx.FindCollectionByNameOrId(collections.Contacts)
+	if err != nil {
+		return err
+	}
+	contacts.AuthToken.Secret = security.RandomString(50)
+	return tx.Save(contacts)
 }
 
 // saveThenEndSessions saves the record and renews the token keys of the
-// matching contacts in one transaction.
+// matching contacts in one transaction. Only active contacts have sessions;
+// an invited contact's key, which also signs their activation link, is left
+// alone, so invitations survive. An active contact's own reset link, if one
+// is outstanding, ends with their sessions.
 func saveThenEndSessions(e *core.RecordEvent, contacts dbx.Expression) error {
 	return withTransaction(&e.App, e.Next, func(tx core.App) error {
 		q := tx.NonconcurrentDB().Update(collections.Contacts,

@@ -2,6 +2,7 @@ package pb_hooks_test
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/png"
 	"io"
@@ -190,6 +191,58 @@ func TestSignInRefusals(t *testing.T) {
 		} else {
 			session = body["token"].(string)
 		}
+	}
+}
+
+// TestLinksSurvivePortalSwitch switches the whole portal, then the
+// company's, off and on: sessions opened before end, while the activation
+// link of an invited contact and the reset link of an active one still work
+// (issue 11, bug 3).
+func TestLinksSurvivePortalSwitch(t *testing.T) {
+	t.Parallel()
+	s := newAccountServer(t)
+	switches := []struct {
+		name    string
+		off, on func()
+	}{
+		{"whole portal", func() { setPortal(t, s.app, false) }, func() { setPortal(t, s.app, true) }},
+		{"company portal", func() { setClientPortal(t, s.app, s.a.client.Id, false) },
+			func() { setClientPortal(t, s.app, s.a.client.Id, true) }},
+	}
+	for i, sw := range switches {
+		invited := portaltest.Create(t, s.app, collections.Contacts, map[string]any{"name": "Sam New",
+			"email": fmt.Sprintf("sam%d@acme.test", i), "client": s.a.client.Id, "role": s.a.other.Id, "status": "invited"})
+		activation := linkToken(t, s.app, pb_hooks.NotifyActivation, invited.Email())
+		_, body := s.signIn(t, s.a.booker.Email(), portaltest.ContactPassword)
+		session, _ := body["token"].(string)
+
+		sw.off()
+		sw.on()
+
+		if code, _ := s.call(t, http.MethodPost, "/api/collections/contacts/auth-refresh", session, nil); code == http.StatusOK {
+			t.Errorf("%s: a session from before the switch-off was refreshed", sw.name)
+		}
+		if code, body := s.call(t, http.MethodGet, "/api/portal/activation?token="+url.QueryEscape(activation), "", nil); code != http.StatusOK {
+			t.Errorf("%s: activation link check after the switch: %d %v", sw.name, code, body)
+		}
+		if code, body := s.call(t, http.MethodPost, "/api/collections/contacts/confirm-password-reset", "", map[string]string{
+			"token": activation, "password": "sams-own-password", "passwordConfirm": "sams-own-password"}); code != http.StatusNoContent {
+			t.Errorf("%s: activation after the switch: %d %v", sw.name, code, body)
+		}
+	}
+
+	// An active contact's reset link survives the whole portal's switch.
+	if code, _ := s.call(t, http.MethodPost, "/api/collections/contacts/request-password-reset", "",
+		map[string]string{"email": s.a.manager.Email()}); code != http.StatusNoContent {
+		t.Fatalf("reset request: %d", code)
+	}
+	waitFor(t, 5e9, func() bool { return len(queued(t, s.app, dbx.HashExp{"kind": "password_reset"})) > 0 })
+	reset := linkToken(t, s.app, pb_hooks.NotifyPasswordReset, s.a.manager.Email())
+	setPortal(t, s.app, false)
+	setPortal(t, s.app, true)
+	if code, body := s.call(t, http.MethodPost, "/api/collections/contacts/confirm-password-reset", "", map[string]string{
+		"token": reset, "password": "a-new-password-1", "passwordConfirm": "a-new-password-1"}); code != http.StatusNoContent {
+		t.Errorf("reset link after the switch: %d %v", code, body)
 	}
 }
 

@@ -1,13 +1,17 @@
 package pb_hooks
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
 
 	"github.com/crewportal/crewportal/collections"
 )
@@ -91,7 +95,10 @@ func updateOwnDetails(e *core.RecordRequestEvent) error {
 		"You cannot change this yourself; ask a colleague who manages contacts or the agency."); err != nil {
 		return err
 	}
-	info, _ := e.RequestInfo()
+	info, err := e.RequestInfo()
+	if err != nil {
+		return err
+	}
 	changes := describeChanges(e.App, e.Record, contactChangeLabels)
 	if _, ok := info.Body[core.FieldNamePassword]; ok {
 		changes = append(changes, "Password: changed")
@@ -114,8 +121,12 @@ func manageColleague(e *core.RecordRequestEvent) error {
 		return err
 	}
 	errs := validation.Errors{}
-	if err := checkRoleOfCompany(e); err != nil {
-		errs[collections.FieldRole] = err
+	refusal, err := checkRoleOfCompany(e)
+	if err != nil {
+		return err
+	}
+	if refusal != nil {
+		errs[collections.FieldRole] = refusal
 	}
 	was := collections.ContactStatus(stored(e.App, e.Record).GetString(collections.FieldStatus))
 	is := collections.ContactStatus(e.Record.GetString(collections.FieldStatus))
@@ -155,28 +166,57 @@ func inviteContact(e *core.RecordRequestEvent) error {
 	if err := onlyFields(e, invitedFields, "Only the agency can set this."); err != nil {
 		return err
 	}
-	if err := checkRoleOfCompany(e); err != nil {
-		return e.BadRequestError("The contact could not be invited.", validation.Errors{collections.FieldRole: err})
+	refusal, err := checkRoleOfCompany(e)
+	if err != nil {
+		return err
+	}
+	if refusal != nil {
+		return e.BadRequestError("The contact could not be invited.", validation.Errors{collections.FieldRole: refusal})
 	}
 	contact := collections.Wrap[collections.Contact](e.Record)
 	contact.SetClientID(e.Auth.GetString(collections.FieldClient))
 	contact.SetStatus(collections.ContactInvited)
 	e.Record.IgnoreEmailVisibility(true) // the manager just typed it
-	return e.Next()
+	return hideAddressConflict(e.Next())
+}
+
+// inviteRefusedMessage answers every invitation of an address that is
+// already taken, so a manager cannot learn which addresses other companies
+// use (issue 11, bug 5).
+const inviteRefusedMessage = "This address cannot be invited; ask the agency."
+
+// hideAddressConflict replaces PocketBase's "Value must be unique" on the
+// email of an invitation (the address belongs to some contact, of this
+// company or another) by one plain answer that says neither.
+func hideAddressConflict(err error) error {
+	var apiErr *router.ApiError
+	if !errors.As(err, &apiErr) {
+		return err
+	}
+	item, _ := apiErr.Data[collections.FieldEmail].(map[string]any)
+	if item == nil || item["code"] != "validation_not_unique" {
+		return err
+	}
+	return apis.NewBadRequestError("The contact could not be invited.", validation.Errors{
+		collections.FieldEmail: validation.NewError("validation_address_refused", inviteRefusedMessage)})
 }
 
 // checkRoleOfCompany accepts an empty role, a shared role, or a role of the
-// acting contact's own company.
-func checkRoleOfCompany(e *core.RecordRequestEvent) error {
+// acting contact's own company; otherwise it returns the refusal. The error
+// is for a failed lookup.
+func checkRoleOfCompany(e *core.RecordRequestEvent) (validation.Error, error) {
 	roleID := e.Record.GetString(collections.FieldRole)
 	if roleID == "" || (!e.Record.IsNew() && roleID == stored(e.App, e.Record).GetString(collections.FieldRole)) {
-		return nil
+		return nil, nil
 	}
 	role, err := collections.Find[collections.Role](e.App, collections.Roles, roleID)
-	if err != nil || (role.ClientID() != "" && role.ClientID() != e.Auth.GetString(collections.FieldClient)) {
-		return validation.NewError("validation_foreign_role", "Choose one of the roles offered for your company.")
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
 	}
-	return nil
+	if err != nil || (role.ClientID() != "" && role.ClientID() != e.Auth.GetString(collections.FieldClient)) {
+		return validation.NewError("validation_foreign_role", "Choose one of the roles offered for your company."), nil
+	}
+	return nil, nil
 }
 
 // onlyFields refuses a request body with any field outside allowed, naming
