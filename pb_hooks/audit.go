@@ -3,7 +3,6 @@ package pb_hooks
 import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
-	"github.com/spf13/cast"
 
 	"github.com/crewportal/crewportal/collections"
 )
@@ -25,9 +24,32 @@ func writeAudit(app core.App, a auditEntry) error {
 	return err
 }
 
+// contactWrite is the audit entry of a contact's write: who (the contact,
+// and the admin when one acts as the contact, spec A7) and what.
+func contactWrite(e *core.RequestEvent, action string, record *core.Record, details map[string]any) auditEntry {
+	return auditEntry{
+		actorType: "contact", actorID: e.Auth.Id, actorName: e.Auth.GetString(collections.FieldName),
+		impersonatedBy: impersonatorID(e), action: action, collection: record.Collection().Name,
+		recordID: record.Id, ip: e.RealIP(), details: details,
+	}
+}
+
+// auditPortalWrite records a write a contact made through a portal route,
+// through tx, the transaction of the write itself: a write that rolls back
+// leaves no entry, and an entry that cannot be written rolls the write back.
+// The summary says in a few words what was written.
+func auditPortalWrite(tx core.App, e *core.RequestEvent, action string, record *core.Record, summary []string) error {
+	return writeAudit(tx, contactWrite(e, action, record, map[string]any{
+		"route": e.Request.Method + " " + e.Request.URL.Path, "summary": summary,
+	}))
+}
+
 // bindAudit records every record a contact creates, changes or deletes
-// through the API, with the admin's identity when an admin acts as the
-// contact (spec A7). It runs first, so it sees the final outcome.
+// through the record API, with the admin's identity when an admin acts as
+// the contact (spec A7). It runs first and wraps the rest of the request in
+// one transaction with the entry, so it sees the final outcome and the entry
+// exists if and only if the write does. Portal routes audit their own writes
+// with auditPortalWrite.
 func (p *plugin) bindAudit() {
 	for _, h := range []struct {
 		action string
@@ -58,14 +80,8 @@ func auditContactWrite(action string) func(*core.RecordRequestEvent) error {
 				}
 			}
 		}
-		if err := e.Next(); err != nil {
-			return err
-		}
-		return writeAudit(e.App, auditEntry{
-			actorType: "contact", actorID: e.Auth.Id, actorName: e.Auth.GetString(collections.FieldName),
-			impersonatedBy: cast.ToString(e.Get(impersonatorKey)),
-			action:         action, collection: e.Record.Collection().Name, recordID: e.Record.Id, ip: e.RealIP(),
-			details: map[string]any{"fields": changed},
+		return withTransaction(&e.App, e.Next, func(tx core.App) error {
+			return writeAudit(tx, contactWrite(e.RequestEvent, action, e.Record, map[string]any{"fields": changed}))
 		})
 	}
 }

@@ -273,8 +273,15 @@ func bookEvent(e *core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		if err := Notify(tx, NotifyEventBooked, event, Values{"contact_name": e.Auth.GetString(collections.FieldName)}); err != nil {
+		if err := auditPortalWrite(tx, e, "create", event, bookingSummary(b)); err != nil {
 			return err
+		}
+		if err := Notify(tx, NotifyEventBooked, event, Values{"contact_name": actingContactName(e)}); err != nil {
+			return err
+		}
+		// The contact did not book it themselves: the email must not thank them.
+		if impersonatorID(e) != "" {
+			return Notify(tx, NotifyBookedOnBehalf, event, nil)
 		}
 		return Notify(tx, NotifyBookingReceived, event, nil)
 	})
@@ -290,6 +297,12 @@ func bookEvent(e *core.RequestEvent) error {
 	}
 	prepareEventsForClient(e, event)
 	return e.JSON(http.StatusOK, event)
+}
+
+// bookingSummary is a booking in a few words for the audit log.
+func bookingSummary(b *booking) []string {
+	return []string{strings.TrimSpace(b.in.Name), FormatSpan(b.start, b.end, b.settings.Location()),
+		fmt.Sprintf("%d × %s", b.staffCount, b.profession.GetString(collections.FieldName))}
 }
 
 func saveBooking(tx core.App, contact *core.Record, b *booking) (*core.Record, error) {

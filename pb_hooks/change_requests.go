@@ -262,8 +262,11 @@ func requestChange(e *core.RequestEvent) error {
 		if request, err = createRecord(tx, collections.ChangeRequests, values); err != nil {
 			return err
 		}
+		if err := auditPortalWrite(tx, e, "create", request, changes); err != nil {
+			return err
+		}
 		return Notify(tx, NotifyChangeRequested, request, Values{
-			"contact_name": e.Auth.GetString(collections.FieldName),
+			"contact_name": actingContactName(e),
 			"changes":      strings.Join(changes, "\n"), "reason": orNone(in.Reason),
 		})
 	})
@@ -341,7 +344,10 @@ func withdrawChange(e *core.RequestEvent) error {
 			return err
 		}
 		request = fresh.Record
-		return Notify(tx, NotifyChangeWithdrawn, fresh.Record, Values{"contact_name": e.Auth.GetString(collections.FieldName)})
+		if err := auditPortalWrite(tx, e, "update", fresh.Record, []string{"Status: pending → withdrawn"}); err != nil {
+			return err
+		}
+		return Notify(tx, NotifyChangeWithdrawn, fresh.Record, Values{"contact_name": actingContactName(e)})
 	})
 	var decided alreadyDecided
 	if errors.As(err, &decided) {

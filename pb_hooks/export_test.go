@@ -38,3 +38,6 @@ func EventListQueries(app core.App) map[string]*dbx.Query {
 		"upcoming, no filter": eventListSelect(app, "client", EventListQuery{Scope: "upcoming"}, time.UTC, time.Now()).Build(),
 	}
 }
+
+// CatalogueKinds exposes the notification kinds, sorted.
+func CatalogueKinds() []string { return catalogueKinds() }

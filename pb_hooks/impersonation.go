@@ -74,6 +74,28 @@ func rememberImpersonator(e *core.RequestEvent) error {
 	return e.Next()
 }
 
+// impersonatorID returns the id of the admin acting as the request's
+// contact, or "" when the contact acts themselves.
+func impersonatorID(e *core.RequestEvent) string {
+	return cast.ToString(e.Get(impersonatorKey))
+}
+
+// actingContactName names who acts for emails to the agency: the contact,
+// or the contact and the admin who acted on their behalf, so an email never
+// says a client did what an admin did.
+func actingContactName(e *core.RequestEvent) string {
+	name := e.Auth.GetString(collections.FieldName)
+	id := impersonatorID(e)
+	if id == "" {
+		return name
+	}
+	admin := id
+	if r, err := e.App.FindRecordById(core.CollectionNameSuperusers, id); err == nil {
+		admin = r.Email()
+	}
+	return name + " (entered by " + admin + " on their behalf)"
+}
+
 // addPortalLink gives admins reading a contact the link that opens the
 // portal as that contact, computed from the current application URL.
 func addPortalLink(e *core.RecordEnrichEvent) error {

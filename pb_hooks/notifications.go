@@ -35,6 +35,7 @@ const (
 const (
 	NotifyActivation      NotificationKind = "activation"
 	NotifyBookingReceived NotificationKind = "booking_received"
+	NotifyBookedOnBehalf  NotificationKind = "booked_on_behalf"
 	NotifyEventConfirmed  NotificationKind = "event_confirmed"
 	NotifyEventDeclined   NotificationKind = "event_declined"
 	NotifyChangeApproved  NotificationKind = "change_approved"
@@ -93,6 +94,7 @@ var notificationCatalogue = map[NotificationKind]notificationSpec{
 	NotifyPasswordReset:   {to: toContact, placeholders: []string{"action_url", "link_expires"}},
 	NotifyEmailChange:     {to: toNewEmail, placeholders: []string{"action_url", "link_expires", "new_email"}},
 	NotifyBookingReceived: {to: toActor, permission: collections.PermBookEvents, placeholders: withEvent()},
+	NotifyBookedOnBehalf:  {to: toActor, permission: collections.PermBookEvents, placeholders: withEvent()},
 	NotifyEventConfirmed:  {to: toActor, permission: collections.PermBookEvents, placeholders: withEvent()},
 	NotifyEventDeclined:   {to: toActor, permission: collections.PermBookEvents, placeholders: withEvent("reason")},
 	NotifyChangeApproved:  {to: toActor, permission: collections.PermRequestChanges, placeholders: withEvent("changes")},

@@ -11,9 +11,8 @@ import (
 // them in the dashboard; the placeholders each kind may use are listed in
 // pb_hooks/notifications.go and checked when a template is saved.
 func init() {
-	type template struct{ kind, audience, description, subject, body string }
 	const admins, contacts = "group_admins", "client_contacts"
-	defaults := []template{
+	defaults := []notificationTemplate{
 		{"contact_details_changed", admins, "A contact changed their own details.",
 			"{client_name}: {contact_name} updated their details",
 			"{contact_name} of {client_name} changed their details in the client portal:\n\n{changes}\n\nThe change is already saved; nothing needs doing unless it looks wrong."},
@@ -59,19 +58,7 @@ func init() {
 	}
 
 	m.Register(func(app core.App) error {
-		c, err := app.FindCollectionByNameOrId(collections.NotificationTemplates)
-		if err != nil {
-			return err
-		}
-		for _, t := range defaults {
-			r := core.NewRecord(c)
-			r.Load(map[string]any{"kind": t.kind, "audience": t.audience, "enabled": true,
-				"description": t.description, "subject": t.subject, "body": t.body})
-			if err := app.Save(r); err != nil {
-				return err
-			}
-		}
-		return nil
+		return installTemplates(app, defaults...)
 	}, func(app core.App) error {
 		_, err := app.DB().NewQuery("DELETE FROM " + collections.NotificationTemplates).Execute()
 		return err
