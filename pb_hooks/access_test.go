@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -57,6 +58,20 @@ func TestNoAccessAcrossClients(t *testing.T) {
 	outsider := portaltest.AuthHeaders(t, harbour)["Authorization"]
 	ownClient := northwind.GetString(collections.FieldClient)
 	filesTried := map[string]int{} // "collection.field" → protected files tried
+
+	// Realtime: an anonymous visitor and the outsider subscribe to every
+	// collection before anything changes (checked at the end).
+	var topics []string
+	for _, name := range collections.All {
+		topics = append(topics, name+"/*", name+`/*?options={"query":{"expand":"client,event"}}`)
+	}
+	watchers := map[string]*portaltest.Realtime{"anonymous": portaltest.ConnectRealtime(t, base, ""),
+		"outsider": portaltest.ConnectRealtime(t, base, outsider)}
+	for who, rt := range watchers {
+		if status, body := rt.Subscribe(topics...); status != http.StatusNoContent {
+			t.Fatalf("%s subscribe: %d %s", who, status, body)
+		}
+	}
 
 	for _, name := range collections.All {
 		ownerField, listed := ownerFields[name]
@@ -110,6 +125,8 @@ func TestNoAccessAcrossClients(t *testing.T) {
 		}
 	}
 
+	checkRealtimeHidden(t, app, ownClient, watchers)
+
 	// The same rules do give a client's own contact its events.
 	own := listIDs(t, base+"/api/collections/events/records?perPage=500", insider)
 	want, err := app.CountRecords(collections.Events, dbxClient(ownClient))
@@ -118,6 +135,58 @@ func TestNoAccessAcrossClients(t *testing.T) {
 	}
 	if int64(len(own)) != want || want == 0 {
 		t.Errorf("Northwind's contact listed %d events, want %d", len(own), want)
+	}
+}
+
+// checkRealtimeHidden saves one record of each collection (a Northwind one
+// where records have an owner), then one of the outsider's own events as a
+// marker: before the marker the outsider receives only what every contact
+// may read, the anonymous visitor nothing at all.
+func checkRealtimeHidden(t *testing.T, app core.App, ownClient string, watchers map[string]*portaltest.Realtime) {
+	t.Helper()
+	for _, name := range collections.All {
+		if c, _ := app.FindCachedCollectionByNameOrId(name); c == nil || c.IsView() {
+			continue
+		}
+		filter, params := "", map[string]any{}
+		if ownerFields[name] != "" {
+			filter, params = ownerFields[name]+" = {:client}", map[string]any{"client": ownClient}
+		}
+		records, err := app.FindRecordsByFilter(name, filter, "", 1, 0, params)
+		if err == nil && len(records) == 0 { // e.g. roles: Northwind uses shared ones
+			records, err = app.FindRecordsByFilter(name, "", "", 1, 0)
+		}
+		if err != nil || len(records) == 0 {
+			t.Fatalf("no %s record to save: %v", name, err)
+		}
+		if err := app.Save(records[0]); err != nil {
+			t.Fatalf("re-save %s: %v", name, err)
+		}
+	}
+	marker, err := app.FindFirstRecordByFilter(collections.Events, "client != {:client}", map[string]any{"client": ownClient})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Save(marker); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		m := watchers["outsider"].Next(10 * time.Second)
+		if strings.Contains(m.Data, marker.Id) {
+			break
+		}
+		var msg struct{ Record map[string]any }
+		if err := json.Unmarshal([]byte(m.Data), &msg); err != nil {
+			t.Fatal(err)
+		}
+		name, _ := msg.Record["collectionName"].(string)
+		owner := ownerFields[name]
+		if (owner == "" && !sharedWithContacts(name)) || (owner != "" && msg.Record[owner] == ownClient) {
+			t.Errorf("outsider received on %s: %.300s", m.Topic, m.Data)
+		}
+	}
+	for _, m := range watchers["anonymous"].Drain(100 * time.Millisecond) {
+		t.Errorf("anonymous visitor received on %s: %.300s", m.Topic, m.Data)
 	}
 }
 

@@ -42,7 +42,6 @@ func (p *plugin) bindChangeRequestHooks() {
 		Id:   HookIDPrefix + "changeRequests.decide",
 		Func: decideChangeRequest,
 	})
-	p.bindShaping(collections.ChangeRequests, "changeRequests.prices", revealPrices)
 }
 
 // EventShape is what the portal needs to show the right controls: whether
@@ -281,7 +280,6 @@ func requestChange(e *core.RequestEvent) error {
 	if err := apis.EnrichRecord(e, request); err != nil {
 		return err
 	}
-	revealPrices(e, request)
 	return e.JSON(http.StatusOK, request)
 }
 
@@ -513,14 +511,4 @@ func applyChangeRequest(app core.App, request *collections.ChangeRequest) error 
 		}
 	}
 	return nil
-}
-
-// revealPrices shows the hidden estimate of change requests to admins and
-// to roles that may view prices.
-func revealPrices(e *core.RequestEvent, records ...*core.Record) {
-	if e.HasSuperuserAuth() || contactCan(e.App, e.Auth, collections.PermViewPrices) {
-		for _, r := range records {
-			r.Unhide(collections.FieldEstimatedPrice)
-		}
-	}
 }

@@ -171,7 +171,7 @@ func exportEvents(e *core.RequestEvent) error {
 	if err := eventListSelect(e.App, e.Auth.GetString(collections.FieldClient), f, loc, time.Now()).All(&events); err != nil {
 		return err
 	}
-	prices := contactCan(e.App, e.Auth, collections.PermViewPrices)
+	prices := maySeePrices(e.App, e.Auth)
 
 	e.Response.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	e.Response.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="events-%s-%s.csv"`,

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
@@ -105,20 +104,15 @@ func statusLabel(s collections.EventStatus) string {
 	return strings.ReplaceAll(string(s), "_", " ")
 }
 
-// prepareEventsForClient shapes events for the requester, loading what it
-// needs once per request rather than once per record: the hidden estimated
-// price is revealed to admins and to roles that may view prices (spec B3),
-// a contact's copy lists only the tags marked visible to clients, so the
-// others never reach the portal, not even as ids (spec E2), and says whether
-// the event is atomic.
+// prepareEventsForClient adds to events what the portal computes from
+// their shifts, loading it once per request rather than once per record:
+// whether each event is atomic, and on split ones the sentence that sends
+// changes to the agency (C1, C2). Prices and tags are shaped on every path
+// by the enrich hooks (visibility.go).
 func prepareEventsForClient(e *core.RequestEvent, records ...*core.Record) {
 	if e.HasSuperuserAuth() {
-		for _, r := range records {
-			r.Unhide(collections.FieldEstimatedPrice)
-		}
 		return
 	}
-	prices := contactCan(e.App, e.Auth, collections.PermViewPrices)
 	ids := make([]string, len(records))
 	for i, r := range records {
 		ids[i] = r.Id
@@ -127,27 +121,7 @@ func prepareEventsForClient(e *core.RequestEvent, records ...*core.Record) {
 	if err != nil {
 		e.App.Logger().Warn("Could not tell atomic events", "error", err)
 	}
-	visible := map[string]bool{}
-	var tags []*core.Record
-	if err := e.App.RecordQuery(collections.Tags).AndWhere(dbx.HashExp{collections.FieldClientVisible: true}).All(&tags); err == nil {
-		for _, t := range tags {
-			visible[t.Id] = true
-		}
-	}
 	for _, r := range records {
-		if prices {
-			r.Unhide(collections.FieldEstimatedPrice)
-		}
-		var shown []string
-		for _, id := range r.GetStringSlice(collections.FieldTags) {
-			if visible[id] {
-				shown = append(shown, id)
-			}
-		}
-		r.Set(collections.FieldTags, shown)
-		// The portal shows the change controls only on atomic events, and
-		// the server's own explanation with the agency's contact on split
-		// ones (C1, C2).
 		r.WithCustomData(true)
 		r.Set(FieldAtomic, atomic[r.Id])
 		if !atomic[r.Id] {

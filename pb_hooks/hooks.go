@@ -60,6 +60,7 @@ func Register(app core.App, config Config) error {
 	p.bindSettingsHooks()
 	p.bindOwnershipHooks()
 	p.bindEventHooks()
+	p.bindVisibilityHooks()
 	p.bindChangeRequestHooks()
 	p.bindAudit()
 	p.bindImpersonation()
