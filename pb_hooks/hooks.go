@@ -69,6 +69,7 @@ func Register(app core.App, config Config) error {
 	p.bindClientHooks()
 	p.bindNotificationHooks()
 	p.bindOutbox()
+	p.bindContentHooks()
 	p.bindRoutes()
 	return nil
 }

@@ -36,6 +36,22 @@ func TestQueryPlans(t *testing.T) {
 		{"portal: an event's shifts", app.RecordQuery(collections.Shifts).
 			AndWhere(dbx.HashExp{"event": "x"}).OrderBy("starts_at").Build(), "idx_shifts_event"},
 	}
+	client := portaltest.NewClient(t, app, "Plans")
+	contact := portaltest.NewContact(t, app, client, nil, "plans@client.test").Record
+	cases = append(cases, []struct {
+		name  string
+		query *dbx.Query
+		index string
+	}{
+		{"portal: a contact's menu pages", portaltest.ListRuleQuery(t, app, collections.CMSPages, contact, "", "menu_order"),
+			"idx_cms_pages_menu"},
+		{"portal: a contact's page by slug", portaltest.ListRuleQuery(t, app, collections.CMSPages, contact,
+			`slug = "how-we-work"`, ""), "idx_cms_pages_slug"},
+		{"portal: a contact's snippets", portaltest.ListRuleQuery(t, app, collections.ClientSnippets, contact, "", ""),
+			"idx_client_snippets_enabled"},
+		{"portal: the sign-in snippet", portaltest.ListRuleQuery(t, app, collections.ClientSnippets, nil,
+			`key = "sign_in_message"`, ""), "idx_client_snippets_key"},
+	}...)
 	for name, q := range pb_hooks.EventListQueries(app) {
 		cases = append(cases, struct {
 			name  string

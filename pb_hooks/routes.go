@@ -76,17 +76,22 @@ func contactWith(perm collections.Permission) []*hook.Handler[*core.RequestEvent
 	return chain
 }
 
-// portalStatus tells the sign-in page whether the portal is open (spec A1).
+// portalStatus tells the sign-in page whether the portal is open (spec A1)
+// and, while it is closed, the message to show.
 func portalStatus(e *core.RequestEvent) error {
 	settings, err := collections.LoadSettings(e.App)
 	if err != nil {
 		return err
 	}
-	message := ""
+	status := map[string]any{"enabled": settings.PortalEnabled(), "message": ""}
 	if !settings.PortalEnabled() {
-		message = settings.PortalDisabledMessage()
+		status["message"] = settings.PortalDisabledMessage()
+		// The closed portal's snippet (spec M2), which visitors cannot list.
+		if status["snippet"], err = visibleSnippet(e.App, collections.SnippetPortalClosed); err != nil {
+			return err
+		}
 	}
-	return e.JSON(http.StatusOK, map[string]any{"enabled": settings.PortalEnabled(), "message": message})
+	return e.JSON(http.StatusOK, status)
 }
 
 // redirectToPortal sends visitors of the bare domain to the portal.
