@@ -32,6 +32,8 @@ var wrapperCollections = map[string]string{
 	"StaffMember":   collections.Staff,
 	"Invoice":       collections.Invoices,
 	"Settings":      collections.PortalSettings,
+	"Page":          collections.CMSPages,
+	"Snippet":       collections.ClientSnippets,
 }
 
 // TestMigratedSchema migrates a fresh database and checks that exactly the
