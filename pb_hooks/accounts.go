@@ -1,8 +1,11 @@
 package pb_hooks
 
 import (
+	"errors"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -11,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/security"
 	"github.com/spf13/cast"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/crewportal/crewportal/collections"
 )
@@ -98,22 +102,65 @@ func accessRefusal(app core.App, contact *core.Record) (string, error) {
 	return "", nil
 }
 
-// explainRefusedSignIn replaces PocketBase's generic refusal with the reason,
-// but only once the password proved who is asking: a wrong password still
-// gets the same answer whether or not the email exists (spec A3).
+// explainRefusedSignIn decides every refused sign-in itself, so that each
+// refusal costs the same single password comparison (issue 12, item 5):
+// an unknown email is compared against a dummy hash, a contact whose access
+// is refused is compared once, and the reason is given only once the
+// password proved who is asking; a wrong password gets PocketBase's own
+// answer whether or not the email exists (spec A3). A right password of a
+// contact who may sign in goes on to PocketBase, which compares it again:
+// only a successful sign-in pays twice.
 func explainRefusedSignIn(e *core.RecordAuthWithPasswordRequestEvent) error {
 	if e.Record == nil {
-		return e.Next()
+		comparePassword(e.App, e.Collection, nil, e.Password)
+		return refuseSignIn(e)
 	}
 	reason, err := accessRefusal(e.App, e.Record)
 	if err != nil {
 		return err
 	}
-	if reason != "" && e.Record.ValidatePassword(e.Password) {
+	if !comparePassword(e.App, e.Collection, e.Record, e.Password) {
+		return refuseSignIn(e)
+	}
+	if reason != "" {
 		return e.ForbiddenError(reason, nil)
 	}
 	return e.Next()
 }
+
+// refuseSignIn answers a wrong email or password exactly as PocketBase does.
+func refuseSignIn(e *core.RecordAuthWithPasswordRequestEvent) error {
+	return e.BadRequestError("Failed to authenticate.", errors.New("invalid login credentials"))
+}
+
+// comparePassword compares a sign-in password with the contact's hash, or
+// with a dummy hash of the same cost when there is no contact, and counts
+// the comparison in the app's store (PasswordComparisons in the tests).
+func comparePassword(app core.App, collection *core.Collection, contact *core.Record, password string) bool {
+	app.Store().GetOrSet(passwordComparisonsKey, func() any { return new(atomic.Int64) }).(*atomic.Int64).Add(1)
+	if contact != nil {
+		return contact.ValidatePassword(password)
+	}
+	cost := bcrypt.DefaultCost
+	if f, ok := collection.Fields.GetByName(core.FieldNamePassword).(*core.PasswordField); ok && f.Cost > 0 {
+		cost = f.Cost
+	}
+	hash, _ := dummyHashes.LoadOrStore(cost, sync.OnceValue(func() []byte {
+		h, err := bcrypt.GenerateFromPassword([]byte(security.RandomString(30)), cost)
+		if err != nil {
+			panic(err) // only for a cost outside bcrypt's range, which PocketBase refuses
+		}
+		return h
+	}))
+	_ = bcrypt.CompareHashAndPassword(hash.(func() []byte)(), []byte(password))
+	return false
+}
+
+// passwordComparisonsKey keeps the count of sign-in password comparisons.
+const passwordComparisonsKey = HookIDPrefix + "passwordComparisons"
+
+// dummyHashes holds one dummy bcrypt hash per cost.
+var dummyHashes sync.Map
 
 // guardContactAuth refuses every other way of authenticating (token refresh,
 // OTP) while access is withdrawn. Admins impersonating a contact pass: they

@@ -246,6 +246,54 @@ func TestLinksSurvivePortalSwitch(t *testing.T) {
 	}
 }
 
+// TestRefusedSignInsCostTheSame counts the password comparisons of every
+// refused sign-in: exactly one each, whether the email is unknown, the
+// password wrong, or the contact not (yet) allowed in, so the time taken
+// does not tell a not-yet-active contact from an unknown address (issue 12,
+// item 5).
+func TestRefusedSignInsCostTheSame(t *testing.T) {
+	t.Parallel()
+	s := newAccountServer(t)
+	invited := portaltest.Create(t, s.app, collections.Contacts, map[string]any{"name": "Sam New",
+		"email": "sam@acme.test", "client": s.a.client.Id, "role": s.a.other.Id, "status": "invited", "password": portaltest.ContactPassword})
+	noAccess := portaltest.Create(t, s.app, collections.Contacts, map[string]any{"name": "Nia",
+		"email": "nia@acme.test", "client": s.a.client.Id, "role": s.a.other.Id, "password": portaltest.ContactPassword})
+	cases := []struct {
+		name, email, password string
+		status                int
+	}{
+		{"unknown email", "nobody@acme.test", "whatever-password", http.StatusBadRequest},
+		{"active, wrong password", s.a.manager.Email(), "whatever-password", http.StatusBadRequest},
+		{"invited, wrong password", invited.Email(), "whatever-password", http.StatusBadRequest},
+		{"invited, right password", invited.Email(), portaltest.ContactPassword, http.StatusForbidden},
+		{"no access, wrong password", noAccess.Email(), "whatever-password", http.StatusBadRequest},
+		{"no access, right password", noAccess.Email(), portaltest.ContactPassword, http.StatusForbidden},
+		{"disabled, wrong password", s.a.disabled.Email(), "whatever-password", http.StatusBadRequest},
+		{"disabled, right password", s.a.disabled.Email(), portaltest.ContactPassword, http.StatusForbidden},
+	}
+	var refusal any
+	for _, c := range cases {
+		before := pb_hooks.PasswordComparisons(s.app)
+		code, body := s.signIn(t, c.email, c.password)
+		if code != c.status {
+			t.Errorf("%s: %d %v, want %d", c.name, code, body, c.status)
+		}
+		if n := pb_hooks.PasswordComparisons(s.app) - before; n != 1 {
+			t.Errorf("%s: %d password comparisons, want exactly 1", c.name, n)
+		}
+		if code == http.StatusBadRequest {
+			if refusal == nil {
+				refusal = body["message"]
+			} else if body["message"] != refusal {
+				t.Errorf("%s: answered %q, others %q", c.name, body["message"], refusal)
+			}
+		}
+	}
+	if code, _ := s.signIn(t, s.a.manager.Email(), portaltest.ContactPassword); code != http.StatusOK {
+		t.Errorf("a right password of an active contact: %d", code)
+	}
+}
+
 func TestSignInIsRateLimited(t *testing.T) {
 	t.Parallel()
 	s := newAccountServer(t)

@@ -1,6 +1,7 @@
 package pb_hooks
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -41,3 +42,13 @@ func EventListQueries(app core.App) map[string]*dbx.Query {
 
 // CatalogueKinds exposes the notification kinds, sorted.
 func CatalogueKinds() []string { return catalogueKinds() }
+
+// PasswordComparisons is how many sign-in password comparisons the
+// portal's sign-in hook made in app.
+func PasswordComparisons(app core.App) int64 {
+	n, _ := app.Store().Get(passwordComparisonsKey).(*atomic.Int64)
+	if n == nil {
+		return 0
+	}
+	return n.Load()
+}
