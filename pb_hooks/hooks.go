@@ -71,5 +71,6 @@ func Register(app core.App, config Config) error {
 	p.bindOutbox()
 	p.bindContentHooks()
 	p.bindRoutes()
+	p.bindRateLimit()
 	return nil
 }

@@ -112,14 +112,8 @@ func (p *plugin) bindImpersonation() {
 		Id:   HookIDPrefix + "impersonation.portalLink",
 		Func: addPortalLink,
 	})
-	p.app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Id: HookIDPrefix + "impersonation.middleware",
-		Func: func(se *core.ServeEvent) error {
-			se.Router.Bind(&hook.Handler[*core.RequestEvent]{
-				Id:   HookIDPrefix + "impersonation.remember",
-				Func: rememberImpersonator,
-			})
-			return se.Next()
-		},
+	p.bindRouterMiddleware("impersonation.middleware", &hook.Handler[*core.RequestEvent]{
+		Id:   HookIDPrefix + "impersonation.remember",
+		Func: rememberImpersonator,
 	})
 }
