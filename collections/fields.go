@@ -113,6 +113,7 @@ const (
 	FieldTermsFile                = "terms_file"
 	FieldFallbackRecipient        = "fallback_recipient"
 	FieldActivationLinkHours      = "activation_link_hours"
+	FieldCORSOrigins              = "cors_origins" // extra origins allowed to call the API
 )
 
 // Notification templates and the mail outbox.

@@ -72,5 +72,6 @@ func Register(app core.App, config Config) error {
 	p.bindContentHooks()
 	p.bindRoutes()
 	p.bindRateLimit()
+	p.bindHeaders()
 	return nil
 }
