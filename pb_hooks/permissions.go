@@ -38,7 +38,11 @@ func requireContactPermission(perm collections.Permission) *hook.Handler[*core.R
 			if e.Auth == nil || e.Auth.Collection().Name != collections.Contacts {
 				return e.UnauthorizedError("Please sign in to the portal.", nil)
 			}
-			if !contactCan(e.App, e.Auth, perm) {
+			allowed := contactCan(e.App, e.Auth, perm)
+			if perm == collections.PermViewPrices {
+				allowed = maySeePrices(e.App, e.Auth) // the one answer about prices
+			}
+			if !allowed {
 				msg, ok := permissionMessages[perm]
 				if !ok {
 					msg = "Your role does not allow this."
