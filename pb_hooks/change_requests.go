@@ -222,14 +222,14 @@ func requestChange(e *core.RequestEvent) error {
 		collections.FieldEvent: event.Id, collections.FieldRequestedBy: e.Auth.Id,
 		collections.FieldStatus: string(collections.RequestPending), collections.FieldReason: in.Reason,
 	}
-	var changes []string
+	var changes Proposal
 	switch in.Kind {
 	case collections.RequestCancellation:
 		if in.Reason == "" {
 			return e.BadRequestError("Please say why.", validation.Errors{collections.FieldReason: validation.NewError("validation_required", "Tell the agency why you cancel.")})
 		}
 		values[collections.FieldKind] = string(collections.RequestCancellation)
-		changes = []string{"Cancel the event"}
+		changes = cancellationLines(event, true)
 	case collections.RequestChange:
 		current := currentForm(event, shape, settings.Location())
 		proposed, errs := applyProposal(current, in.Proposed, settings.ClientsSetStaffCount())
@@ -237,7 +237,7 @@ func requestChange(e *core.RequestEvent) error {
 			var b *booking
 			b, errs = validateBooking(e.App, e.Auth, proposed, now)
 			if errs == nil {
-				changes = describeProposal(e.App, current, proposed)
+				changes = describeForms(e.App, &current, proposed, in.Proposed, settings.Location())
 				if len(changes) == 0 {
 					errs = validation.Errors{collections.FieldProposed: validation.NewError("validation_no_change", "Change at least one value.")}
 				} else if est, err := EstimatePrice(e.App, event.GetString(collections.FieldClient), b.profession.Id, b.start, b.end,
@@ -261,12 +261,12 @@ func requestChange(e *core.RequestEvent) error {
 		if request, err = createRecord(tx, collections.ChangeRequests, values); err != nil {
 			return err
 		}
-		if err := auditPortalWrite(tx, e, "create", request, changes); err != nil {
+		if err := auditPortalWrite(tx, e, "create", request, changes.Strings()); err != nil {
 			return err
 		}
 		return Notify(tx, NotifyChangeRequested, request, Values{
-			"contact_name": actingContactName(e),
-			"changes":      strings.Join(changes, "\n"), "reason": orNone(in.Reason),
+			"contact_name": actingContactName(e), "request_kind": requestKindLabel(in.Kind),
+			"changes": changes.String(), "reason": orNone(in.Reason),
 		})
 	})
 	if err != nil {
@@ -291,35 +291,6 @@ func requestedStaff(b *booking, proposed BookingInput, shape EventShape) int {
 		return shape.StaffCount
 	}
 	return b.staffCount
-}
-
-// describeProposal lists the proposed changes in words, old → new.
-func describeProposal(app core.App, current, proposed BookingInput) []string {
-	var out []string
-	add := func(label, before, after string) {
-		if before != after {
-			out = append(out, fmt.Sprintf("%s: %s → %s", label, orNone(before), orNone(after)))
-		}
-	}
-	add("Name", current.Name, proposed.Name)
-	add("Venue", current.Venue, proposed.Venue)
-	add("Address", current.Address, proposed.Address)
-	add("Start", strings.Replace(current.Start, "T", " ", 1), strings.Replace(proposed.Start, "T", " ", 1))
-	add("End", strings.Replace(current.End, "T", " ", 1), strings.Replace(proposed.End, "T", " ", 1))
-	add("Notes", current.Notes, proposed.Notes)
-	if current.StaffCount != nil && proposed.StaffCount != nil {
-		add("Number of staff", fmt.Sprint(*current.StaffCount), fmt.Sprint(*proposed.StaffCount))
-	}
-	professionName := func(id string) string {
-		if p, err := app.FindRecordById(collections.Professions, id); err == nil {
-			return p.GetString(collections.FieldName)
-		}
-		return id
-	}
-	if current.Profession != proposed.Profession {
-		add("Profession", professionName(current.Profession), professionName(proposed.Profession))
-	}
-	return out
 }
 
 // withdrawChange lets a contact who may request changes withdraw the
@@ -399,6 +370,7 @@ func decideChangeRequest(e *core.RecordEvent) error {
 		return validation.Errors{collections.FieldDecisionReason: validation.NewError("validation_required",
 			"Give the client a reason for declining.")}
 	}
+	var summary Proposal
 	return withTransaction(&e.App, func() error {
 		current, err := collections.Find[collections.ChangeRequest](e.App, collections.ChangeRequests, e.Record.Id)
 		if err != nil {
@@ -412,6 +384,10 @@ func decideChangeRequest(e *core.RecordEvent) error {
 				errAlreadyDecided(was).Error())}
 		}
 		request.SetDecidedAt(types.NowDateTime())
+		// In words before it is applied, while the event still has its old values.
+		if summary, err = describeRequest(e.App, request, true); err != nil {
+			return err
+		}
 		if is == collections.RequestApproved {
 			if err := applyChangeRequest(e.App, request); err != nil {
 				return err
@@ -420,28 +396,12 @@ func decideChangeRequest(e *core.RecordEvent) error {
 		return e.Next()
 	}, func(tx core.App) error {
 		kind := NotifyChangeDeclined
-		values := Values{"reason": reason}
+		values := Values{"reason": reason, "changes": summary.String(), "request_kind": requestKindLabel(request.Kind())}
 		if is == collections.RequestApproved {
 			kind = NotifyChangeApproved
-			values = Values{"changes": proposalSummary(request)}
 		}
 		return Notify(tx, kind, e.Record, values)
 	})
-}
-
-// proposalSummary writes an approved request in words for the client's email.
-func proposalSummary(r *collections.ChangeRequest) string {
-	if r.Kind() == collections.RequestCancellation {
-		return "The event is cancelled."
-	}
-	var lines []string
-	proposed, _ := r.Proposed()
-	for _, f := range proposableFields {
-		if v, ok := proposed[f]; ok {
-			lines = append(lines, fmt.Sprintf("%s: %v", strings.ReplaceAll(f, "_", " "), v))
-		}
-	}
-	return strings.Join(lines, "\n")
 }
 
 // applyChangeRequest changes the event and its shifts as the request says.

@@ -16,6 +16,11 @@ func FormatSpan(start, end time.Time, loc *time.Location) string {
 	return fmt.Sprintf("%s %s – %s %s", s.Format(day), s.Format(clock), e.Format(day), e.Format(clock))
 }
 
+// FormatDateTime writes a moment in the agency's time zone.
+func FormatDateTime(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("Mon 2 Jan 2006, 15:04")
+}
+
 // FormatDate writes a date in the agency's time zone.
 func FormatDate(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("Mon 2 Jan 2006")

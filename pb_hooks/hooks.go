@@ -62,6 +62,7 @@ func Register(app core.App, config Config) error {
 	p.bindEventHooks()
 	p.bindVisibilityHooks()
 	p.bindChangeRequestHooks()
+	p.bindProposalHooks()
 	p.bindAudit()
 	p.bindImpersonation()
 	p.bindAccountHooks()

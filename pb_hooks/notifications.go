@@ -86,7 +86,7 @@ var notificationCatalogue = map[NotificationKind]notificationSpec{
 	NotifyContactDetailsChanged: {to: toGroupAdmins, placeholders: []string{"contact_name", "changes"}},
 	NotifyCompanyDetailsChanged: {to: toGroupAdmins, placeholders: []string{"contact_name", "changes"}},
 	NotifyEventBooked:           {to: toGroupAdmins, placeholders: withEvent("contact_name")},
-	NotifyChangeRequested:       {to: toGroupAdmins, placeholders: withEvent("contact_name", "changes", "reason")},
+	NotifyChangeRequested:       {to: toGroupAdmins, placeholders: withEvent("contact_name", "request_kind", "changes", "reason")},
 	NotifyChangeWithdrawn:       {to: toGroupAdmins, placeholders: withEvent("contact_name")},
 	NotifyDocumentUploaded:      {to: toGroupAdmins, placeholders: withEvent("contact_name", "document_title")},
 
@@ -97,8 +97,8 @@ var notificationCatalogue = map[NotificationKind]notificationSpec{
 	NotifyBookedOnBehalf:  {to: toActor, permission: collections.PermBookEvents, placeholders: withEvent()},
 	NotifyEventConfirmed:  {to: toActor, permission: collections.PermBookEvents, placeholders: withEvent()},
 	NotifyEventDeclined:   {to: toActor, permission: collections.PermBookEvents, placeholders: withEvent("reason")},
-	NotifyChangeApproved:  {to: toActor, permission: collections.PermRequestChanges, placeholders: withEvent("changes")},
-	NotifyChangeDeclined:  {to: toActor, permission: collections.PermRequestChanges, placeholders: withEvent("reason")},
+	NotifyChangeApproved:  {to: toActor, permission: collections.PermRequestChanges, placeholders: withEvent("request_kind", "changes")},
+	NotifyChangeDeclined:  {to: toActor, permission: collections.PermRequestChanges, placeholders: withEvent("request_kind", "changes", "reason")},
 	NotifyInvoiceIssued: {to: toPermitted, permission: collections.PermViewInvoices,
 		placeholders: []string{"invoice_number", "invoice_total", "invoice_due", "invoice_url"}},
 }

@@ -41,3 +41,37 @@ func removeTemplates(app core.App, kinds ...string) error {
 	}
 	return nil
 }
+
+// templateRewrite replaces a default text with a new one.
+type templateRewrite struct{ from, to notificationTemplate }
+
+// rewriteTemplates puts the new texts in place of the old defaults, leaving
+// alone a template an admin has already edited.
+func rewriteTemplates(app core.App, rewrites ...templateRewrite) error {
+	for _, r := range rewrites {
+		tpl, err := app.FindFirstRecordByData(collections.NotificationTemplates, "kind", r.from.kind)
+		if err != nil {
+			return err
+		}
+		if tpl.GetString("subject") != r.from.subject || tpl.GetString("body") != r.from.body {
+			continue
+		}
+		tpl.Load(map[string]any{"subject": r.to.subject, "body": r.to.body})
+		if r.to.description != "" {
+			tpl.Set("description", r.to.description)
+		}
+		if err := app.Save(tpl); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reversed swaps each rewrite's old and new text (down migrations).
+func reversed(rewrites []templateRewrite) []templateRewrite {
+	out := make([]templateRewrite, len(rewrites))
+	for i, r := range rewrites {
+		out[i] = templateRewrite{from: r.to, to: r.from}
+	}
+	return out
+}

@@ -11,29 +11,17 @@ import { errorMessage } from "./errors.js";
 import { checkEventForm, eventFields, readEventForm } from "./event-form.js";
 import { eventStatusLabel } from "./event-status.js";
 import { liveEstimate } from "./estimate.js";
-import { formatDateTime, formatLocalInput, formatMoney, parseDate, toLocalInput } from "./format.js";
+import { formatDateTime, formatMoney, parseDate, toLocalInput } from "./format.js";
 import { field, formAlert, handleSubmit, setBusy } from "./forms.js";
 import { can } from "./permissions.js";
 import { requestChange, withdrawRequest } from "./portal-api.js";
-import { bookableProfessions, professionName } from "./professions.js";
+import { bookableProfessions } from "./professions.js";
 
 /** SPLIT_MESSAGE is the server's wording for events split into several positions (spec C2). */
 export const SPLIT_MESSAGE =
   "This event was split into several positions with different times or professions, so changes go through the agency.";
 
 const FINAL_STATUSES = ["cancelled", "declined", "completed"];
-
-// The fields a change request may propose, in the order the comparison shows them.
-const PROPOSABLE = [
-  { key: "name", label: "Event name" },
-  { key: "start", label: "Start", show: formatLocalInput },
-  { key: "end", label: "End", show: formatLocalInput },
-  { key: "profession", label: "Staff needed" },
-  { key: "staff_count", label: "Number of staff" },
-  { key: "venue", label: "Venue" },
-  { key: "address", label: "Address" },
-  { key: "notes", label: "Notes" },
-];
 
 /** loadChangeRequests reads the event's requests, newest first. */
 export function loadChangeRequests(eventId) {
@@ -107,7 +95,6 @@ export async function changesCard({ event, shifts, requests, settings, timeZone,
   }
 
   async function pendingBlock(request) {
-    const proposed = request.proposed && typeof request.proposed === "object" ? request.proposed : {};
     const isCancellation = request.kind === "cancellation";
     const titleId = "pending-request-title";
     const withdraw =
@@ -142,7 +129,7 @@ export async function changesCard({ event, shifts, requests, settings, timeZone,
       h("p", { class: "request__meta" }, `Requested by ${requester(request)} on ${formatDateTime(request.created, timeZone)}.`),
       isCancellation
         ? h("p", null, "You asked the agency to cancel this event. It stays booked until they agree.")
-        : await comparison(proposed),
+        : comparison(request.summary),
       request.reason && h("p", { class: "request__reason" }, h("strong", null, "Reason: "), request.reason),
       can("view_prices") &&
         request.estimated_price > 0 &&
@@ -151,28 +138,17 @@ export async function changesCard({ event, shifts, requests, settings, timeZone,
     );
   }
 
-  async function comparison(proposed) {
-    const rows = [];
-    for (const { key, label, show = (v) => String(v ?? "") } of PROPOSABLE) {
-      if (!Object.hasOwn(proposed, key)) {
-        continue;
-      }
-      let before = show(current[key]);
-      let after = show(proposed[key]);
-      if (key === "profession") {
-        before = currentProfession.name;
-        after = await professionName(proposed[key]);
-      }
-      rows.push(
-        h(
-          "tr",
-          { dataset: { field: key } },
-          h("th", { scope: "row" }, label),
-          h("td", { class: "compare__current" }, before || "—"),
-          h("td", { class: "compare__proposed" }, after || "—"),
-        ),
-      );
-    }
+  /** comparison shows the server's words for the request (the same as its emails): current → proposed. */
+  function comparison(summary) {
+    const rows = (Array.isArray(summary) ? summary : []).map(({ field, label, before, after }) =>
+      h(
+        "tr",
+        { dataset: { field } },
+        h("th", { scope: "row" }, label),
+        h("td", { class: "compare__current" }, before || "—"),
+        h("td", { class: "compare__proposed" }, after || "—"),
+      ),
+    );
     return h(
       "table",
       { class: "compare" },

@@ -1,0 +1,207 @@
+package pb_hooks
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"github.com/crewportal/crewportal/collections"
+)
+
+// A change request in words (spec C3, C4). One renderer serves every reader:
+// the admins' "change requested" email, the client's approved and declined
+// emails, the audit log, the dashboard and the portal's event page (the
+// computed summary field), so nobody ever reads a profession id or a bare
+// form time.
+
+// FieldSummary is the computed field carrying a change request in words.
+const FieldSummary = "summary"
+
+// ProposalLine is one proposed change in words: what changes, from what (when
+// compared with the event as it is), to what.
+type ProposalLine struct {
+	Field  string `json:"field"`
+	Label  string `json:"label"`
+	Before string `json:"before,omitempty"`
+	After  string `json:"after"`
+}
+
+// String writes the line as emails show it: "Venue: The Barn → Harbour Hall".
+func (l ProposalLine) String() string {
+	if l.Before == "" {
+		return l.Label + ": " + l.After
+	}
+	return l.Label + ": " + l.Before + " → " + l.After
+}
+
+// Proposal is a change request in words, one line per change.
+type Proposal []ProposalLine
+
+// Strings writes each line as emails show it.
+func (p Proposal) Strings() []string {
+	out := make([]string, len(p))
+	for i, l := range p {
+		out[i] = l.String()
+	}
+	return out
+}
+
+// String writes the lines one per line, for an email.
+func (p Proposal) String() string { return strings.Join(p.Strings(), "\n") }
+
+// requestKindLabel names what a request asks for, as email subjects start:
+// "Cancellation approved: Summer party".
+func requestKindLabel(kind collections.ChangeRequestKind) string {
+	if kind == collections.RequestCancellation {
+		return "Cancellation"
+	}
+	return "Change"
+}
+
+// proposalFields are the fields of a proposal in the order people read them,
+// with their labels and how to write each value.
+var proposalFields = []struct {
+	key, label string
+	value      func(app core.App, f BookingInput, loc *time.Location) string
+}{
+	{"name", "Event name", func(_ core.App, f BookingInput, _ *time.Location) string { return f.Name }},
+	{"start", "Start", func(_ core.App, f BookingInput, loc *time.Location) string { return formTime(f.Start, loc) }},
+	{"end", "End", func(_ core.App, f BookingInput, loc *time.Location) string { return formTime(f.End, loc) }},
+	{"profession", "Profession", func(app core.App, f BookingInput, _ *time.Location) string { return professionName(app, f.Profession) }},
+	{"staff_count", "Number of staff", func(_ core.App, f BookingInput, _ *time.Location) string {
+		if f.StaffCount == nil {
+			return ""
+		}
+		return fmt.Sprint(*f.StaffCount)
+	}},
+	{"venue", "Venue", func(_ core.App, f BookingInput, _ *time.Location) string { return f.Venue }},
+	{"address", "Address", func(_ core.App, f BookingInput, _ *time.Location) string { return f.Address }},
+	{"notes", "Notes", func(_ core.App, f BookingInput, _ *time.Location) string { return f.Notes }},
+}
+
+// describeForms lists the differences between the current and the proposed
+// form, old → new. With current nil it lists the proposed values of the keys
+// only, for a request whose event has moved on since (approved or closed).
+func describeForms(app core.App, current *BookingInput, proposed BookingInput, keys map[string]any, loc *time.Location) Proposal {
+	var out Proposal
+	for _, f := range proposalFields {
+		after := f.value(app, proposed, loc)
+		if f.key == "staff_count" && proposed.StaffCount == nil {
+			continue // the agency's count stays
+		}
+		if current == nil {
+			if _, asked := keys[f.key]; asked {
+				out = append(out, ProposalLine{Field: f.key, Label: f.label, After: orNone(after)})
+			}
+			continue
+		}
+		if before := f.value(app, *current, loc); before != after {
+			out = append(out, ProposalLine{Field: f.key, Label: f.label, Before: orNone(before), After: orNone(after)})
+		}
+	}
+	return out
+}
+
+// cancellationLines is a cancellation request in words.
+func cancellationLines(event *core.Record, compare bool) Proposal {
+	line := ProposalLine{Field: collections.FieldStatus, Label: "Status", After: "Cancelled"}
+	if compare {
+		line.Before = eventStatusName(collections.EventStatus(event.GetString(collections.FieldStatus)))
+	}
+	return Proposal{line}
+}
+
+// describeRequest writes a change request in words. Compared, each line
+// says old → new against the event as it is now: right for a pending
+// request and for a decision about to be applied. Otherwise it lists the
+// proposed values only, since an approved request's event already has them.
+func describeRequest(app core.App, request *collections.ChangeRequest, compare bool) (Proposal, error) {
+	event, err := app.FindRecordById(collections.Events, request.EventID())
+	if err != nil {
+		return nil, fmt.Errorf("describe request %s: %w", request.Id, err)
+	}
+	if request.Kind() == collections.RequestCancellation {
+		return cancellationLines(event, compare), nil
+	}
+	settings, err := collections.LoadSettings(app)
+	if err != nil {
+		return nil, err
+	}
+	proposed, err := request.Proposed()
+	if err != nil {
+		return nil, fmt.Errorf("describe request %s: %w", request.Id, err)
+	}
+	loc := settings.Location()
+	if !compare {
+		form, _ := applyProposal(BookingInput{}, proposed, true)
+		return describeForms(app, nil, form, proposed, loc), nil
+	}
+	shape, err := ShapeOf(app, event.Id)
+	if err != nil {
+		return nil, err
+	}
+	current := currentForm(event, shape, loc)
+	form, _ := applyProposal(current, proposed, true)
+	return describeForms(app, &current, form, proposed, loc), nil
+}
+
+// formTime writes a booking-form time ("2027-01-03T17:00", the agency's wall
+// clock) as people read it.
+func formTime(s string, loc *time.Location) string {
+	t, err := time.ParseInLocation(LocalTimeLayout, s, loc)
+	if err != nil {
+		return s
+	}
+	return FormatDateTime(t, loc)
+}
+
+// professionName names a profession by id ("" stays "").
+func professionName(app core.App, id string) string {
+	if id == "" {
+		return ""
+	}
+	p, err := app.FindRecordById(collections.Professions, id)
+	if err != nil {
+		return "an unknown profession"
+	}
+	return p.GetString(collections.FieldName)
+}
+
+// eventStatusName is an event status as the portal writes it.
+func eventStatusName(s collections.EventStatus) string {
+	label := statusLabel(s)
+	if label == "" {
+		return label
+	}
+	return strings.ToUpper(label[:1]) + label[1:]
+}
+
+// addRequestSummary gives every reader of a change request (or of a row of
+// the "To approve" list, which has the request's id) the request in words.
+func addRequestSummary(e *core.RecordEnrichEvent) error {
+	request, err := collections.Find[collections.ChangeRequest](e.App, collections.ChangeRequests, e.Record.Id)
+	if err != nil {
+		return e.Next() // not a request any more (e.g. deleted meanwhile): nothing to say
+	}
+	lines, err := describeRequest(e.App, request, request.Status() == collections.RequestPending)
+	if err != nil {
+		return err
+	}
+	e.Record.WithCustomData(true)
+	e.Record.Set(FieldSummary, lines)
+	return e.Next()
+}
+
+func (p *plugin) bindProposalHooks() {
+	p.app.OnRecordEnrich(collections.ChangeRequests).Bind(&hook.Handler[*core.RecordEnrichEvent]{
+		Id:   HookIDPrefix + "changeRequests.summary",
+		Func: addRequestSummary,
+	})
+	p.app.OnRecordEnrich(collections.ChangeRequestsToApprove).Bind(&hook.Handler[*core.RecordEnrichEvent]{
+		Id:   HookIDPrefix + "changeRequests.summary.toApprove",
+		Func: addRequestSummary,
+	})
+}
