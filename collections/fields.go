@@ -147,6 +147,11 @@ const (
 // FieldPortalLink is the admins' "open the portal as this contact" link.
 const FieldPortalLink = "portal_link"
 
+// FieldDashboardLink is the admins' link that opens an event or a change
+// request (also from a row of the To confirm and To approve lists) in the
+// dashboard's edit panel.
+const FieldDashboardLink = "dashboard_link"
+
 // Audit log.
 const (
 	FieldActorType      = "actor_type"

@@ -63,6 +63,7 @@ func Register(app core.App, config Config) error {
 	p.bindVisibilityHooks()
 	p.bindChangeRequestHooks()
 	p.bindProposalHooks()
+	p.bindDashboardLinks()
 	p.bindAudit()
 	p.bindImpersonation()
 	p.bindAccountHooks()

@@ -111,9 +111,17 @@ func (s notificationSpec) audience() collections.Audience {
 	return collections.AudienceClientContacts
 }
 
+// adminPlaceholders are the values of every notification to the agency:
+// the link that opens the record in the dashboard, ready for a decision.
+var adminPlaceholders = []string{"dashboard_url"}
+
 // allowed returns every placeholder the kind's template may use.
 func (s notificationSpec) allowed() []string {
-	return append(slices.Clone(commonPlaceholders), s.placeholders...)
+	out := append(slices.Clone(commonPlaceholders), s.placeholders...)
+	if s.to == toGroupAdmins {
+		out = append(out, adminPlaceholders...)
+	}
+	return out
 }
 
 // Values are the placeholder values of one notification, by name.
@@ -143,6 +151,9 @@ func Notify(app core.App, kind NotificationKind, record *core.Record, extra Valu
 	values, client, err := recordValues(app, record)
 	if err != nil {
 		return fmt.Errorf("notify %s: %w", kind, err)
+	}
+	if spec.to == toGroupAdmins {
+		values["dashboard_url"] = dashboardURL(app, record.Collection().Name, record.Id)
 	}
 	for k, v := range extra {
 		values[k] = v
