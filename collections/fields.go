@@ -135,6 +135,18 @@ const (
 	FieldRecordRef     = "record_ref"
 )
 
+// The outbox worker's status record (mail_worker).
+const (
+	FieldWorker        = "worker"
+	FieldState         = "state"
+	FieldLastSuccessAt = "last_success_at"
+	FieldLastErrorAt   = "last_error_at"
+	FieldNextProbeAt   = "next_probe_at"
+	FieldQueued        = "queued"
+	FieldSending       = "sending"
+	FieldFailed        = "failed"
+)
+
 // Contacts.
 const (
 	FieldJobTitle       = "job_title"

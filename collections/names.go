@@ -35,6 +35,7 @@ const (
 	Payments              = "payments"
 	NotificationTemplates = "notification_templates"
 	MailOutbox            = "mail_outbox"
+	MailWorker            = "mail_worker"
 	CMSPages              = "cms_pages"
 	ClientSnippets        = "client_snippets"
 	AuditLog              = "audit_log"
@@ -52,7 +53,7 @@ var All = []string{
 	Groups, PortalSettings, Professions, PriceLists, Rates, Clients, Roles, Contacts,
 	Skills, Qualifications, Staff, StaffQualifications, StaffVehicles, Tags,
 	Events, Shifts, ResourceLines, Assignments, EventDocuments, ChangeRequests,
-	Invoices, InvoiceLines, Payments, NotificationTemplates, MailOutbox,
+	Invoices, InvoiceLines, Payments, NotificationTemplates, MailOutbox, MailWorker,
 	CMSPages, ClientSnippets, AuditLog, EventsToConfirm, ChangeRequestsToApprove,
 }
 

@@ -76,6 +76,18 @@ const (
 	OutboxFailed  OutboxStatus = "failed"
 )
 
+// MailWorkerState is what the outbox worker is doing, as admins see it in
+// the mail_worker collection.
+type MailWorkerState string
+
+// Worker states: running sends at full speed; paused waits for the mail
+// server to answer a probe; stopped is a worker whose server shut down.
+const (
+	MailWorkerRunning MailWorkerState = "running"
+	MailWorkerPaused  MailWorkerState = "paused"
+	MailWorkerStopped MailWorkerState = "stopped"
+)
+
 // Audience says who receives a notification.
 type Audience string
 

@@ -23,7 +23,7 @@ var ownerFields = map[string]string{
 	collections.Groups: "", collections.PortalSettings: "", collections.Professions: "",
 	collections.PriceLists: "", collections.Rates: "", collections.Skills: "", collections.Qualifications: "",
 	collections.Staff: "", collections.StaffQualifications: "", collections.StaffVehicles: "", collections.Tags: "",
-	collections.NotificationTemplates: "", collections.MailOutbox: "", collections.CMSPages: "",
+	collections.NotificationTemplates: "", collections.MailOutbox: "", collections.MailWorker: "", collections.CMSPages: "",
 	collections.ClientSnippets: "", collections.AuditLog: "", collections.EventsToConfirm: "",
 	collections.ChangeRequestsToApprove: "",
 

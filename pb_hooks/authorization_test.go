@@ -70,6 +70,7 @@ var authorizationMatrix = map[string]access{
 	collections.Payments:                closed,
 	collections.NotificationTemplates:   withRefusals(closed, "create,delete"),
 	collections.MailOutbox:              closed,
+	collections.MailWorker:              closed,
 	collections.CMSPages:                {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S"}, // a page for all clients; hidden ones: content_test.go
 	collections.ClientSnippets:          {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S"}, // the home welcome; the sign-in one: content_test.go
 	collections.AuditLog:                closed,

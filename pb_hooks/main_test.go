@@ -41,6 +41,7 @@ func fillEmptyCollections(t *testing.T, app core.App) {
 		collections.NotificationTemplates: {"kind": "booking_received", "audience": "client_contacts",
 			"enabled": true, "subject": "We received {event_name}", "body": "Thank you."},
 		collections.MailOutbox: {"to": "a@example.test", "subject": "Hi", "status": "sent"},
+		collections.MailWorker: {"state": "running", "queued": 1},
 		collections.AuditLog:   {"actor_type": "system", "action": "test"},
 	}
 	for name, values := range fill {

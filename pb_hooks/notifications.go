@@ -514,15 +514,12 @@ func wakeOutboxAfterCommit(app core.App) {
 	wakeOutbox(app)
 }
 
-// outboxWakeKey is where the running worker keeps its wake-up channel in the
-// app store, so Notify can reach it without a global.
-const outboxWakeKey = HookIDPrefix + "outbox.wake"
+// outboxWorkerKey is where the running worker keeps itself in the app
+// store, so Notify can wake it without a global.
+const outboxWorkerKey = HookIDPrefix + "outbox.worker"
 
 func wakeOutbox(app core.App) {
-	if ch, ok := app.Store().Get(outboxWakeKey).(chan struct{}); ok {
-		select {
-		case ch <- struct{}{}:
-		default: // a wake-up is already pending
-		}
+	if w, ok := app.Store().Get(outboxWorkerKey).(*outboxWorker); ok {
+		w.nudge(false)
 	}
 }

@@ -1,11 +1,17 @@
 package pb_hooks
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/mail"
+	"net/textproto"
 	"slices"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -27,20 +33,34 @@ type OutboxConfig struct {
 	// being woken by new ones (default 5s).
 	PollInterval time.Duration
 	// MaxAttempts is how many sends are tried before an email is marked
-	// failed (default 8).
+	// failed (default 8). Only the email's own failures count (a rejected
+	// recipient or message), never the mail server's.
 	MaxAttempts int
-	// RetryBase is the wait after the first failure; each further failure
-	// doubles it (default 30s), up to RetryMax (default 6h).
+	// RetryBase is the wait after an email's first failure; each further
+	// failure doubles it (default 30s), up to RetryMax (default 6h).
 	RetryBase, RetryMax time.Duration
 	// SendTimeout is how long the worker waits for the mail server before it
-	// counts the attempt as failed and moves on (default 2m). Without it one
-	// hung connection would hold up every email behind it: PocketBase's mail
-	// client sets no deadline of its own. It is kept under half the Lease, so
-	// the outcome is always recorded before another worker may take over.
+	// gives up on a send (default 2m): PocketBase's mail client sets no
+	// deadline of its own, so one hung connection would otherwise hold a
+	// sender for ever. A timeout is the server's failure, not the email's.
 	SendTimeout time.Duration
 	// Lease is how long an email may stay "sending" before a worker takes it
-	// over, i.e. after the process died mid-send (default 30m).
+	// over, i.e. after the process died mid-send (default 3 × SendTimeout).
+	// SendTimeout is kept under half of it, so the outcome is always
+	// recorded before another worker may take the email.
 	Lease time.Duration
+	// Concurrency is how many emails are sent at once (default 4).
+	Concurrency int
+	// ProbeBase is how long the whole queue pauses after the mail server
+	// failed (a timeout, a refused or broken connection, an unavailable
+	// service); then one email is sent alone as a probe, and each failed
+	// probe doubles the pause, up to ProbeMax (defaults 5s and 1m). Emails
+	// keep their attempts meanwhile; a probe the server answers resumes full
+	// speed at once.
+	ProbeBase, ProbeMax time.Duration
+	// StatusInterval is the least time between two writes of the worker's
+	// status record (mail_worker) besides a change of state (default 5s).
+	StatusInterval time.Duration
 }
 
 func (c OutboxConfig) withDefaults() OutboxConfig {
@@ -53,21 +73,33 @@ func (c OutboxConfig) withDefaults() OutboxConfig {
 	def(&c.RetryBase, 30*time.Second)
 	def(&c.RetryMax, 6*time.Hour)
 	def(&c.SendTimeout, 2*time.Minute)
-	def(&c.Lease, 30*time.Minute)
+	def(&c.Lease, 3*c.SendTimeout)
+	def(&c.ProbeBase, 5*time.Second)
+	def(&c.ProbeMax, time.Minute)
+	def(&c.StatusInterval, 5*time.Second)
 	c.SendTimeout = min(c.SendTimeout, c.Lease/2)
+	c.ProbeMax = max(c.ProbeMax, c.ProbeBase)
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = 8
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = 4
 	}
 	return c
 }
 
 // Backoff returns how long to wait after the given number of failed attempts.
 func (c OutboxConfig) Backoff(failures int) time.Duration {
-	d := c.RetryBase
-	for i := 1; i < failures && d < c.RetryMax; i++ {
+	return doubled(c.RetryBase, c.RetryMax, failures)
+}
+
+// doubled returns base doubled for each step after the first, capped at limit.
+func doubled(base, limit time.Duration, steps int) time.Duration {
+	d := base
+	for i := 1; i < steps && d < limit; i++ {
 		d *= 2
 	}
-	return min(d, c.RetryMax)
+	return min(d, limit)
 }
 
 // outboxBatch is how many due emails one query fetches.
@@ -91,7 +123,7 @@ func (p *plugin) bindOutbox() {
 		Id: HookIDPrefix + "outbox.start",
 		Func: func(se *core.ServeEvent) error {
 			if w.started.CompareAndSwap(false, true) {
-				se.App.Store().Set(outboxWakeKey, w.wake)
+				se.App.Store().Set(outboxWorkerKey, w)
 				routine.FireAndForget(w.run)
 			}
 			return se.Next()
@@ -104,36 +136,102 @@ func (p *plugin) bindOutbox() {
 			return te.Next()
 		},
 	})
+	// An admin who fixes the SMTP settings should not wait for the next probe.
+	p.app.OnSettingsReload().Bind(&hook.Handler[*core.SettingsReloadEvent]{
+		Id: HookIDPrefix + "outbox.probeOnSettings",
+		Func: func(e *core.SettingsReloadEvent) error {
+			if err := e.Next(); err != nil {
+				return err
+			}
+			w.nudge(true)
+			return nil
+		},
+	})
 }
 
 // outboxWorker sends due emails in the background, outside any request.
+// After a failure of the mail server it pauses the whole queue and probes
+// the server with one email at a time, backing off, until it answers.
 type outboxWorker struct {
-	app     core.App
-	config  OutboxConfig
-	wake    chan struct{}
-	stop    chan struct{}
-	done    chan struct{}
-	started atomic.Bool
+	app      core.App
+	config   OutboxConfig
+	wake     chan struct{}
+	stop     chan struct{}
+	done     chan struct{}
+	started  atomic.Bool
+	probeNow atomic.Bool
+}
+
+// nudge wakes the worker; with probe, a paused worker probes the mail
+// server at once instead of at the planned time.
+func (w *outboxWorker) nudge(probe bool) {
+	if probe {
+		w.probeNow.Store(true)
+	}
+	select {
+	case w.wake <- struct{}{}:
+	default: // a wake-up is already pending
+	}
 }
 
 func (w *outboxWorker) run() {
 	defer close(w.done)
-	ticker := time.NewTicker(w.config.PollInterval)
-	defer ticker.Stop()
+	status := newWorkerStatus(w.app, w.config.StatusInterval)
+	defer status.setState(collections.MailWorkerStopped, time.Time{})
+	status.setState(collections.MailWorkerRunning, time.Time{})
+
+	var pause time.Duration // zero while running
+	var nextProbe time.Time
 	for {
-		if _, err := DeliverDueEmails(w.app, w.config, w.stop); err != nil {
-			w.app.Logger().Error("Outbox delivery failed", "error", err)
+		if pause == 0 {
+			_, err := deliverDueEmails(w.app, w.config, w.stop, status.recordSend)
+			if errors.Is(err, ErrMailServerDown) {
+				pause, nextProbe = w.config.ProbeBase, time.Now().Add(w.config.ProbeBase)
+				w.probeNow.Store(false) // only news from now on brings the probe forward
+				status.setState(collections.MailWorkerPaused, nextProbe)
+				w.app.Logger().Warn("Mail server failed: outbox paused", "error", err, "nextProbe", nextProbe)
+			} else if err != nil {
+				w.app.Logger().Error("Outbox delivery failed", "error", err)
+			}
+		} else if w.probeNow.Swap(false) || !time.Now().Before(nextProbe) {
+			res, tried, err := probeMailServer(w.app, w.config, w.stop)
+			if tried {
+				status.recordSend(res)
+			}
+			switch {
+			case err != nil:
+				w.app.Logger().Error("Outbox probe failed", "error", err)
+			case tried && res.answered():
+				pause = 0
+				status.setState(collections.MailWorkerRunning, time.Time{})
+				w.app.Logger().Info("Mail server answered: outbox resumed")
+				continue // full speed at once
+			case tried && res.serverDown:
+				pause = min(2*pause, w.config.ProbeMax)
+			}
+			nextProbe = time.Now().Add(pause)
+			status.setState(collections.MailWorkerPaused, nextProbe)
 		}
+		status.flush(false)
+
+		wait := w.config.PollInterval
+		if pause > 0 {
+			// Wake for the probe, and in between to keep the status fresh.
+			wait = max(min(time.Until(nextProbe), w.config.StatusInterval), time.Millisecond)
+		}
+		timer := time.NewTimer(wait)
 		select {
 		case <-w.stop:
+			timer.Stop()
 			return
-		case <-ticker.C:
+		case <-timer.C:
 		case <-w.wake:
+			timer.Stop()
 		}
 	}
 }
 
-// shutdown stops the worker and waits until it has recorded the email in
+// shutdown stops the worker and waits until it has recorded the emails in
 // hand; a send in progress is abandoned (see sendAttempt), so a stalled
 // mail server cannot hold up the exit, and the database is still open while
 // the worker writes.
@@ -150,43 +248,128 @@ func (w *outboxWorker) shutdown() {
 	<-w.done
 }
 
-// DeliverDueEmails sends every queued email whose attempt time has come, one
-// at a time, until none is left or stop is closed, and returns how many were
-// sent. Each email is first claimed with a conditional update, so two workers
-// (in this process or another one on the same database) never send the same
-// email twice; an email left "sending" longer than the lease is taken back.
+// ErrMailServerDown is returned by DeliverDueEmails when the mail server
+// failed, not an email: it timed out, refused or broke the connection, or
+// said it is unavailable. The emails in hand are queued again without
+// counting an attempt.
+var ErrMailServerDown = errors.New("the mail server failed")
+
+// DeliverDueEmails sends every queued email whose attempt time has come,
+// Concurrency at a time, until none is left, stop is closed or the mail
+// server fails (ErrMailServerDown), and returns how many were sent. Each
+// email is first claimed with a conditional update, so two senders (in this
+// process or another one on the same database) never send the same email
+// twice; an email left "sending" longer than the lease is taken back.
 func DeliverDueEmails(app core.App, config OutboxConfig, stop <-chan struct{}) (sent int, err error) {
-	config = config.withDefaults()
+	return deliverDueEmails(app, config.withDefaults(), stop, nil)
+}
+
+// deliverDueEmails is DeliverDueEmails with a callback told of every send.
+func deliverDueEmails(app core.App, config OutboxConfig, stop <-chan struct{}, report func(sendResult)) (int, error) {
 	if err := releaseExpiredLeases(app, config.Lease); err != nil {
 		return 0, err
 	}
+	var (
+		sent     atomic.Int64
+		mu       sync.Mutex
+		firstErr error
+		halt     = make(chan struct{})
+		haltOnce sync.Once
+		ids      = make(chan string)
+		senders  sync.WaitGroup
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+		haltOnce.Do(func() { close(halt) })
+	}
+	for range config.Concurrency {
+		senders.Go(func() {
+			for id := range ids {
+				if isClosed(halt) || isClosed(stop) {
+					continue
+				}
+				res, claimed, err := claimAndDeliver(app, config, id, stop)
+				switch {
+				case err != nil:
+					fail(err)
+				case !claimed:
+				case res.err == nil:
+					sent.Add(1)
+				case res.serverDown:
+					fail(fmt.Errorf("%w: %w", ErrMailServerDown, res.err))
+				}
+				if claimed && report != nil {
+					report(res)
+				}
+			}
+		})
+	}
+	// An email handed out but not yet claimed may be fetched again; the
+	// claim makes the second hand-out a no-op.
+feed:
 	for {
 		due, err := dueEmails(app)
-		if err != nil || len(due) == 0 {
-			return sent, err
+		if err != nil {
+			fail(err)
+			break
+		}
+		if len(due) == 0 {
+			break
 		}
 		for _, r := range due {
 			select {
+			case ids <- r.Id:
+			case <-halt:
+				break feed
 			case <-stop:
-				return sent, nil
-			default:
-			}
-			claimed, err := claimEmail(app, r.Id)
-			if err != nil {
-				return sent, err
-			}
-			if !claimed {
-				continue
-			}
-			ok, err := deliverEmail(app, config, r.Id, stop)
-			if err != nil {
-				return sent, err
-			}
-			if ok {
-				sent++
+				break feed
 			}
 		}
 	}
+	close(ids)
+	senders.Wait()
+	return int(sent.Load()), firstErr
+}
+
+// probeMailServer sends the oldest due email alone, to learn whether the
+// mail server is back; tried is false when no email was due.
+func probeMailServer(app core.App, config OutboxConfig, stop <-chan struct{}) (res sendResult, tried bool, err error) {
+	if err := releaseExpiredLeases(app, config.Lease); err != nil {
+		return res, false, err
+	}
+	due, err := dueEmails(app)
+	if err != nil {
+		return res, false, err
+	}
+	for _, r := range due {
+		if res, claimed, err := claimAndDeliver(app, config, r.Id, stop); claimed || err != nil {
+			return res, claimed, err
+		}
+	}
+	return res, false, nil
+}
+
+func isClosed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}
+
+// claimAndDeliver claims one email and, if this caller won it, sends it.
+func claimAndDeliver(app core.App, config OutboxConfig, id string, stop <-chan struct{}) (sendResult, bool, error) {
+	claimed, err := claimEmail(app, id)
+	if err != nil || !claimed {
+		return sendResult{}, false, err
+	}
+	res, err := deliverEmail(app, config, id, stop)
+	return res, true, err
 }
 
 // releaseLeasesQuery puts back in the queue the emails claimed longer than
@@ -221,14 +404,18 @@ func dueEmailsQuery(app core.App) *dbx.SelectQuery {
 		Limit(outboxBatch)
 }
 
-// claimEmail moves one email from queued to sending, and reports whether
-// this caller won it. SQLite runs the conditional update atomically, so of
-// several claimers exactly one sees a changed row.
+// claimEmail moves one due email from queued to sending, and reports
+// whether this caller won it. SQLite runs the conditional update atomically,
+// so of several claimers exactly one sees a changed row; an email already
+// tried and queued for later is not due, so a stale hand-out cannot take it.
 func claimEmail(app core.App, id string) (bool, error) {
 	now := dbNow()
 	res, err := app.NonconcurrentDB().Update(collections.MailOutbox,
 		dbx.Params{collections.FieldStatus: string(collections.OutboxSending), collections.FieldClaimedAt: now, collections.FieldUpdated: now},
-		dbx.HashExp{collections.FieldID: id, collections.FieldStatus: string(collections.OutboxQueued)},
+		dbx.And(
+			dbx.HashExp{collections.FieldID: id, collections.FieldStatus: string(collections.OutboxQueued)},
+			dbx.NewExp("[["+collections.FieldNextAttemptAt+"]] <= {:now}", dbx.Params{"now": now}),
+		),
 	).Execute()
 	if err != nil {
 		return false, fmt.Errorf("claim email %s: %w", id, err)
@@ -244,13 +431,27 @@ func releaseExpiredLeases(app core.App, lease time.Duration) error {
 	return nil
 }
 
-// deliverEmail sends one claimed email and records the outcome: sent, queued
-// again after a back-off, or failed after the last attempt. A send cut short
-// by shutdown is queued again without counting as an attempt.
-func deliverEmail(app core.App, config OutboxConfig, id string, stop <-chan struct{}) (bool, error) {
+// sendResult is the outcome of one send: err is nil when the email was
+// sent; serverDown says the mail server failed rather than the email.
+type sendResult struct {
+	err        error
+	serverDown bool
+}
+
+// answered reports whether the mail server answered the send, with the
+// email sent or refused: it is up.
+func (r sendResult) answered() bool {
+	return !r.serverDown && !errors.Is(r.err, errSendStopped)
+}
+
+// deliverEmail sends one claimed email and records the outcome: sent;
+// queued again after a back-off or failed after the last attempt, when the
+// server refused the email; or queued again without counting an attempt
+// when the server failed or the worker shut down.
+func deliverEmail(app core.App, config OutboxConfig, id string, stop <-chan struct{}) (sendResult, error) {
 	r, err := app.FindRecordById(collections.MailOutbox, id)
 	if err != nil {
-		return false, err
+		return sendResult{}, err
 	}
 	meta := app.Settings().Meta
 	msg := &mailer.Message{
@@ -263,29 +464,39 @@ func deliverEmail(app core.App, config OutboxConfig, id string, stop <-chan stru
 	}
 	send := startSend(app, msg)
 	defer close(send.recorded)
-	sendErr := send.wait(config.SendTimeout, stop)
+	res := sendResult{err: send.wait(config.SendTimeout, stop)}
+	res.serverDown = isMailServerFault(res.err)
 
 	attempts := r.GetInt(collections.FieldAttempts)
-	if !errors.Is(sendErr, errSendStopped) {
-		attempts++
-	}
-	r.Set(collections.FieldAttempts, attempts)
+	next := time.Now()
 	switch {
-	case sendErr == nil:
+	case res.err == nil:
 		r.Set(collections.FieldStatus, string(collections.OutboxSent))
 		r.Set(collections.FieldSentAt, types.NowDateTime())
 		r.Set(collections.FieldLastError, "")
-	case attempts >= config.MaxAttempts:
-		r.Set(collections.FieldStatus, string(collections.OutboxFailed))
-		r.Set(collections.FieldLastError, truncate(sendErr.Error(), 2000))
-	default:
-		next := types.NowDateTime()
-		if !errors.Is(sendErr, errSendStopped) {
-			next, _ = types.ParseDateTime(time.Now().Add(config.Backoff(attempts)).UTC())
+	case res.serverDown || errors.Is(res.err, errSendStopped):
+		if errors.Is(res.err, errSendTimedOut) {
+			// The abandoned send may still go through; it records its own
+			// outcome (abandonedSendFinished), and no probe takes the email
+			// meanwhile, so it is not sent twice.
+			next = next.Add(config.Lease)
 		}
 		r.Set(collections.FieldStatus, string(collections.OutboxQueued))
-		r.Set(collections.FieldNextAttemptAt, next)
-		r.Set(collections.FieldLastError, truncate(sendErr.Error(), 2000))
+		r.Set(collections.FieldLastError, truncate(res.err.Error(), 2000))
+	case attempts+1 >= config.MaxAttempts:
+		attempts++
+		r.Set(collections.FieldStatus, string(collections.OutboxFailed))
+		r.Set(collections.FieldLastError, truncate(res.err.Error(), 2000))
+	default:
+		attempts++
+		next = next.Add(config.Backoff(attempts))
+		r.Set(collections.FieldStatus, string(collections.OutboxQueued))
+		r.Set(collections.FieldLastError, truncate(res.err.Error(), 2000))
+	}
+	nextAt, _ := types.ParseDateTime(next.UTC())
+	r.Set(collections.FieldAttempts, attempts)
+	if r.GetString(collections.FieldStatus) == string(collections.OutboxQueued) {
+		r.Set(collections.FieldNextAttemptAt, nextAt)
 	}
 	// Retry the bookkeeping: an email sent but still marked "sending" would
 	// be sent again once its lease ends.
@@ -297,12 +508,39 @@ func deliverEmail(app core.App, config OutboxConfig, id string, stop <-chan stru
 		time.Sleep(100 * time.Millisecond)
 	}
 	if saveErr != nil {
-		return false, fmt.Errorf("record outcome of email %s: %w", id, saveErr)
+		return res, fmt.Errorf("record outcome of email %s: %w", id, saveErr)
 	}
-	if sendErr != nil {
-		app.Logger().Warn("Email not sent", "outbox", id, "attempt", attempts, "error", sendErr)
+	if res.err != nil {
+		app.Logger().Warn("Email not sent", "outbox", id, "attempt", attempts, "serverDown", res.serverDown, "error", res.err)
 	}
-	return sendErr == nil, nil
+	return res, nil
+}
+
+// isMailServerFault reports whether a send failed because of the mail server
+// or the way to it rather than because of the email: no answer in time, a
+// refused, reset or cut connection, a TLS failure, or an SMTP reply that
+// holds for every email (service unavailable, authentication refused).
+// A recipient or message the server rejects (e.g. 550) is the email's.
+func isMailServerFault(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, errSendTimedOut) {
+		return true
+	}
+	var reply *textproto.Error
+	if errors.As(err, &reply) {
+		switch reply.Code {
+		case 421, 454, 530, 534, 535, 538:
+			return true
+		}
+		return false
+	}
+	var netErr net.Error
+	var certErr *tls.CertificateVerificationError
+	var recordErr tls.RecordHeaderError
+	return errors.As(err, &netErr) || errors.As(err, &certErr) || errors.As(err, &recordErr) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // outboxHeader marks a message the outbox worker sends, so the catch-all
@@ -312,29 +550,38 @@ const outboxHeader = "X-Crewportal-Outbox-Id"
 // errSendStopped reports a send the worker stopped waiting for at shutdown.
 var errSendStopped = errors.New("the server shut down while sending; the email will be sent again")
 
+// errSendTimedOut reports a send the mail server did not finish in time.
+var errSendTimedOut = errors.New("the mail server did not answer in time")
+
 // sendAttempt is one send through PocketBase's mail client (the dashboard's
 // SMTP settings), running on its own goroutine so the worker can stop
-// waiting for it.
+// waiting for it. Its result goes to exactly one side: the waiting worker,
+// or, once the worker gave up, abandonedSendFinished.
 type sendAttempt struct {
-	done      chan error
-	abandoned atomic.Bool
-	// recorded is closed once the worker has saved the attempt's outcome.
-	recorded chan struct{}
+	mu        sync.Mutex
+	finished  bool
+	err       error
+	abandoned bool
+	done      chan struct{} // closed when the send finished
+	recorded  chan struct{} // closed once the worker has saved its outcome
 }
 
 // startSend begins sending msg.
 // NB! A send the worker gave up on may still complete. If it does, it is
-// recorded as sent once the worker has queued the retry, so the email is not
-// sent twice; if the retry has already begun, the recipient gets it twice.
-// Delivery is at least once, never lost.
+// recorded as sent, unless a new attempt has claimed the email meanwhile;
+// then the recipient gets it twice. Delivery is at least once, never lost.
 func startSend(app core.App, msg *mailer.Message) *sendAttempt {
-	s := &sendAttempt{done: make(chan error, 1), recorded: make(chan struct{})}
+	s := &sendAttempt{done: make(chan struct{}), recorded: make(chan struct{})}
 	routine.FireAndForget(func() {
 		err := app.NewMailClient().Send(msg)
-		s.done <- err
-		if err == nil && s.abandoned.Load() {
+		s.mu.Lock()
+		s.finished, s.err = true, err
+		late := s.abandoned
+		s.mu.Unlock()
+		close(s.done)
+		if late {
 			<-s.recorded
-			lateSendSucceeded(app, msg.Headers[outboxHeader])
+			abandonedSendFinished(app, msg.Headers[outboxHeader], err)
 		}
 	})
 	return s
@@ -344,44 +591,61 @@ func startSend(app core.App, msg *mailer.Message) *sendAttempt {
 func (s *sendAttempt) wait(timeout time.Duration, stop <-chan struct{}) error {
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
-	var err error
+	gaveUp := errSendStopped
 	select {
-	case err := <-s.done:
-		return err
+	case <-s.done:
 	case <-deadline.C:
-		err = fmt.Errorf("the mail server did not answer within %s; the email will be sent again", timeout)
+		gaveUp = fmt.Errorf("%w (%s); the email will be sent again", errSendTimedOut, timeout)
 	case <-stop:
-		err = errSendStopped
 	}
-	s.abandoned.Store(true)
-	// The send may have finished just as the wait ended.
-	select {
-	case sendErr := <-s.done:
-		return sendErr
-	default:
-		return err
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.finished { // possibly just as the wait ended
+		return s.err
 	}
+	s.abandoned = true
+	return gaveUp
 }
 
-// lateSendSucceeded marks as sent an email whose send completed after the
-// worker gave up on it, unless a new attempt has claimed it meanwhile.
-func lateSendSucceeded(app core.App, id string) {
+// abandonedSendFinished records the end of a send the worker gave up on,
+// unless a new attempt has claimed the email meanwhile: sent, or due at once
+// (it was held back while the send might still go through).
+func abandonedSendFinished(app core.App, id string, sendErr error) {
+	if !app.IsBootstrapped() {
+		return // the process is shutting down: the email stays queued
+	}
 	now := dbNow()
-	_, err := app.NonconcurrentDB().Update(collections.MailOutbox,
-		dbx.Params{collections.FieldStatus: string(collections.OutboxSent), collections.FieldSentAt: now,
-			collections.FieldLastError: "", collections.FieldUpdated: now},
+	params := dbx.Params{collections.FieldStatus: string(collections.OutboxSent), collections.FieldSentAt: now,
+		collections.FieldLastError: "", collections.FieldUpdated: now}
+	if sendErr != nil {
+		params = dbx.Params{collections.FieldNextAttemptAt: now, collections.FieldUpdated: now}
+	}
+	_, err := app.NonconcurrentDB().Update(collections.MailOutbox, params,
 		dbx.HashExp{collections.FieldID: id, collections.FieldStatus: string(collections.OutboxQueued)},
 	).Execute()
 	if err != nil {
-		app.Logger().Warn("An email sent late could not be recorded as sent", "outbox", id, "error", err)
+		app.Logger().Warn("The end of an abandoned send could not be recorded", "outbox", id, "error", err)
+	}
+	if sendErr == nil {
+		// The server answered after all: a paused worker need not wait for
+		// its next probe.
+		if w, ok := app.Store().Get(outboxWorkerKey).(*outboxWorker); ok {
+			w.nudge(true)
+		}
 	}
 }
 
+// truncate cuts s to at most n characters (runes, as PocketBase's text
+// fields count them), never inside one.
 func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+	count := 0
+	for i := range s {
+		if count == n {
+			return s[:i]
+		}
+		count++
 	}
-	return s[:n]
+	return s
 }
 
 // queueOtherMail puts every email that does not come from the outbox worker

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/textproto"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -20,7 +22,7 @@ import (
 )
 
 // queueMails queues n notifications about the agency's event (two emails each).
-func queueMails(t *testing.T, app core.App, a agency, n int) {
+func queueMails(t testing.TB, app core.App, a agency, n int) {
 	t.Helper()
 	for i := 0; i < n; i++ {
 		if err := pb_hooks.Notify(app, pb_hooks.NotifyEventBooked, a.event.Record, pb_hooks.Values{"contact_name": fmt.Sprint(i)}); err != nil {
@@ -130,8 +132,9 @@ func TestOutboxBackoffDoublesUpToTheCap(t *testing.T) {
 
 // TestOutboxGivesUpOnAStalledServer sends to a real SMTP server that takes
 // the message but never answers: the worker stops waiting after the send
-// timeout (kept under half the lease) and queues a retry. When the server
-// finally answers, the late sends are recorded, so the retry sends nothing.
+// timeout (kept under half the lease), reports the server down, and holds
+// the emails back without counting an attempt. When the server finally
+// answers, the late sends are recorded, so the retry sends nothing.
 func TestOutboxGivesUpOnAStalledServer(t *testing.T) {
 	t.Parallel()
 	smtp := portaltest.StartSMTP(t)
@@ -142,14 +145,16 @@ func TestOutboxGivesUpOnAStalledServer(t *testing.T) {
 	smtp.Stall()
 	config := pb_hooks.OutboxConfig{SendTimeout: time.Hour, Lease: 400 * time.Millisecond}
 
-	if sent, err := pb_hooks.DeliverDueEmails(app, config, nil); err != nil || sent != 0 {
-		t.Fatalf("sent=%d err=%v", sent, err)
+	if sent, err := pb_hooks.DeliverDueEmails(app, config, nil); !errors.Is(err, pb_hooks.ErrMailServerDown) || sent != 0 {
+		t.Fatalf("sent=%d err=%v, want the server reported down", sent, err)
 	}
 	for _, m := range queued(t, app) {
-		if m.GetString(collections.FieldStatus) != "queued" || m.GetInt(collections.FieldAttempts) != 1 ||
-			!strings.Contains(m.GetString(collections.FieldLastError), "did not answer within 200ms") {
-			t.Errorf("after a stalled send: status=%s attempts=%d error %q, want queued after 1 attempt timed out at 200ms",
-				m.GetString(collections.FieldStatus), m.GetInt(collections.FieldAttempts), m.GetString(collections.FieldLastError))
+		if m.GetString(collections.FieldStatus) != "queued" || m.GetInt(collections.FieldAttempts) != 0 ||
+			!strings.Contains(m.GetString(collections.FieldLastError), "did not answer in time (200ms)") ||
+			!m.GetDateTime(collections.FieldNextAttemptAt).Time().After(time.Now()) {
+			t.Errorf("after a stalled send: status=%s attempts=%d error %q next %s, want queued, held back, no attempt counted, timed out at 200ms",
+				m.GetString(collections.FieldStatus), m.GetInt(collections.FieldAttempts), m.GetString(collections.FieldLastError),
+				m.GetDateTime(collections.FieldNextAttemptAt))
 		}
 	}
 
@@ -165,6 +170,120 @@ func TestOutboxGivesUpOnAStalledServer(t *testing.T) {
 	case m := <-smtp.Messages:
 		t.Errorf("an email was sent twice: %+v", m)
 	case <-time.After(300 * time.Millisecond):
+	}
+}
+
+// breakSMTP puts the test mail server out of order: "refusing" closes its
+// port, "stalled" holds every message unanswered. mendSMTP undoes it.
+func breakSMTP(s *portaltest.SMTPServer, fault string) {
+	if fault == "refusing" {
+		s.Stop()
+	} else {
+		s.Stall()
+	}
+}
+
+func mendSMTP(s *portaltest.SMTPServer, fault string) {
+	if fault == "refusing" {
+		s.Start()
+	} else {
+		s.Release()
+	}
+}
+
+// TestOutboxPausesForAFailedServer runs the real worker against a mail
+// server that refuses connections (port closed) and one that stalls: the
+// queue pauses after the first failure, probes back off, no email burns an
+// attempt, and once the server is back the backlog of 200 emails drains,
+// each exactly once, with the worker's state shown in mail_worker.
+func TestOutboxPausesForAFailedServer(t *testing.T) {
+	t.Parallel()
+	for _, fault := range []string{"refusing", "stalled"} {
+		t.Run(fault, func(t *testing.T) {
+			t.Parallel()
+			smtp := portaltest.StartSMTP(t)
+			config := pb_hooks.OutboxConfig{PollInterval: 50 * time.Millisecond, ProbeBase: 50 * time.Millisecond,
+				ProbeMax: 400 * time.Millisecond, StatusInterval: 20 * time.Millisecond,
+				// A long lease: the emails whose send hung stay held back
+				// until the server answers them.
+				SendTimeout: 500 * time.Millisecond, Lease: time.Minute}
+			app := portaltest.OpenApp(t, portaltest.NewDataDir(t), pb_hooks.Config{Outbox: config})
+			smtp.Use(t, app)
+			a := newAgency(t, app)
+			queueMails(t, app, a, 100) // 200 emails
+			breakSMTP(smtp, fault)
+			portaltest.StartServer(t, app)
+
+			worker := func() *core.Record {
+				r, _ := app.FindRecordById(collections.MailWorker, pb_hooks.MailWorkerRecordID)
+				return r
+			}
+			waitFor(t, 60*time.Second, func() bool {
+				r := worker()
+				return r != nil && r.GetString(collections.FieldState) == "paused" && r.GetString(collections.FieldLastError) != ""
+			})
+			// A few probes fail meanwhile (each one email, sent alone).
+			time.Sleep(time.Second)
+			if r := worker(); r.GetString(collections.FieldState) != "paused" || r.GetDateTime(collections.FieldNextProbeAt).IsZero() {
+				t.Errorf("while the server is down: state %s, next probe %s; want paused with a probe planned",
+					r.GetString(collections.FieldState), r.GetDateTime(collections.FieldNextProbeAt))
+			}
+			if n, _ := app.CountRecords(collections.MailOutbox, dbx.NewExp("attempts > 0 OR status IN ('failed','sent')")); n != 0 {
+				t.Errorf("%d emails counted an attempt, failed or were sent while the server was down", n)
+			}
+			if tried, _ := app.CountRecords(collections.MailOutbox, dbx.NewExp("last_error != ''")); tried == 0 || tried > 50 {
+				t.Errorf("%d emails were tried while the server was down; want a few (the first senders and the probes)", tried)
+			}
+
+			started := time.Now()
+			mendSMTP(smtp, fault)
+			seen := map[string]int{}
+			for range 200 {
+				seen[smtp.Next(t, 60*time.Second).OutboxID]++
+			}
+			t.Logf("%s server: 200 emails drained %s after it recovered", fault, time.Since(started).Round(time.Millisecond))
+			for id, n := range seen {
+				if n != 1 {
+					t.Errorf("email %s arrived %d times", id, n)
+				}
+			}
+			if len(seen) != 200 {
+				t.Errorf("%d distinct emails arrived, want 200", len(seen))
+			}
+			waitFor(t, 30*time.Second, func() bool {
+				r := worker()
+				return r.GetString(collections.FieldState) == "running" && r.GetInt(collections.FieldQueued) == 0 &&
+					r.GetInt(collections.FieldSending) == 0 && !r.GetDateTime(collections.FieldLastSuccessAt).IsZero()
+			})
+			if n, _ := app.CountRecords(collections.MailOutbox, dbx.HashExp{"status": "sent", "attempts": 0}); n != 200 {
+				t.Errorf("%d emails sent without a counted attempt, want 200", n)
+			}
+		})
+	}
+}
+
+// TestOutboxCountsRefusedRecipients: an SMTP reply that rejects the email
+// (550) counts an attempt of that email and does not pause the queue; a
+// long error is cut to whole characters.
+func TestOutboxCountsRefusedRecipients(t *testing.T) {
+	t.Parallel()
+	app := portaltest.NewTestAppWithConfig(t, pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{Disabled: true}})
+	t.Cleanup(app.Cleanup)
+	a := newAgency(t, app)
+	app.OnMailerSend().BindFunc(func(e *core.MailerEvent) error {
+		return &textproto.Error{Code: 550, Msg: "no such mailbox " + strings.Repeat("é", 3000)}
+	})
+	queueMails(t, app, a, 1) // two emails
+	if sent, err := pb_hooks.DeliverDueEmails(app, pb_hooks.OutboxConfig{}, nil); err != nil || sent != 0 {
+		t.Fatalf("sent=%d err=%v, want both refused without pausing", sent, err)
+	}
+	for _, m := range queued(t, app) {
+		last := m.GetString(collections.FieldLastError)
+		if m.GetInt(collections.FieldAttempts) != 1 || !strings.Contains(last, "550") || !strings.Contains(last, "no such mailbox é") ||
+			!utf8.ValidString(last) || utf8.RuneCountInString(last) != 2000 {
+			t.Errorf("attempts=%d, error of %d characters (valid UTF-8: %v) starting %.30q; want 1 attempt and 2000 whole characters",
+				m.GetInt(collections.FieldAttempts), utf8.RuneCountInString(last), utf8.ValidString(last), last)
+		}
 	}
 }
 
@@ -261,7 +380,7 @@ func TestEmailEndToEnd(t *testing.T) {
 	t.Parallel()
 	smtp := portaltest.StartSMTP(t)
 	app := portaltest.OpenApp(t, portaltest.NewDataDir(t), pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{
-		PollInterval: 50 * time.Millisecond, RetryBase: 200 * time.Millisecond, RetryMax: 200 * time.Millisecond}})
+		PollInterval: 50 * time.Millisecond, ProbeBase: 100 * time.Millisecond, ProbeMax: 200 * time.Millisecond}})
 	smtp.Use(t, app)
 	a := newAgency(t, app)
 	base := portaltest.StartServer(t, app)
@@ -296,11 +415,15 @@ func TestEmailEndToEnd(t *testing.T) {
 
 	smtp.Stop()
 	rename("Olivia Hart-Jones")
-	// The worker tries, fails against the stopped server and backs off.
+	// The worker tries, fails against the stopped server and pauses the
+	// queue; the emails keep their attempts.
 	waitFor(t, 10*time.Second, func() bool {
-		n, _ := app.CountRecords(collections.MailOutbox, dbx.NewExp("attempts >= 1 AND last_error != ''"))
-		return n >= 2
+		n, _ := app.CountRecords(collections.MailOutbox, dbx.NewExp("last_error != ''"))
+		return n >= 1
 	})
+	if n, _ := app.CountRecords(collections.MailOutbox, dbx.NewExp("attempts > 0")); n != 0 {
+		t.Errorf("%d emails counted an attempt against a stopped server", n)
+	}
 	smtp.Start()
 	for i := 0; i < 2; i++ {
 		if m := smtp.Next(t, 10*time.Second); !strings.Contains(m.Text, "→ Olivia Hart-Jones") {

@@ -37,6 +37,8 @@ type Mail struct {
 	Subject string
 	Text    string
 	HTML    string
+	// OutboxID is the mail_outbox record the message was sent from.
+	OutboxID string
 }
 
 // StartSMTP starts the server on a free port of 127.0.0.1.
@@ -163,6 +165,7 @@ func parseMail(raw []byte, m *Mail) {
 		return
 	}
 	m.Subject, _ = new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+	m.OutboxID = msg.Header.Get("X-Crewportal-Outbox-Id")
 	walkParts(msg.Header.Get("Content-Type"), msg.Body, m)
 }
 
