@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log"
 	"os"
+	"time"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
@@ -26,9 +27,12 @@ func main() {
 
 	var seedDemo bool
 	var publicDir string
+	var mailTimeout time.Duration
 	app.RootCmd.PersistentFlags().BoolVar(&seedDemo, "demo", false, "seed the demo agency when the database has no clients")
 	app.RootCmd.PersistentFlags().StringVar(&publicDir, "publicDir", "",
 		"serve the portal pages from this folder instead of the embedded copy (development)")
+	app.RootCmd.PersistentFlags().DurationVar(&mailTimeout, "mailTimeout", 2*time.Minute,
+		"how long to wait for the mail server per email; an email in hand at a crash is retried after 3× this")
 	// Parse early, like PocketBase's own --dir, so the plugin config sees the values.
 	_ = app.RootCmd.ParseFlags(os.Args[1:])
 
@@ -41,7 +45,7 @@ func main() {
 		Dir:         "pb_migrations",
 		Automigrate: osutils.IsProbablyGoRun(),
 	})
-	pb_hooks.MustRegister(app, pb_hooks.Config{PublicFS: pages})
+	pb_hooks.MustRegister(app, pb_hooks.Config{PublicFS: pages, Outbox: pb_hooks.OutboxConfig{SendTimeout: mailTimeout}})
 	if seedDemo {
 		demo.Register(app, os.Stdout)
 	}
