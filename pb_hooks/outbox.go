@@ -302,7 +302,7 @@ func deliverDueEmails(app core.App, config OutboxConfig, stop <-chan struct{}, r
 				case res.serverDown:
 					fail(fmt.Errorf("%w: %w", ErrMailServerDown, res.err))
 				}
-				if claimed && report != nil {
+				if claimed && err == nil && report != nil {
 					report(res)
 				}
 			}
