@@ -14,13 +14,13 @@ import (
 // client). Everything else stays superuser-only until the issue that needs it
 // opens exactly that.
 func init() {
-	const isContact = `@request.auth.collectionName = "contacts"`
+	const isContact = collections.RuleIsContact
 	reads := map[string]string{
-		collections.Contacts:       `id = @request.auth.id`,
-		collections.Clients:        isContact + ` && id = @request.auth.client`,
+		collections.Contacts:       collections.RuleSelf,
+		collections.Clients:        collections.RuleAnd(isContact, `id = @request.auth.client`),
 		collections.PortalSettings: isContact,
-		collections.Events:         isContact + ` && client = @request.auth.client`,
-		collections.Shifts:         isContact + ` && client = @request.auth.client`,
+		collections.Events:         collections.RuleAnd(isContact, collections.RuleOwnClient),
+		collections.Shifts:         collections.RuleAnd(isContact, collections.RuleOwnClient),
 	}
 
 	m.Register(func(app core.App) error {

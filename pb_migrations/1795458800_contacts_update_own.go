@@ -17,7 +17,7 @@ func init() {
 		if err != nil {
 			return err
 		}
-		c.UpdateRule = types.Pointer(`id = @request.auth.id`)
+		c.UpdateRule = types.Pointer(collections.RuleSelf)
 		return app.Save(c)
 	}, func(app core.App) error {
 		c, err := app.FindCollectionByNameOrId(collections.Contacts)

@@ -16,11 +16,11 @@ import (
 // portal on may authenticate. Sign-in and password-reset requests are
 // rate-limited per IP.
 func init() {
-	const (
-		isContact  = `@request.auth.collectionName = "contacts"`
-		canManage  = isContact + ` && @request.auth.role.permissions:each ?= "manage_contacts"`
-		canEditCo  = isContact + ` && @request.auth.role.permissions:each ?= "edit_company"`
-		ownCompany = `client = @request.auth.client`
+	var (
+		isContact  = collections.RuleIsContact
+		canManage  = collections.RuleAnd(isContact, collections.RuleHasPermission(collections.PermManageContacts))
+		canEditCo  = collections.RuleAnd(isContact, collections.RuleHasPermission(collections.PermEditCompany))
+		ownCompany = collections.RuleOwnClient
 	)
 
 	m.Register(func(app core.App) error {
@@ -35,12 +35,12 @@ func init() {
 		if err != nil {
 			return err
 		}
-		colleagues := `id = @request.auth.id || (` + canManage + ` && ` + ownCompany + `)`
+		colleagues := collections.RuleSelf + ` || (` + canManage + ` && ` + ownCompany + `)`
 		contacts.ListRule = types.Pointer(colleagues)
 		contacts.ViewRule = types.Pointer(colleagues)
 		contacts.UpdateRule = types.Pointer(colleagues)
 		contacts.CreateRule = types.Pointer(canManage + ` && @request.body.client = @request.auth.client`)
-		contacts.AuthRule = types.Pointer(`status = "active" && client.portal_enabled = true`)
+		contacts.AuthRule = types.Pointer(collections.RuleContactActive)
 		contacts.Fields.Add(&core.BoolField{Name: "send_activation",
 			Help: "Tick and save to (re)send the activation email to an invited contact; older links stop working."})
 

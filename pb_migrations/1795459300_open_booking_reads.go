@@ -14,11 +14,11 @@ import (
 // through expand), and their own events' resource lines. Admins get a
 // "To confirm" list: events waiting for confirmation, oldest first.
 func init() {
-	const isContact = `@request.auth.collectionName = "contacts"`
+	const isContact = collections.RuleIsContact
 	reads := map[string]string{
 		collections.Professions:   isContact,
-		collections.Tags:          isContact + ` && client_visible = true`,
-		collections.ResourceLines: isContact + ` && client = @request.auth.client`,
+		collections.Tags:          collections.RuleAnd(isContact, `client_visible = true`),
+		collections.ResourceLines: collections.RuleAnd(isContact, collections.RuleOwnClient),
 	}
 	m.Register(func(app core.App) error {
 		if err := setReadRules(app, reads, func(rule string) *string { return types.Pointer(rule) }); err != nil {

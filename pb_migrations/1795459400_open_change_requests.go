@@ -14,7 +14,7 @@ import (
 // Admins get a "To approve" list: pending requests, oldest first.
 func init() {
 	reads := map[string]string{
-		collections.ChangeRequests: `@request.auth.collectionName = "contacts" && client = @request.auth.client`,
+		collections.ChangeRequests: collections.RuleAnd(collections.RuleIsContact, collections.RuleOwnClient),
 	}
 	m.Register(func(app core.App) error {
 		if err := setReadRules(app, reads, func(rule string) *string { return types.Pointer(rule) }); err != nil {

@@ -1,0 +1,41 @@
+package collections_test
+
+import (
+	"testing"
+
+	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/pb_hooks/portaltest"
+)
+
+// TestRulesUseTheFragments checks the live API rules of a migrated database
+// against their composition from the fragments of rules.go, so a migration
+// that spells a rule differently, or a fragment that drifts, fails here.
+func TestRulesUseTheFragments(t *testing.T) {
+	app := portaltest.App(t)
+	is, own, self := collections.RuleIsContact, collections.RuleOwnClient, collections.RuleSelf
+	canManage := collections.RuleAnd(is, collections.RuleHasPermission(collections.PermManageContacts))
+	colleagues := self + ` || (` + canManage + ` && ` + own + `)`
+	cases := []struct{ collection, rule, want string }{
+		{collections.Events, "list", collections.RuleAnd(is, own)},
+		{collections.Shifts, "view", collections.RuleAnd(is, own)},
+		{collections.ResourceLines, "list", collections.RuleAnd(is, own)},
+		{collections.ChangeRequests, "list", collections.RuleAnd(is, own)},
+		{collections.PortalSettings, "view", is},
+		{collections.Contacts, "list", colleagues},
+		{collections.Contacts, "update", colleagues},
+		{collections.Contacts, "create", collections.RuleAnd(canManage, `@request.body.client = @request.auth.client`)},
+		{collections.Contacts, "auth", collections.RuleContactActive},
+		{collections.Clients, "update", collections.RuleAnd(is, collections.RuleHasPermission(collections.PermEditCompany), `id = @request.auth.client`)},
+	}
+	for _, c := range cases {
+		col, err := app.FindCollectionByNameOrId(c.collection)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rule := map[string]*string{"list": col.ListRule, "view": col.ViewRule, "create": col.CreateRule,
+			"update": col.UpdateRule, "auth": col.AuthRule}[c.rule]
+		if rule == nil || *rule != c.want {
+			t.Errorf("%s %s rule = %v, want %q", c.collection, c.rule, rule, c.want)
+		}
+	}
+}
