@@ -44,6 +44,15 @@ var Logins = []Login{
 	{"manager@harbour.test", "Ava Romano", "Manager", "Harbour Conference Centre"},
 }
 
+// RolePermissions are the demo's shared roles, by name.
+var RolePermissions = map[string][]collections.Permission{
+	"Manager": collections.Permissions,
+	"Booker": {collections.PermBookEvents, collections.PermRequestChanges, collections.PermViewRoster,
+		collections.PermUploadDocuments, collections.PermViewPrices},
+	"Finance": {collections.PermViewPrices, collections.PermViewInvoices, collections.PermDownloadInvoices},
+	"Viewer":  {collections.PermViewRoster},
+}
+
 // Register binds the demo agency to app: when the server starts, an empty
 // database gets the demo agency (Seed), the emails' links point at the address
 // the server listens on, and out (os.Stdout when nil) receives where to sign
@@ -246,13 +255,9 @@ func (s *seeder) run() {
 		"phone": "+61 2 9000 2000", "address": "1 Harbour Way", "city": "Sydney", "postcode": "2000",
 		"country": "Australia", "billing_email": "finance@harbour.test", "admin_notes": "Pays late; call before the due date."})
 
-	all := collections.Permissions
-	role := map[string]*core.Record{
-		"Manager": s.role("Manager", all...),
-		"Booker": s.role("Booker", collections.PermBookEvents, collections.PermRequestChanges,
-			collections.PermViewRoster, collections.PermUploadDocuments, collections.PermViewPrices),
-		"Finance": s.role("Finance", collections.PermViewPrices, collections.PermViewInvoices, collections.PermDownloadInvoices),
-		"Viewer":  s.role("Viewer", collections.PermViewRoster),
+	role := map[string]*core.Record{}
+	for name, perms := range RolePermissions {
+		role[name] = s.role(name, perms...)
 	}
 	clientOf := map[string]*core.Record{"Northwind Events": northwind, "Harbour Conference Centre": harbour}
 	contact := map[string]*core.Record{}

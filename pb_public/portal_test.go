@@ -24,11 +24,8 @@ func TestMain(m *testing.M) { portaltest.Main(m) }
 // app is returned for setting up and checking data directly.
 func demoPortal(t *testing.T) (ctx context.Context, base string, app *tests.TestApp) {
 	t.Helper()
-	app = portaltest.NewTestApp(t)
+	app = portaltest.NewDemoTestApp(t)
 	base = portaltest.StartServer(t, app)
-	if _, err := demo.Seed(app); err != nil {
-		t.Fatal(err)
-	}
 	return portaltest.NewBrowser(t, 60*time.Second), base, app
 }
 

@@ -81,14 +81,21 @@ func NewTestApp(t testing.TB) *tests.TestApp {
 // defaults to the embedded portal pages.
 func NewTestAppWithConfig(t testing.TB, config pb_hooks.Config) *tests.TestApp {
 	t.Helper()
-	if config.PublicFS == nil {
-		config.PublicFS = pb_public.FS
-	}
 	dir, err := templateDir()
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: dir})
+	return newTestApp(t, dir, config)
+}
+
+// newTestApp opens a test app on a copy of the data directory tpl (the test
+// app makes the copy) with the portal plugin registered.
+func newTestApp(t testing.TB, tpl string, config pb_hooks.Config) *tests.TestApp {
+	t.Helper()
+	if config.PublicFS == nil {
+		config.PublicFS = pb_public.FS
+	}
+	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: tpl})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,10 +167,7 @@ var demoTemplate struct {
 	err  error
 }
 
-// NewDemoDataDir returns a fresh copy of a data directory holding the demo
-// agency (demo.Seed), removed when the test ends. Open it with OpenApp.
-func NewDemoDataDir(t testing.TB) string {
-	t.Helper()
+func demoTemplateDir() (string, error) {
 	demoTemplate.once.Do(func() {
 		tpl, err := templateDir()
 		if err != nil {
@@ -181,13 +185,33 @@ func NewDemoDataDir(t testing.TB) string {
 		pb_hooks.MustRegister(app, pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{Disabled: true}})
 		_, demoTemplate.err = demo.Seed(app)
 	})
-	if demoTemplate.err != nil {
-		t.Fatal(demoTemplate.err)
+	return demoTemplate.dir, demoTemplate.err
+}
+
+// NewDemoDataDir returns a fresh copy of a data directory holding the demo
+// agency (demo.Seed), removed when the test ends. Open it with OpenApp.
+func NewDemoDataDir(t testing.TB) string {
+	t.Helper()
+	tpl, err := demoTemplateDir()
+	if err != nil {
+		t.Fatal(err)
 	}
-	dir, err := tests.TempDirClone(demoTemplate.dir)
+	dir, err := tests.TempDirClone(tpl)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	return dir
+}
+
+// NewDemoTestApp is NewTestApp on a copy of the demo agency: the demo is
+// seeded once per test binary, so a browser test pays for a file copy instead
+// of seeding it again.
+func NewDemoTestApp(t testing.TB) *tests.TestApp {
+	t.Helper()
+	tpl, err := demoTemplateDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newTestApp(t, tpl, pb_hooks.Config{})
 }

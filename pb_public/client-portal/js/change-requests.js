@@ -97,9 +97,10 @@ export async function changesCard({ event, shifts, requests, settings, timeZone,
   async function pendingBlock(request) {
     const isCancellation = request.kind === "cancellation";
     const titleId = "pending-request-title";
-    const withdraw =
-      can("request_changes") &&
-      h("button", { type: "button", id: "withdraw-request", class: "button button--secondary" }, "Withdraw request");
+    // Only roles that may request changes may withdraw one; the others see the request, no button.
+    const withdraw = can("request_changes")
+      ? h("button", { type: "button", id: "withdraw-request", class: "button button--secondary" }, "Withdraw request")
+      : null;
     withdraw?.addEventListener("click", async () => {
       alert.textContent = "";
       status.textContent = "";

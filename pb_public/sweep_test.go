@@ -1,0 +1,247 @@
+package pb_public_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/demo"
+	"github.com/crewportal/crewportal/pb_hooks/portaltest"
+)
+
+// sweepPage is one portal page the sweep opens: where, the route it must
+// render, and the permissions of which the role needs one (as the portal's
+// route table says), else the page must be "forbidden".
+type sweepPage struct {
+	path, route string
+	anyOf       []collections.Permission
+}
+
+// publicPages are the pages anyone may open.
+var publicPages = []sweepPage{
+	{"/client-portal/forgot-password", "forgot-password", nil},
+	{"/client-portal/activate?token=expired", "activate", nil},
+	{"/client-portal/reset-password?token=expired", "reset-password", nil},
+	{"/client-portal/confirm-email?token=expired", "confirm-email", nil},
+	{"/client-portal/no-such-page", "not-found", nil},
+}
+
+// contactPages are the pages of a signed-in contact (events come apart).
+var contactPages = []sweepPage{
+	{"/client-portal/", "home", nil},
+	{"/client-portal/events", "events", nil},
+	{"/client-portal/book", "book", []collections.Permission{collections.PermBookEvents}},
+	{"/client-portal/finance", "finance", []collections.Permission{collections.PermViewInvoices, collections.PermViewPrices}},
+	{"/client-portal/documents", "documents", nil},
+	{"/client-portal/company", "company", nil},
+	{"/client-portal/contacts", "contacts", []collections.Permission{collections.PermManageContacts}},
+	{"/client-portal/profile", "profile", nil},
+}
+
+// sweepWidths are the window widths every page is opened at: a desktop and
+// a phone.
+var sweepWidths = []int64{1280, 390}
+
+// TestEveryPageAsEveryRole opens every portal page as every demo role and
+// signed out, at desktop and phone width, and every event page of the demo
+// without and then with a pending change request. A page fails on any console
+// error or uncaught exception, on "Something went wrong", on another route
+// than the one expected, and at phone width when it scrolls sideways.
+//
+// The pages only read, so one server and one Chromium serve the whole sweep,
+// each person in their own browser context, side by side.
+func TestEveryPageAsEveryRole(t *testing.T) {
+	app := portaltest.NewDemoTestApp(t)
+	base := portaltest.StartServer(t, app)
+	browser := portaltest.NewBrowser(t, 8*time.Minute)
+
+	// One event of each kind: split, atomic, to be confirmed, past, and
+	// another client's (which must say "not found"), for both companies.
+	var events []*core.Record
+	for _, name := range []string{"Annual partner gala", "Product launch breakfast", "Summer street festival",
+		"Spring client reception", "Medical congress", "Trade expo"} {
+		events = append(events, demoEvent(t, app, name))
+	}
+	people := []*sweepPerson{{name: "signed out"}}
+	for _, login := range demo.Logins {
+		people = append(people, &sweepPerson{name: login.Email, email: login.Email, perms: demo.RolePermissions[login.Role]})
+	}
+
+	// Everyone signs in once, in a tab of their own.
+	var wg sync.WaitGroup
+	for _, p := range people {
+		p.tab, p.console = portaltest.NewTab(t, browser)
+		if p.email != "" {
+			wg.Go(func() { p.signInErr = p.signIn(base) })
+		}
+	}
+	wg.Wait()
+	for _, p := range people {
+		if p.signInErr != nil {
+			t.Fatalf("%s: %v", p.name, p.signInErr)
+		}
+	}
+
+	t.Run("no pending request", func(t *testing.T) {
+		for _, p := range people {
+			t.Run(p.name, func(t *testing.T) {
+				t.Parallel()
+				pages := slices.Clone(publicPages)
+				if p.email == "" {
+					pages = append(pages, sweepPage{"/client-portal/sign-in", "sign-in", nil},
+						sweepPage{"/client-portal/events", "sign-in", nil}) // asks to sign in first
+				} else {
+					pages = append(pages, contactPages...)
+					for _, event := range events {
+						pages = append(pages, sweepPage{"/client-portal/events/" + event.Id, "event", nil})
+					}
+				}
+				p.sweep(t, base, pages)
+			})
+		}
+	})
+
+	// A colleague's pending request shows on the event page of every role,
+	// with the way to withdraw it only for roles that may.
+	breakfast := demoEvent(t, app, "Product launch breakfast")
+	manager := contactToken(t, app, "manager@northwind.test")
+	if status, body := apiCall(t, base, "POST", "/api/portal/events/"+breakfast.Id+"/change-requests", manager,
+		map[string]any{"kind": "change", "proposed": map[string]any{"venue": "Northwind rooftop"}}); status != 200 {
+		t.Fatalf("request a change: %d %v", status, body)
+	}
+	t.Run("pending request", func(t *testing.T) {
+		for _, p := range people[1:] {
+			t.Run(p.name, func(t *testing.T) {
+				t.Parallel()
+				p.sweep(t, base, []sweepPage{{"/client-portal/events/" + breakfast.Id, "event", nil}})
+				if !sameClient(t, app, p.email, breakfast) {
+					return
+				}
+				if !p.exists(t, "#pending-request") {
+					t.Error("the pending request is not shown")
+				}
+				if want := p.has(collections.PermRequestChanges); p.exists(t, "#withdraw-request") != want {
+					t.Errorf("withdraw button shown = %v, want %v", !want, want)
+				}
+			})
+		}
+	})
+}
+
+// sweepPerson is one demo role (or nobody) with a tab of its own.
+type sweepPerson struct {
+	name, email string
+	perms       []collections.Permission
+	tab         context.Context
+	console     *portaltest.ConsoleWatch
+	signInErr   error
+}
+
+func (p *sweepPerson) signIn(base string) error {
+	return chromedp.Do(p.tab,
+		chromedp.Navigate(base+"/client-portal/sign-in"),
+		chromedp.WaitVisible(chromedp.CSS("#signin-email")),
+		chromedp.SendKeys(chromedp.CSS("#signin-email"), p.email),
+		chromedp.SendKeys(chromedp.CSS("#signin-password"), demo.ContactPassword),
+		chromedp.Click(chromedp.CSS("#signin-submit")),
+		chromedp.WaitReady(chromedp.CSS(`body[data-route="home"]`)),
+	)
+}
+
+func (p *sweepPerson) has(anyOf ...collections.Permission) bool {
+	for _, perm := range anyOf {
+		if slices.Contains(p.perms, perm) {
+			return true
+		}
+	}
+	return false
+}
+
+// sweep opens each page at each width and checks it.
+func (p *sweepPerson) sweep(t *testing.T, base string, pages []sweepPage) {
+	for _, width := range sweepWidths {
+		if err := chromedp.Do(p.tab, chromedp.EmulateViewport(width, 900)); err != nil {
+			t.Fatal(err)
+		}
+		for i, page := range pages {
+			want := page.route
+			if page.anyOf != nil && !p.has(page.anyOf...) {
+				want = "forbidden"
+			}
+			if err := p.check(base, page.path, want, width, i == 0); err != nil {
+				t.Errorf("%s at %dpx: %v", page.path, width, err)
+			}
+		}
+	}
+}
+
+// pageState is what check reads from a rendered page.
+type pageState struct {
+	Route       string `json:"route"`
+	Broken      bool   `json:"broken"`
+	ScrollWidth int64  `json:"scrollWidth"`
+}
+
+// check opens the page at path and reports what is wrong with it. The first
+// page at each width is loaded afresh; the others are opened the way a link
+// does, through the portal's router, which is much faster.
+func (p *sweepPerson) check(base, path, wantRoute string, width int64, reload bool) error {
+	open := chromedp.Navigate(base + path)
+	if !reload {
+		open = chromedp.Evaluate[chromedp.Void](`history.pushState(null, "", ` + js(path) + `);
+			window.dispatchEvent(new PopStateEvent("popstate"));`)
+	}
+	if err := chromedp.Do(p.tab, open); err != nil {
+		return err
+	}
+	_, err := chromedp.Run(p.tab, chromedp.Poll[bool](
+		`(document.body.dataset.route ?? "") !== "" && !document.body.classList.contains("is-navigating")`,
+		chromedp.WithPollingTimeout(15*time.Second)))
+	state, evalErr := chromedp.Run(p.tab, chromedp.Evaluate[pageState](`({
+		route: document.body.dataset.route ?? "",
+		broken: document.body.innerText.includes("Something went wrong"),
+		scrollWidth: document.documentElement.scrollWidth,
+	})`))
+	var problems []string
+	if err != nil || evalErr != nil {
+		problems = append(problems, fmt.Sprintf("did not render (%v %v)", err, evalErr))
+	}
+	if state.Route != wantRoute {
+		problems = append(problems, fmt.Sprintf("route %q, want %q", state.Route, wantRoute))
+	}
+	if state.Broken {
+		problems = append(problems, `it says "Something went wrong"`)
+	}
+	if state.ScrollWidth > width {
+		problems = append(problems, fmt.Sprintf("it is %dpx wide, wider than the window", state.ScrollWidth))
+	}
+	problems = append(problems, p.console.Take()...)
+	if len(problems) > 0 {
+		return fmt.Errorf("%s", strings.Join(problems, "\n\t"))
+	}
+	return nil
+}
+
+func (p *sweepPerson) exists(t *testing.T, sel string) bool {
+	t.Helper()
+	return exists(t, p.tab, sel)
+}
+
+// sameClient reports whether the contact with email belongs to the event's
+// client.
+func sameClient(t *testing.T, app core.App, email string, event *core.Record) bool {
+	t.Helper()
+	contact, err := app.FindAuthRecordByEmail(collections.Contacts, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return contact.GetString(collections.FieldClient) == event.GetString(collections.FieldClient)
+}
