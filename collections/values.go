@@ -15,6 +15,25 @@ const (
 // EventStatuses lists every event status in life-cycle order.
 var EventStatuses = []EventStatus{EventToBeConfirmed, EventConfirmed, EventDeclined, EventCancelled, EventCompleted}
 
+// eventStatusLabels are the words clients read for each status: the portal
+// pages (served by /api/portal/metadata), the CSV export and the emails.
+var eventStatusLabels = map[EventStatus]string{
+	EventToBeConfirmed: "To be confirmed",
+	EventConfirmed:     "Confirmed",
+	EventDeclined:      "Declined",
+	EventCancelled:     "Cancelled",
+	EventCompleted:     "Completed",
+}
+
+// Label is how people read the status, e.g. "To be confirmed"; an unknown
+// value is shown as it is.
+func (s EventStatus) Label() string {
+	if label, ok := eventStatusLabels[s]; ok {
+		return label
+	}
+	return string(s)
+}
+
 // ContactStatus is the portal access state of a contact (spec A2).
 type ContactStatus string
 

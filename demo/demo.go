@@ -279,6 +279,13 @@ func (s *seeder) run() {
 	s.event(northwind, booker, "Summer street festival", "Federation Square", "Swanston Street, Melbourne VIC",
 		30, 10, 22, collections.EventToBeConfirmed, loc, []string{id(outdoor)},
 		[]shiftPlan{{prof["Steward"], 8, nil, -1}})
+	party := s.event(northwind, booker, "Winter staff party", "Rooftop bar", "3 Flinders Lane, Melbourne VIC",
+		21, 18, 23, collections.EventDeclined, loc, nil,
+		[]shiftPlan{{prof["Bartender"], 3, nil, -1}})
+	if party != nil && s.err == nil {
+		party.Set(collections.FieldDecisionReason, "We have no bartenders free that night; we can staff the Friday after.")
+		s.err = s.app.Save(party)
+	}
 	past := s.event(northwind, booker, "Spring client reception", "State Library", "328 Swanston Street, Melbourne VIC",
 		-21, 18, 22, collections.EventCompleted, loc, nil,
 		[]shiftPlan{{prof["Waiter"], 3, staff[0:3], 0}})

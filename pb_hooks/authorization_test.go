@@ -89,6 +89,7 @@ var customRoutes = []struct {
 	{http.MethodGet, "/{$}", "/", allActors, nil},
 	{http.MethodGet, "/client-portal/{path...}", "/client-portal/events", allActors, nil},
 	{http.MethodGet, "/api/portal/status", "/api/portal/status", allActors, nil},
+	{http.MethodGet, "/api/portal/metadata", "/api/portal/metadata", allActors, nil},
 	// The link check needs no sign-in: the token is the credential, and a bad
 	// one is refused to anyone.
 	{http.MethodGet, "/api/portal/activation", "/api/portal/activation?token=bad", "", nil},

@@ -364,9 +364,16 @@ func TestEventListsAndExport(t *testing.T) {
 	if len(withPrices) != len(withoutPrices) || len(withPrices) < 4 {
 		t.Errorf("csv rows %d / %d", len(withPrices), len(withoutPrices))
 	}
-	for _, row := range withPrices {
+	labels := map[string]bool{}
+	for _, status := range pb_hooks.Metadata().EventStatuses {
+		labels[status.Label] = true
+	}
+	for i, row := range withPrices {
 		if strings.HasPrefix(row[0], "=") {
 			t.Errorf("formula cell exported as is: %q", row[0])
+		}
+		if i > 0 && !labels[row[5]] {
+			t.Errorf("status exported as %q, not in the page's words", row[5])
 		}
 	}
 }

@@ -99,9 +99,20 @@ func checkTransitionAndNotify(e *core.RecordEvent) error {
 	})
 }
 
-// statusLabel is how people read an event status.
+// statusLabel is an event status inside a sentence ("a to be confirmed event").
 func statusLabel(s collections.EventStatus) string {
-	return strings.ReplaceAll(string(s), "_", " ")
+	return strings.ToLower(s.Label())
+}
+
+// finalEventStatuses are the statuses an event never leaves.
+func finalEventStatuses() []collections.EventStatus {
+	var final []collections.EventStatus
+	for _, s := range collections.EventStatuses {
+		if len(eventTransitions[s]) == 0 {
+			final = append(final, s)
+		}
+	}
+	return final
 }
 
 // prepareEventsForClient adds to events what the portal computes from

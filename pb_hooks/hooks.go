@@ -64,6 +64,7 @@ func Register(app core.App, config Config) error {
 	p.bindChangeRequestHooks()
 	p.bindProposalHooks()
 	p.bindDashboardLinks()
+	p.bindNameHooks()
 	p.bindAudit()
 	p.bindImpersonation()
 	p.bindAccountHooks()

@@ -33,6 +33,8 @@ func (p *plugin) routes() []route {
 		{http.MethodGet, "/{$}", redirectToPortal, nil},
 		// Public: the sign-in page says when the whole portal is closed.
 		{http.MethodGet, "/api/portal/status", portalStatus, nil},
+		// Public: the statuses, limits and proposable fields the pages mirror.
+		{http.MethodGet, "/api/portal/metadata", portalMetadata, nil},
 		// The token is the credential: the link check needs no sign-in.
 		{http.MethodGet, "/api/portal/activation", checkActivationLink, nil},
 		{http.MethodPost, "/api/portal/impersonate/{id}", impersonate, []*hook.Handler[*core.RequestEvent]{apis.RequireSuperuserAuth()}},

@@ -50,6 +50,20 @@ func TestPortalRoutes(t *testing.T) {
 			ExpectedContent: []string{"File not found."},
 		},
 		{
+			Name:           "anyone reads the statuses, proposable fields and limits the pages mirror",
+			Method:         http.MethodGet,
+			URL:            "/api/portal/metadata",
+			ExpectedStatus: http.StatusOK,
+			ExpectedContent: []string{
+				`{"value":"to_be_confirmed","label":"To be confirmed","final":false}`,
+				`{"value":"declined","label":"Declined","final":true}`,
+				`{"value":"cancelled","label":"Cancelled","final":true}`,
+				`{"value":"completed","label":"Completed","final":true}`,
+				`"proposable_fields":["name","venue","address","start","end","staff_count","notes","profession"]`,
+				`"max_staff_count":200`, `"max_resource_lines":20`, `"max_resource_quantity":1000`,
+			},
+		},
+		{
 			Name:            "the vendored SDK is served from the binary",
 			Method:          http.MethodGet,
 			URL:             "/client-portal/vendor/pocketbase/pocketbase.es.mjs",

@@ -67,7 +67,7 @@ func TestEveryPageAsEveryRole(t *testing.T) {
 	// another client's (which must say "not found"), for both companies.
 	var events []*core.Record
 	for _, name := range []string{"Annual partner gala", "Product launch breakfast", "Summer street festival",
-		"Spring client reception", "Medical congress", "Trade expo"} {
+		"Winter staff party", "Spring client reception", "Medical congress", "Trade expo"} {
 		events = append(events, demoEvent(t, app, name))
 	}
 	people := []*sweepPerson{{name: "signed out"}}
@@ -109,6 +109,10 @@ func TestEveryPageAsEveryRole(t *testing.T) {
 		}
 	})
 
+	t.Run("what the client should see", func(t *testing.T) {
+		checkWhatTheViewerSees(t, people[4], base, app)
+	})
+
 	// A colleague's pending request shows on the event page of every role,
 	// with the way to withdraw it only for roles that may.
 	breakfast := demoEvent(t, app, "Product launch breakfast")
@@ -126,14 +130,34 @@ func TestEveryPageAsEveryRole(t *testing.T) {
 					return
 				}
 				if !p.exists(t, "#pending-request") {
-					t.Error("the pending request is not shown")
+					t.Fatal("the pending request is not shown")
 				}
+				// "you" only for the manager who asked; the colleagues read her name.
+				want := "Requested by Olivia Hart on"
+				if p.email == "manager@northwind.test" {
+					want = "Requested by you on"
+				}
+				waitText(t, p.tab, "#pending-request .request__meta", want)
 				if want := p.has(collections.PermRequestChanges); p.exists(t, "#withdraw-request") != want {
 					t.Errorf("withdraw button shown = %v, want %v", !want, want)
 				}
 			})
 		}
 	})
+}
+
+// checkWhatTheViewerSees checks, as the demo's viewer, what a client should
+// see: a declined event says the agency's reason, and the home page's
+// upcoming events leave out the events that will not happen.
+func checkWhatTheViewerSees(t *testing.T, viewer *sweepPerson, base string, app core.App) {
+	declined := demoEvent(t, app, "Winter staff party")
+	openPage(t, viewer.tab, base, "/client-portal/events/"+declined.Id, "event")
+	waitText(t, viewer.tab, "#decline-reason", "We have no bartenders free that night")
+	openPage(t, viewer.tab, base, "/client-portal/", "home")
+	upcoming := waitText(t, viewer.tab, "#upcoming-events", "Product launch breakfast")
+	if strings.Contains(upcoming, "Winter staff party") {
+		t.Errorf("upcoming events list a declined event:\n%s", upcoming)
+	}
 }
 
 // sweepPerson is one demo role (or nobody) with a tab of its own.
@@ -185,10 +209,37 @@ func (p *sweepPerson) sweep(t *testing.T, base string, pages []sweepPage) {
 
 // pageState is what check reads from a rendered page.
 type pageState struct {
-	Route       string `json:"route"`
-	Broken      bool   `json:"broken"`
-	ScrollWidth int64  `json:"scrollWidth"`
+	Route       string   `json:"route"`
+	Broken      bool     `json:"broken"`
+	ScrollWidth int64    `json:"scrollWidth"`
+	SplitWords  []string `json:"splitWords"`
 }
+
+// readPageState reads the route, whether the page says "Something went
+// wrong", its width, and the short words of table cells that a narrow column
+// split across two lines ("Curren/t"), which a reader stumbles over.
+const readPageState = `(() => {
+	const splitWords = [];
+	for (const cell of document.querySelectorAll("th, td")) {
+		if (!cell.checkVisibility()) continue;
+		const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+		for (let node; (node = walker.nextNode()); ) {
+			for (const m of node.data.matchAll(/\S{2,15}/g)) {
+				const range = document.createRange();
+				range.setStart(node, m.index);
+				range.setEnd(node, m.index + m[0].length);
+				const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+				if (lines.size > 1) splitWords.push(m[0]);
+			}
+		}
+	}
+	return {
+		route: document.body.dataset.route ?? "",
+		broken: document.body.innerText.includes("Something went wrong"),
+		scrollWidth: document.documentElement.scrollWidth,
+		splitWords,
+	};
+})()`
 
 // check opens the page at path and reports what is wrong with it. The first
 // page at each width is loaded afresh; the others are opened the way a link
@@ -205,11 +256,7 @@ func (p *sweepPerson) check(base, path, wantRoute string, width int64, reload bo
 	_, err := chromedp.Run(p.tab, chromedp.Poll[bool](
 		`(document.body.dataset.route ?? "") !== "" && !document.body.classList.contains("is-navigating")`,
 		chromedp.WithPollingTimeout(15*time.Second)))
-	state, evalErr := chromedp.Run(p.tab, chromedp.Evaluate[pageState](`({
-		route: document.body.dataset.route ?? "",
-		broken: document.body.innerText.includes("Something went wrong"),
-		scrollWidth: document.documentElement.scrollWidth,
-	})`))
+	state, evalErr := chromedp.Run(p.tab, chromedp.Evaluate[pageState](readPageState))
 	var problems []string
 	if err != nil || evalErr != nil {
 		problems = append(problems, fmt.Sprintf("did not render (%v %v)", err, evalErr))
@@ -222,6 +269,9 @@ func (p *sweepPerson) check(base, path, wantRoute string, width int64, reload bo
 	}
 	if state.ScrollWidth > width {
 		problems = append(problems, fmt.Sprintf("it is %dpx wide, wider than the window", state.ScrollWidth))
+	}
+	if len(state.SplitWords) > 0 {
+		problems = append(problems, fmt.Sprintf("words split across lines: %q", state.SplitWords))
 	}
 	problems = append(problems, p.console.Take()...)
 	if len(problems) > 0 {

@@ -8,6 +8,7 @@ import { pb } from "./pb.js";
 import { refreshSession, signOut } from "./auth.js";
 import { canAny, loadPermissions } from "./permissions.js";
 import { SIGN_IN } from "./paths.js";
+import { loadMetadata } from "./metadata.js";
 
 const mount = createLayout({
   appRoot: document.getElementById("app"),
@@ -43,5 +44,7 @@ const router = createRouter({
 // revoked token) are left for revalidate to redirect.
 pb.authStore.onChange(() => queueMicrotask(() => router.revalidate()));
 
+// The pages word statuses and check forms with the server's metadata, so it comes first.
+await loadMetadata();
 router.start();
 refreshSession();

@@ -9,7 +9,7 @@ import { contactName, currentContact } from "./auth.js";
 import { card, notice, statusMessage } from "./components.js";
 import { errorMessage } from "./errors.js";
 import { checkEventForm, eventFields, readEventForm } from "./event-form.js";
-import { eventStatusLabel } from "./event-status.js";
+import { eventStatusLabel, isFinalStatus } from "./event-status.js";
 import { liveEstimate } from "./estimate.js";
 import { formatDateTime, formatMoney, parseDate, toLocalInput } from "./format.js";
 import { field, formAlert, handleSubmit, setBusy } from "./forms.js";
@@ -20,8 +20,6 @@ import { bookableProfessions } from "./professions.js";
 /** SPLIT_MESSAGE is the server's wording for events split into several positions (spec C2). */
 export const SPLIT_MESSAGE =
   "This event was split into several positions with different times or professions, so changes go through the agency.";
-
-const FINAL_STATUSES = ["cancelled", "declined", "completed"];
 
 /** loadChangeRequests reads the event's requests, newest first. */
 export function loadChangeRequests(eventId) {
@@ -129,7 +127,7 @@ export async function changesCard({ event, shifts, requests, settings, timeZone,
       ),
       h("p", { class: "request__meta" }, `Requested by ${requester(request)} on ${formatDateTime(request.created, timeZone)}.`),
       isCancellation
-        ? h("p", null, "You asked the agency to cancel this event. It stays booked until they agree.")
+        ? h("p", null, `${capitalize(requester(request))} asked the agency to cancel this event. It stays booked until they agree.`)
         : comparison(request.summary),
       request.reason && h("p", { class: "request__reason" }, h("strong", null, "Reason: "), request.reason),
       can("view_prices") &&
@@ -353,7 +351,7 @@ function changedFields(values, initial) {
 
 /** refusal says why the event can't take a request now (mirrors the server), or "". */
 function refusal(event) {
-  if (FINAL_STATUSES.includes(event.status)) {
+  if (isFinalStatus(event.status)) {
     return `This event is ${eventStatusLabel(event.status).toLowerCase()}, so it can no longer be changed.`;
   }
   const start = parseDate(event.starts_at);
@@ -363,12 +361,26 @@ function refusal(event) {
   return event.atomic ? "" : event.split_notice || SPLIT_MESSAGE;
 }
 
+/**
+ * requester names who asked: "you" only for the viewer's own requests, else the colleague's name,
+ * which the server adds for every role (requested_by_name).
+ */
 function requester(request) {
   const me = currentContact();
   if (request.requested_by && request.requested_by === me?.id) {
     return "you";
   }
-  return contactName(request.expand?.requested_by) || "a colleague";
+  return request.requested_by_name || contactName(request.expand?.requested_by) || "a colleague";
+}
+
+function capitalize(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** whose is "Your" for the viewer's own request, else "Sam Patel's" (or "A colleague's"). */
+function whose(request) {
+  const who = requester(request);
+  return who === "you" ? "Your" : `${capitalize(who)}'s`;
 }
 
 function outcome(request, timeZone) {
@@ -378,7 +390,7 @@ function outcome(request, timeZone) {
   return h(
     "div",
     { id: "last-request", class: `notice notice--${approved ? "success" : "info"}`, dataset: { status: request.status } },
-    h("p", null, h("strong", null, approved ? `Your ${what} was approved` : `Your ${what} was declined`), ` on ${when}.`),
+    h("p", null, h("strong", null, `${whose(request)} ${what} was ${approved ? "approved" : "declined"}`), ` on ${when}.`),
     !approved && request.decision_reason && h("p", null, "The agency's reason: ", request.decision_reason),
     approved && request.decision_reason && h("p", null, "Note from the agency: ", request.decision_reason),
   );

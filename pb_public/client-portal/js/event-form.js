@@ -4,10 +4,10 @@
 // notes. The field names are the APIs' keys, so the server's field errors land next to them.
 import { h } from "./dom.js";
 import { field, valuesOf } from "./forms.js";
+import { limit } from "./metadata.js";
 import { timeZoneName } from "./format.js";
 import { professionOptions } from "./professions.js";
 
-export const MAX_STAFF = 200;
 const TEXT_FIELDS = ["name", "venue", "address", "notes", "start", "end", "profession"];
 
 /**
@@ -48,7 +48,7 @@ export function eventFields({ prefix, values = {}, professions, staffCount, time
           label: "Number of staff",
           value: values.staff_count,
           min: "1",
-          max: String(MAX_STAFF),
+          max: limit("max_staff_count"),
           step: "1",
           inputmode: "numeric",
           required: true,
@@ -63,7 +63,7 @@ export function eventFields({ prefix, values = {}, professions, staffCount, time
       label: "Notes",
       hint: "Dress code, meeting point, anything the team should know.",
       value: values.notes,
-      maxlength: "5000",
+      maxlength: limit("max_notes_length"),
     }),
   ];
 }
@@ -103,8 +103,8 @@ export function checkEventForm(values, { staffCount }) {
     const n = values.staff_count;
     if (n === null) {
       errors.staff_count = "How many staff do you need?";
-    } else if (!Number.isInteger(n) || n < 1 || n > MAX_STAFF) {
-      errors.staff_count = `Choose a whole number between 1 and ${MAX_STAFF}.`;
+    } else if (!Number.isInteger(n) || n < 1 || n > (limit("max_staff_count") ?? Infinity)) {
+      errors.staff_count = `Choose a whole number between 1 and ${limit("max_staff_count")}.`;
     }
   }
   return errors;

@@ -2,9 +2,7 @@
 // vehicles…), added and removed with buttons. Each line has one error slot, which the server's
 // per-line errors ("resources.0", "resources.1"… counted over the lines sent) are mapped to.
 import { h } from "./dom.js";
-
-export const MAX_LINES = 20;
-const MAX_QUANTITY = 1000;
+import { limit } from "./metadata.js";
 
 /**
  * resourceLines returns { root, values(), check(), mapErrors(errors) }.
@@ -50,7 +48,7 @@ export function resourceLines({ prefix, initial = [] }) {
       name: `resource-${n}-quantity`,
       type: "number",
       min: "1",
-      max: String(MAX_QUANTITY),
+      max: limit("max_resource_quantity"),
       step: "1",
       inputmode: "numeric",
       value: String(quantity ?? ""),
@@ -92,7 +90,7 @@ export function resourceLines({ prefix, initial = [] }) {
   }
 
   function update() {
-    add.disabled = lines.length >= MAX_LINES;
+    add.disabled = lines.length >= (limit("max_resource_lines") ?? Infinity);
     list.hidden = lines.length === 0;
   }
 
@@ -122,8 +120,8 @@ export function resourceLines({ prefix, initial = [] }) {
       const quantity = Number(raw);
       if (name === "") {
         errors[l.nameInput.name] = "Name the resource, or remove the line.";
-      } else if (raw === "" || !Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
-        errors[l.nameInput.name] = `The quantity must be a whole number between 1 and ${MAX_QUANTITY}.`;
+      } else if (raw === "" || !Number.isInteger(quantity) || quantity < 1 || quantity > (limit("max_resource_quantity") ?? Infinity)) {
+        errors[l.nameInput.name] = `The quantity must be a whole number between 1 and ${limit("max_resource_quantity")}.`;
       }
     }
     return errors;

@@ -5,7 +5,7 @@
 import { h } from "../dom.js";
 import { pb } from "../pb.js";
 import { contactName, currentContact } from "../auth.js";
-import { card, emptyState, statusMessage } from "../components.js";
+import { card, emptyState, notice, statusMessage } from "../components.js";
 import { changesCard, loadChangeRequests } from "../change-requests.js";
 import { isRefused } from "../errors.js";
 import { eventStatusBadge } from "../event-status.js";
@@ -66,6 +66,7 @@ export async function render(root, ctx) {
       can("book_events") && h("a", { id: "book-again", class: "button button--secondary", href: bookAgainPath(event.id) }, "Book again"),
     ),
     status,
+    declineNotice(event),
     h(
       "div",
       { class: "card-grid" },
@@ -77,6 +78,22 @@ export async function render(root, ctx) {
         card({ id: "event-resources", title: "Resources" }, resourceList(resources)),
       ),
       h("div", { class: "card-grid__wide" }, await changesCard({ event, shifts, requests, settings, timeZone, signal: ctx.signal })),
+    ),
+  );
+}
+
+/** declineNotice tells the client why the agency declined the booking, when it did. */
+function declineNotice(event) {
+  if (event.status !== "declined") {
+    return null;
+  }
+  return h(
+    "div",
+    { id: "decline-notice" },
+    notice(
+      "info",
+      h("p", null, h("strong", null, "The agency declined this booking.")),
+      event.decision_reason && h("p", { id: "decline-reason" }, "Their reason: ", event.decision_reason),
     ),
   );
 }
@@ -132,8 +149,9 @@ function bookedBy(event, timeZone) {
   if (!event.created_by) {
     return `By the agency, ${when}`;
   }
-  // Colleagues' records are readable only to contact managers; the others see "a colleague".
-  const who = event.created_by === currentContact()?.id ? "you" : contactName(event.expand?.created_by) || "a colleague";
+  // Colleagues' records are readable only to contact managers; the server names them for every role.
+  const who =
+    event.created_by === currentContact()?.id ? "you" : event.created_by_name || contactName(event.expand?.created_by) || "a colleague";
   return `By ${who}, ${when}`;
 }
 

@@ -5,7 +5,7 @@ import { h } from "../dom.js";
 import { card, emptyState, statusMessage } from "../components.js";
 import { downloadFile } from "../download.js";
 import { errorMessage, fieldErrors } from "../errors.js";
-import { EVENT_STATUS_LABELS, eventStatusBadge } from "../event-status.js";
+import { eventStatusBadge, eventStatusLabels } from "../event-status.js";
 import { formatDateRange, formatMoney, timeZoneName } from "../format.js";
 import { field, formAlert, setBusy, showFieldErrors } from "../forms.js";
 import { BOOK, EVENTS, eventPath } from "../paths.js";
@@ -124,7 +124,7 @@ function filtersForm(filters, ctx) {
       type: "select",
       label: "Status",
       value: filters.status,
-      options: [{ value: "", label: "Any status" }, ...Object.entries(EVENT_STATUS_LABELS).map(([value, label]) => ({ value, label }))],
+      options: [{ value: "", label: "Any status" }, ...Object.entries(eventStatusLabels()).map(([value, label]) => ({ value, label }))],
     }),
     field({ id: "filter-from", name: "from", type: "date", label: "Starts on or after", value: filters.from }),
     field({ id: "filter-to", name: "to", type: "date", label: "Starts on or before", value: filters.to }),

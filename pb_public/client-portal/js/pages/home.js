@@ -6,6 +6,7 @@ import { card, emptyState, notice } from "../components.js";
 import { contactName, currentContact } from "../auth.js";
 import { errorMessage, isRefused } from "../errors.js";
 import { eventStatusBadge } from "../event-status.js";
+import { eventStatuses } from "../metadata.js";
 import { formatDateRange, timeZoneName } from "../format.js";
 import { BOOK, EVENTS, eventPath } from "../paths.js";
 import { can } from "../permissions.js";
@@ -51,9 +52,18 @@ function loadCompany(contact) {
   return pb.collection("clients").getOne(contact.client, { fields: "id,name" });
 }
 
+/** loadUpcomingEvents reads the next events that will happen: not over, not in a final status. */
 function loadUpcomingEvents() {
+  const params = { now: new Date() };
+  const open = eventStatuses()
+    .filter((s) => !s.final)
+    .map((s, i) => {
+      params[`s${i}`] = s.value;
+      return `status = {:s${i}}`;
+    });
+  const notFinal = open.length > 0 ? ` && (${open.join(" || ")})` : "";
   return pb.collection("events").getList(1, UPCOMING_LIMIT, {
-    filter: pb.filter("ends_at >= {:now}", { now: new Date() }),
+    filter: pb.filter(`ends_at >= {:now}${notFinal}`, params),
     sort: "starts_at",
     skipTotal: true,
     fields: "id,name,venue,starts_at,ends_at,status",
