@@ -97,6 +97,7 @@ const (
 const (
 	FieldPortalDisabledMessage    = "portal_disabled_message"
 	FieldTimeZone                 = "time_zone"
+	FieldLocale                   = "locale"
 	FieldClientsSetStaffCount     = "clients_set_staff_count"
 	FieldDefaultStaffCount        = "default_staff_count"
 	FieldRosterVisible            = "roster_visible"

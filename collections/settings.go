@@ -40,6 +40,18 @@ func (s *Settings) Location() *time.Location {
 	return loc
 }
 
+// DefaultLocale is the locale of an agency that has not chosen one.
+const DefaultLocale = "en-GB"
+
+// Locale returns the BCP 47 language tag dates and times are written in
+// (e.g. "en-AU"), DefaultLocale when none is set.
+func (s *Settings) Locale() string {
+	if l := s.GetString(FieldLocale); l != "" {
+		return l
+	}
+	return DefaultLocale
+}
+
 // ClientsSetStaffCount reports whether clients may choose the number of staff (spec B1).
 func (s *Settings) ClientsSetStaffCount() bool { return s.GetBool(FieldClientsSetStaffCount) }
 

@@ -25,9 +25,9 @@ var eventStatusLabels = map[EventStatus]string{
 	EventCompleted:     "Completed",
 }
 
-// Label is how people read the status, e.g. "To be confirmed"; an unknown
-// value is shown as it is.
-func (s EventStatus) Label() string {
+// EventStatusLabel is how people read the status, e.g. "To be confirmed"; an
+// unknown value is shown as it is.
+func EventStatusLabel(s EventStatus) string {
 	if label, ok := eventStatusLabels[s]; ok {
 		return label
 	}

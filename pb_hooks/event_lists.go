@@ -189,7 +189,7 @@ func exportEvents(e *core.RequestEvent) error {
 	for _, r := range events {
 		ev := collections.Wrap[collections.Event](r)
 		row := []string{ev.Name(), ev.Venue(), ev.Address(), ev.StartsAt().Time().In(loc).Format(layout),
-			ev.EndsAt().Time().In(loc).Format(layout), ev.Status().Label()}
+			ev.EndsAt().Time().In(loc).Format(layout), collections.EventStatusLabel(ev.Status())}
 		if prices {
 			row = append(row, strconv.FormatFloat(ev.EstimatedPrice(), 'f', 2, 64), r.GetString(collections.FieldCurrency))
 		}

@@ -101,7 +101,7 @@ func checkTransitionAndNotify(e *core.RecordEvent) error {
 
 // statusLabel is an event status inside a sentence ("a to be confirmed event").
 func statusLabel(s collections.EventStatus) string {
-	return strings.ToLower(s.Label())
+	return strings.ToLower(collections.EventStatusLabel(s))
 }
 
 // finalEventStatuses are the statuses an event never leaves.

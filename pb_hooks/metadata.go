@@ -43,7 +43,7 @@ func Metadata() PortalMetadata {
 	final := finalEventStatuses()
 	statuses := make([]EventStatusInfo, len(collections.EventStatuses))
 	for i, s := range collections.EventStatuses {
-		statuses[i] = EventStatusInfo{Value: string(s), Label: s.Label(), Final: slices.Contains(final, s)}
+		statuses[i] = EventStatusInfo{Value: string(s), Label: collections.EventStatusLabel(s), Final: slices.Contains(final, s)}
 	}
 	return PortalMetadata{
 		EventStatuses:    statuses,

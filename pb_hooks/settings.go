@@ -1,12 +1,14 @@
 package pb_hooks
 
 import (
+	"strings"
 	"time"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
+	"golang.org/x/text/language"
 
 	"github.com/crewportal/crewportal/collections"
 )
@@ -26,6 +28,10 @@ func (p *plugin) bindSettingsHooks() {
 		Id:   HookIDPrefix + "settings.timeZone",
 		Func: validateSettingsTimeZone,
 	})
+	p.app.OnRecordValidate(collections.PortalSettings).Bind(&hook.Handler[*core.RecordEvent]{
+		Id:   HookIDPrefix + "settings.locale",
+		Func: validateSettingsLocale,
+	})
 }
 
 func refuseSecondSettings(e *core.RecordEvent) error {
@@ -41,6 +47,24 @@ func refuseSecondSettings(e *core.RecordEvent) error {
 
 func refuseSettingsDelete(e *core.RecordEvent) error {
 	return apis.NewBadRequestError("The portal settings cannot be deleted: edit them instead.", nil)
+}
+
+// validateSettingsLocale accepts an empty locale (the default) or a
+// well-formed BCP 47 language tag, stored in its canonical spelling.
+func validateSettingsLocale(e *core.RecordEvent) error {
+	raw := strings.TrimSpace(e.Record.GetString(collections.FieldLocale))
+	if raw == "" {
+		return e.Next()
+	}
+	tag, err := language.Parse(raw)
+	if err != nil {
+		return validation.Errors{
+			collections.FieldLocale: validation.NewError("validation_invalid_locale",
+				"Use a language tag such as en-GB, en-AU, en-US or de-DE."),
+		}
+	}
+	e.Record.Set(collections.FieldLocale, tag.String())
+	return e.Next()
 }
 
 func validateSettingsTimeZone(e *core.RecordEvent) error {

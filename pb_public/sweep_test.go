@@ -147,12 +147,30 @@ func TestEveryPageAsEveryRole(t *testing.T) {
 }
 
 // checkWhatTheViewerSees checks, as the demo's viewer, what a client should
-// see: a declined event says the agency's reason, and the home page's
-// upcoming events leave out the events that will not happen.
+// see: a declined event says the agency's reason, dates are written in the
+// agency's locale, and the home page's upcoming events leave out the events
+// that will not happen.
 func checkWhatTheViewerSees(t *testing.T, viewer *sweepPerson, base string, app core.App) {
 	declined := demoEvent(t, app, "Winter staff party")
 	openPage(t, viewer.tab, base, "/client-portal/events/"+declined.Id, "event")
 	waitText(t, viewer.tab, "#decline-reason", "We have no bartenders free that night")
+
+	settings, err := collections.LoadSettings(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := collections.Wrap[collections.Event](declined).StartsAt().Time().In(settings.Location())
+	for _, tc := range []struct{ locale, layout string }{
+		{"en-US", "Mon, Jan 2, 2006"},
+		{"", "Mon, 2 Jan 2006, 15:04"}, // the default, en-GB
+	} {
+		settings.Set(collections.FieldLocale, tc.locale)
+		if err := app.Save(settings); err != nil {
+			t.Fatal(err)
+		}
+		openPage(t, viewer.tab, base, "/client-portal/events/"+declined.Id, "event")
+		waitText(t, viewer.tab, "#event-when", start.Format(tc.layout))
+	}
 	openPage(t, viewer.tab, base, "/client-portal/", "home")
 	upcoming := waitText(t, viewer.tab, "#upcoming-events", "Product launch breakfast")
 	if strings.Contains(upcoming, "Winter staff party") {

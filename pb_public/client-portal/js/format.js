@@ -1,11 +1,28 @@
 // Formatting of dates, times and money for display. Dates are stored in UTC and always shown in the
 // agency's time zone (spec E3), which callers pass in (see settings.js); Intl does the DST maths.
+// Dates, times and numbers are written the agency's way (portal_settings.locale, e.g. en-AU), not
+// the browser's, so every client reads the same "Wed, 9 Dec 2026, 06:00" as the agency's emails.
 
 const formatters = new Map();
 
+/** DEFAULT_LOCALE is used until the agency's locale is known, and when it is not one Intl knows. */
+export const DEFAULT_LOCALE = "en-GB";
+let displayLocale = DEFAULT_LOCALE;
+
+/** setDisplayLocale makes the agency's locale (a BCP 47 tag) the one every formatter uses. */
+export function setDisplayLocale(tag) {
+  let supported = [];
+  try {
+    supported = Intl.DateTimeFormat.supportedLocalesOf(tag || []);
+  } catch {
+    // a malformed tag: keep the default
+  }
+  displayLocale = supported[0] ?? DEFAULT_LOCALE;
+}
+
 // Intl formatters are costly to build and lists format many rows, so keep one per option set.
-// locale undefined is the browser's; a fixed one is for machine-readable parts.
-function dateTimeFormat(timeZone, options, locale = undefined) {
+// A fixed locale is for machine-readable parts.
+function dateTimeFormat(timeZone, options, locale = displayLocale) {
   const key = JSON.stringify([locale ?? "", timeZone, options]);
   let fmt = formatters.get(key);
   if (!fmt) {
@@ -16,7 +33,7 @@ function dateTimeFormat(timeZone, options, locale = undefined) {
 }
 
 const DATE = { weekday: "short", day: "numeric", month: "short", year: "numeric" };
-const TIME = { hour: "numeric", minute: "2-digit" };
+const TIME = { hour: "2-digit", minute: "2-digit" };
 const DAY_KEY = { year: "numeric", month: "2-digit", day: "2-digit" };
 // The parts of a wall-clock time as <input type="datetime-local"> spells it (always Latin digits).
 const LOCAL_INPUT = { ...DAY_KEY, hour: "2-digit", minute: "2-digit", hourCycle: "h23", numberingSystem: "latn" };
@@ -61,7 +78,7 @@ export function formatDate(iso, timeZone) {
   return date ? dateTimeFormat(timeZone, DATE).format(date) : "";
 }
 
-/** formatTime prints the time of day only, e.g. "18:00" or "6:00 PM" depending on the locale. */
+/** formatTime prints the time of day only, e.g. "06:00" (en-GB) or "06:00 am" (en-AU). */
 export function formatTime(iso, timeZone) {
   const date = parseDate(iso);
   return date ? dateTimeFormat(timeZone, TIME).format(date) : "";
@@ -125,10 +142,10 @@ const numberFormatters = new Map();
 
 /** formatNumber prints value with at least min and at most max decimals, e.g. 5, 5.5, 34.20. */
 export function formatNumber(value, min = 0, max = 2) {
-  const key = `${min}:${max}`;
+  const key = `${displayLocale}:${min}:${max}`;
   let fmt = numberFormatters.get(key);
   if (!fmt) {
-    fmt = new Intl.NumberFormat(undefined, { minimumFractionDigits: min, maximumFractionDigits: max });
+    fmt = new Intl.NumberFormat(displayLocale, { minimumFractionDigits: min, maximumFractionDigits: max });
     numberFormatters.set(key, fmt);
   }
   const n = value === null || value === undefined || value === "" ? NaN : Number(value);
