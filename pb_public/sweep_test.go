@@ -25,25 +25,61 @@ type sweepPage struct {
 	anyOf       []collections.Permission
 }
 
-// publicPages are the pages anyone may open.
-var publicPages = []sweepPage{
-	{"/client-portal/forgot-password", "forgot-password", nil},
-	{"/client-portal/activate?token=expired", "activate", nil},
-	{"/client-portal/reset-password?token=expired", "reset-password", nil},
-	{"/client-portal/confirm-email?token=expired", "confirm-email", nil},
-	{"/client-portal/no-such-page", "not-found", nil},
+// portalRoute is one entry of the portal's own route table (js/routes.js).
+type portalRoute struct {
+	Name        string                   `json:"name"`
+	Path        string                   `json:"path"`
+	Access      string                   `json:"access"`
+	Permissions []collections.Permission `json:"permissions"`
 }
 
-// contactPages are the pages of a signed-in contact (events come apart).
-var contactPages = []sweepPage{
-	{"/client-portal/", "home", nil},
-	{"/client-portal/events", "events", nil},
-	{"/client-portal/book", "book", []collections.Permission{collections.PermBookEvents}},
-	{"/client-portal/finance", "finance", []collections.Permission{collections.PermViewInvoices, collections.PermViewPrices}},
-	{"/client-portal/documents", "documents", nil},
-	{"/client-portal/company", "company", nil},
-	{"/client-portal/contacts", "contacts", []collections.Permission{collections.PermManageContacts}},
-	{"/client-portal/profile", "profile", nil},
+// portalRoutes reads the portal's route table from the served pages, so a
+// page added to the portal is swept without changing this test.
+func portalRoutes(t *testing.T, tab context.Context, base string) []portalRoute {
+	t.Helper()
+	if err := chromedp.Do(tab, chromedp.Navigate(base+"/client-portal/sign-in")); err != nil {
+		t.Fatal(err)
+	}
+	routes, err := chromedp.Run(tab, chromedp.Evaluate[[]portalRoute](
+		`import("/client-portal/js/routes.js").then((m) => m.routes.map((r) => ({
+			name: r.name, path: r.path, access: r.access, permissions: r.permissions ?? [] })))`,
+		chromedp.EvalAsValue, chromedp.EvalAwaitPromise))
+	if err != nil || len(routes) == 0 {
+		t.Fatalf("read the portal's routes: %v (%d)", err, len(routes))
+	}
+	return routes
+}
+
+// pagesFor lists what a person opens: every route (a token for the link
+// pages, each event for the event page, any id for the others), and an
+// unknown path. signedIn decides where the sign-in and contact pages lead.
+func pagesFor(routes []portalRoute, signedIn bool, events []*core.Record) []sweepPage {
+	pages := []sweepPage{{"/client-portal/no-such-page", "not-found", nil}}
+	for _, r := range routes {
+		want := r.Name
+		switch {
+		case r.Access == "guest" && signedIn:
+			want = "home"
+		case r.Access == "contact" && !signedIn:
+			want = "sign-in"
+		}
+		perms := r.Permissions
+		if !signedIn {
+			perms = nil
+		}
+		path := r.Path
+		if r.Access == "public" {
+			path += "?token=expired" // the link pages without a working link
+		}
+		if r.Name == "event" && signedIn {
+			for _, event := range events {
+				pages = append(pages, sweepPage{strings.Replace(path, ":id", event.Id, 1), want, perms})
+			}
+			continue
+		}
+		pages = append(pages, sweepPage{strings.Replace(path, ":id", "nobody12345678x", 1), want, perms})
+	}
+	return pages
 }
 
 // sweepWidths are the window widths every page is opened at: a desktop and
@@ -74,11 +110,15 @@ func TestEveryPageAsEveryRole(t *testing.T) {
 	for _, login := range demo.Logins {
 		people = append(people, &sweepPerson{name: login.Email, email: login.Email, perms: demo.RolePermissions[login.Role]})
 	}
+	for _, p := range people {
+		p.tab, p.console = portaltest.NewTab(t, browser)
+	}
+
+	routes := portalRoutes(t, people[0].tab, base)
 
 	// Everyone signs in once, in a tab of their own.
 	var wg sync.WaitGroup
 	for _, p := range people {
-		p.tab, p.console = portaltest.NewTab(t, browser)
 		if p.email != "" {
 			wg.Go(func() { p.signInErr = p.signIn(base) })
 		}
@@ -94,17 +134,7 @@ func TestEveryPageAsEveryRole(t *testing.T) {
 		for _, p := range people {
 			t.Run(p.name, func(t *testing.T) {
 				t.Parallel()
-				pages := slices.Clone(publicPages)
-				if p.email == "" {
-					pages = append(pages, sweepPage{"/client-portal/sign-in", "sign-in", nil},
-						sweepPage{"/client-portal/events", "sign-in", nil}) // asks to sign in first
-				} else {
-					pages = append(pages, contactPages...)
-					for _, event := range events {
-						pages = append(pages, sweepPage{"/client-portal/events/" + event.Id, "event", nil})
-					}
-				}
-				p.sweep(t, base, pages)
+				p.sweep(t, base, pagesFor(routes, p.email != "", events))
 			})
 		}
 	})
@@ -215,7 +245,7 @@ func (p *sweepPerson) sweep(t *testing.T, base string, pages []sweepPage) {
 		}
 		for i, page := range pages {
 			want := page.route
-			if page.anyOf != nil && !p.has(page.anyOf...) {
+			if len(page.anyOf) > 0 && !p.has(page.anyOf...) {
 				want = "forbidden"
 			}
 			if err := p.check(base, page.path, want, width, i == 0); err != nil {
