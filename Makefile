@@ -8,8 +8,10 @@ export GOTOOLCHAIN := go1.27.4
 demo:
 	go run . serve --demo --http=127.0.0.1:8090
 
+# -timeout: go test's default of 10 minutes per package is too tight for the
+# browser tests on a 2-core machine shared with other work.
 test: chromium vet
-	go test -count=1 ./...
+	go test -count=1 -timeout 20m ./...
 
 vet:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }

@@ -95,6 +95,7 @@ var sweepWidths = []int64{1280, 390}
 // The pages only read, so one server and one Chromium serve the whole sweep,
 // each person in their own browser context, side by side.
 func TestEveryPageAsEveryRole(t *testing.T) {
+	t.Parallel() // the longest browser test: it runs beside the others
 	app := portaltest.NewDemoTestApp(t)
 	base := portaltest.StartServer(t, app)
 	browser := portaltest.NewBrowser(t, 8*time.Minute)
