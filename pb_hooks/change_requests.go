@@ -337,54 +337,61 @@ func (a alreadyDecided) Error() string {
 
 func errAlreadyDecided(status collections.ChangeRequestStatus) error { return alreadyDecided(status) }
 
-// recordDecider notes which admin decided a request from the dashboard.
+// recordDecider notes which admin decided a request from the dashboard: only
+// on the save that changes its status, so editing a decided request's reason
+// later does not make the editor its decider.
 func recordDecider(e *core.RecordRequestEvent) error {
-	if e.HasSuperuserAuth() {
+	if e.HasSuperuserAuth() && transitionOf(e.App, e.Record).changes() {
 		collections.Wrap[collections.ChangeRequest](e.Record).SetDecidedBy(e.Auth.Id)
 	}
 	return e.Next()
 }
 
-// decideChangeRequest applies an admin's decision (spec C4). Inside one
-// transaction it re-reads the request, so of two admins deciding at once
-// exactly one wins and the other gets a clear error; approving re-checks
-// that the event is still atomic and not started, then applies the
-// proposal (or the cancellation) to the event and all its shifts; either
-// way the client is emailed.
+// decideChangeRequest applies an admin's decision (spec C4). The decision
+// claims the pending status inside its transaction (claimStatus), so of two
+// admins deciding at once exactly one wins and the other gets a 409; a
+// decided request is final. Approving re-checks that the event is still
+// atomic and not started, then applies the proposal (or the cancellation)
+// to the event and all its shifts; only the real transition emails the
+// client. Saving a decided request without changing its status (an edited
+// reason) sends nothing and keeps who decided it and when.
 func decideChangeRequest(e *core.RecordEvent) error {
 	request := collections.Wrap[collections.ChangeRequest](e.Record)
-	is := request.Status()
-	was := collections.Wrap[collections.ChangeRequest](stored(e.App, e.Record)).Status()
-	if is != collections.RequestApproved && is != collections.RequestDeclined {
-		if is == collections.RequestWithdrawn && was == collections.RequestPending {
-			return e.Next() // the withdraw route
-		}
-		if was != is {
-			return validation.Errors{collections.FieldStatus: validation.NewError("validation_status_transition",
-				"Decide a request by approving or declining it.")}
-		}
-		return e.Next()
-	}
+	move := transitionOf(e.App, e.Record)
+	was, is := collections.ChangeRequestStatus(move.from), request.Status()
 	reason := strings.TrimSpace(request.DecisionReason())
 	if is == collections.RequestDeclined && reason == "" {
 		return validation.Errors{collections.FieldDecisionReason: validation.NewError("validation_required",
 			"Give the client a reason for declining.")}
 	}
+	if !move.changes() {
+		if was != collections.RequestPending {
+			original := stored(e.App, e.Record)
+			e.Record.Set(collections.FieldDecidedBy, original.Get(collections.FieldDecidedBy))
+			e.Record.Set(collections.FieldDecidedAt, original.Get(collections.FieldDecidedAt))
+		}
+		return e.Next()
+	}
+	if was != collections.RequestPending {
+		return errAlreadyDecidedAs(alreadyDecided(was).Error())
+	}
+	if is != collections.RequestApproved && is != collections.RequestDeclined && is != collections.RequestWithdrawn {
+		return validation.Errors{collections.FieldStatus: validation.NewError("validation_status_transition",
+			"Decide a request by approving or declining it.")}
+	}
 	var summary Proposal
 	return withTransaction(&e.App, func() error {
-		current, err := collections.Find[collections.ChangeRequest](e.App, collections.ChangeRequests, e.Record.Id)
-		if err != nil {
+		if err := claimStatus(e.App, e.Record, move, func(now string) string {
+			return alreadyDecided(now).Error()
+		}); err != nil {
 			return err
 		}
-		if was := current.Status(); was != collections.RequestPending {
-			if was == is {
-				return e.Next() // re-saving a decided request (e.g. editing its reason)
-			}
-			return validation.Errors{collections.FieldStatus: validation.NewError("validation_already_decided",
-				errAlreadyDecided(was).Error())}
+		if is == collections.RequestWithdrawn {
+			return e.Next() // the withdraw route emails the group itself
 		}
 		request.SetDecidedAt(types.NowDateTime())
 		// In words before it is applied, while the event still has its old values.
+		var err error
 		if summary, err = describeRequest(e.App, request, true); err != nil {
 			return err
 		}
@@ -395,6 +402,9 @@ func decideChangeRequest(e *core.RecordEvent) error {
 		}
 		return e.Next()
 	}, func(tx core.App) error {
+		if is == collections.RequestWithdrawn {
+			return nil
+		}
 		kind := NotifyChangeDeclined
 		values := Values{"reason": reason, "changes": summary.String(), "request_kind": requestKindLabel(request.Kind())}
 		if is == collections.RequestApproved {

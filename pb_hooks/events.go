@@ -67,11 +67,11 @@ func defaultEventStatus(e *core.RecordEvent) error {
 // allow, with the ones it does, requires a reason to decline, and emails the
 // client when its booking is confirmed or declined, in the same transaction.
 func checkTransitionAndNotify(e *core.RecordEvent) error {
-	was := collections.EventStatus(stored(e.App, e.Record).GetString(collections.FieldStatus))
-	is := collections.EventStatus(e.Record.GetString(collections.FieldStatus))
-	if was == is {
+	move := transitionOf(e.App, e.Record)
+	if !move.changes() {
 		return e.Next()
 	}
+	was, is := collections.EventStatus(move.from), collections.EventStatus(move.to)
 	if allowed := eventTransitions[was]; !slices.Contains(allowed, is) {
 		msg := fmt.Sprintf("A %s event cannot become %s; it is final.", statusLabel(was), statusLabel(is))
 		if len(allowed) > 0 {
@@ -91,10 +91,21 @@ func checkTransitionAndNotify(e *core.RecordEvent) error {
 	kind := map[collections.EventStatus]NotificationKind{
 		collections.EventConfirmed: NotifyEventConfirmed, collections.EventDeclined: NotifyEventDeclined,
 	}[is]
-	if kind == "" || e.Record.GetString(collections.FieldSource) != "portal" {
+	notify := kind != "" && e.Record.GetString(collections.FieldSource) == "portal"
+	// Of two admins changing the status of the same loaded event, one wins;
+	// only the winner's change emails the client.
+	return withTransaction(&e.App, func() error {
+		if err := claimStatus(e.App, e.Record, move, func(now string) string {
+			return fmt.Sprintf("This event was already %s by someone else; reload it to see the change.",
+				statusLabel(collections.EventStatus(now)))
+		}); err != nil {
+			return err
+		}
 		return e.Next()
-	}
-	return withTransaction(&e.App, e.Next, func(tx core.App) error {
+	}, func(tx core.App) error {
+		if !notify {
+			return nil
+		}
 		return Notify(tx, kind, e.Record, Values{"reason": reason})
 	})
 }
