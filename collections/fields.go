@@ -115,6 +115,7 @@ const (
 	FieldFallbackRecipient        = "fallback_recipient"
 	FieldActivationLinkHours      = "activation_link_hours"
 	FieldCORSOrigins              = "cors_origins" // extra origins allowed to call the API
+	FieldBookingHorizonDays       = "booking_horizon_days"
 )
 
 // Notification templates and the mail outbox.

@@ -77,3 +77,16 @@ func (s *Settings) TermsVersion() string { return s.GetString(FieldTermsVersion)
 
 // FallbackRecipient returns where notifications go for clients without a group.
 func (s *Settings) FallbackRecipient() string { return s.GetString(FieldFallbackRecipient) }
+
+// DefaultBookingHorizonDays is how far ahead clients may book when the
+// setting is empty: two years.
+const DefaultBookingHorizonDays = 730
+
+// BookingHorizonDays is how many days ahead an event (or a change request's
+// new dates) may start.
+func (s *Settings) BookingHorizonDays() int {
+	if n := s.GetInt(FieldBookingHorizonDays); n > 0 {
+		return n
+	}
+	return DefaultBookingHorizonDays
+}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -110,11 +111,13 @@ var customRoutes = []struct {
 }
 
 // validBooking is a booking every field of which is valid ({profession} is a
-// client-bookable profession).
+// client-bookable profession), two months ahead: inside the booking horizon.
 var validBooking = map[string]any{
-	"name": "Matrix gala", "venue": "Town Hall", "start": "2099-06-01T18:00", "end": "2099-06-01T23:00",
+	"name": "Matrix gala", "venue": "Town Hall", "start": inTwoMonths + "T18:00", "end": inTwoMonths + "T23:00",
 	"profession": "{profession}", "staff_count": 2, "terms_accepted": true,
 }
+
+var inTwoMonths = time.Now().AddDate(0, 2, 0).Format(time.DateOnly)
 
 // TestRouteTableCovered fails when routes.go has a route without a line in
 // customRoutes.

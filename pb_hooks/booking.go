@@ -37,17 +37,22 @@ const (
 
 // BookingInput is the booking form as the portal sends it.
 type BookingInput struct {
-	Name          string          `json:"name"`
-	Venue         string          `json:"venue"`
-	Address       string          `json:"address"`
-	Start         string          `json:"start"`
-	End           string          `json:"end"`
-	Profession    string          `json:"profession"`
-	StaffCount    *int            `json:"staff_count"`
-	Resources     []ResourceInput `json:"resources"`
-	Notes         string          `json:"notes"`
-	TermsAccepted bool            `json:"terms_accepted"`
-	RebookedFrom  string          `json:"rebooked_from"`
+	Name       string `json:"name"`
+	Venue      string `json:"venue"`
+	Address    string `json:"address"`
+	Start      string `json:"start"`
+	End        string `json:"end"`
+	Profession string `json:"profession"`
+	StaffCount *int   `json:"staff_count"`
+	// StartOccurrence and EndOccurrence answer which of the two a
+	// wall-clock time means when the clocks go back and it happens twice:
+	// "earlier" or "later" (empty otherwise).
+	StartOccurrence string          `json:"start_occurrence"`
+	EndOccurrence   string          `json:"end_occurrence"`
+	Resources       []ResourceInput `json:"resources"`
+	Notes           string          `json:"notes"`
+	TermsAccepted   bool            `json:"terms_accepted"`
+	RebookedFrom    string          `json:"rebooked_from"`
 }
 
 // ResourceInput is one "resources needed" line of the booking form.
@@ -66,7 +71,9 @@ type Estimate struct {
 	PriceList  string  `json:"price_list"`
 }
 
-// booking is a validated booking, ready to save.
+// booking is a booking form read as far as it is valid: the parsed times,
+// the profession and the staff count, ready to save once no field has an
+// error.
 type booking struct {
 	in         BookingInput
 	start, end time.Time
@@ -75,120 +82,190 @@ type booking struct {
 	settings   *collections.Settings
 }
 
+// pricingFields are the fields an estimate needs; the others may still be
+// unfinished while the form is being filled in.
+var pricingFields = []string{"form", "start", "end", "profession", "staff_count"}
+
 // validateBooking checks the input field by field and returns every problem
-// at once, keyed by the form's field names.
+// at once, keyed by the form's field names (per line for resources:
+// "resources.0"). The booking it returns holds what could be read even when
+// some fields have errors, so the estimate can price a form whose other
+// fields are unfinished.
 func validateBooking(app core.App, contact *core.Record, in BookingInput, now time.Time) (*booking, validation.Errors) {
-	errs := validation.Errors{}
 	settings, err := collections.LoadSettings(app)
 	if err != nil {
-		errs["form"] = validation.NewError("validation_settings", "The portal settings could not be read.")
-		return nil, errs
+		return nil, validation.Errors{"form": validation.NewError("validation_settings", "The portal settings could not be read.")}
 	}
 	b := &booking{in: in, settings: settings}
 	loc := settings.Location()
-
-	in.Name = strings.TrimSpace(in.Name)
-	textLimits := []struct {
-		field, value string
-		max          int
-		required     bool
-	}{{"name", in.Name, 200, true}, {"venue", in.Venue, 200, false}, {"address", in.Address, 500, false},
-		{"notes", in.Notes, maxBookingNotesLen, false}}
-	for _, f := range textLimits {
-		switch {
-		case f.required && f.value == "":
-			errs[f.field] = validation.NewError("validation_required", "Please fill this in.")
-		case len([]rune(f.value)) > f.max:
-			errs[f.field] = validation.NewError("validation_too_long", fmt.Sprintf("Keep this under %d characters.", f.max))
-		}
-	}
-
 	var startErr, endErr error
-	b.start, startErr = parseLocalTime(in.Start, loc)
-	b.end, endErr = parseLocalTime(in.End, loc)
-	if startErr != nil {
-		errs["start"] = startErr
-	} else if !b.start.After(now) {
-		errs["start"] = validation.NewError("validation_in_past", "The start must be in the future.")
-	}
-	switch {
-	case endErr != nil:
-		errs["end"] = endErr
-	case startErr == nil && !b.end.After(b.start):
-		errs["end"] = validation.NewError("validation_end_before_start", "The end must be after the start.")
-	case startErr == nil && b.end.Sub(b.start) > maxBookingSpan:
-		errs["end"] = validation.NewError("validation_too_long", "An event can last at most 14 days; book longer ones as several events.")
-	}
+	b.start, startErr = parseLocalTime(in.Start, in.StartOccurrence, loc)
+	b.end, endErr = parseLocalTime(in.End, in.EndOccurrence, loc)
+	days := settings.BookingHorizonDays()
+	horizon := now.AddDate(0, 0, days)
+	clientsCount := settings.ClientsSetStaffCount()
+	termsRequired := settings.GetString(collections.FieldTermsFile) != ""
 
-	if in.Profession == "" {
-		errs["profession"] = validation.NewError("validation_required", "Choose the kind of staff you need.")
-	} else if p, err := app.FindRecordById(collections.Professions, in.Profession); err != nil ||
-		!p.GetBool(collections.FieldClientBookable) || !p.GetBool(collections.FieldActive) {
-		errs["profession"] = validation.NewError("validation_not_bookable", "Choose one of the professions offered in the form.")
-	} else {
-		b.profession = p
-	}
-
-	switch {
-	case !settings.ClientsSetStaffCount() && in.StaffCount != nil:
-		errs["staff_count"] = validation.NewError("validation_not_allowed",
-			"The agency sets the number of staff for your bookings; leave this out.")
-	case !settings.ClientsSetStaffCount():
-		b.staffCount = settings.DefaultStaffCount()
-	case in.StaffCount == nil:
-		errs["staff_count"] = validation.NewError("validation_required", "How many staff do you need?")
-	case *in.StaffCount < 1 || *in.StaffCount > maxStaffCount:
-		errs["staff_count"] = validation.NewError("validation_out_of_range", fmt.Sprintf("Choose between 1 and %d staff.", maxStaffCount))
-	default:
-		b.staffCount = *in.StaffCount
-	}
-
-	if len(in.Resources) > maxResourceLines {
-		errs["resources"] = validation.NewError("validation_too_many", fmt.Sprintf("At most %d resource lines.", maxResourceLines))
+	errs := validation.Errors{
+		"name": validation.Validate(strings.TrimSpace(in.Name), required("Please fill this in."), plainText(200)),
+		"venue": validation.Validate(strings.TrimSpace(in.Venue), plainText(200),
+			validation.When(strings.TrimSpace(in.Address) == "", validation.Required.ErrorObject(validation.NewError(
+				"validation_location_required", "Give the venue or the address, so the staff know where to go.")))),
+		"address":          validation.Validate(in.Address, plainText(500)),
+		"notes":            validation.Validate(in.Notes, plainText(maxBookingNotesLen)),
+		"start_occurrence": validation.Validate(in.StartOccurrence, occurrenceRule),
+		"end_occurrence":   validation.Validate(in.EndOccurrence, occurrenceRule),
+		"start": firstError(startErr, validation.Validate(b.start,
+			validation.Min(now).Exclusive().ErrorObject(validation.NewError("validation_in_past", "The start must be in the future.")),
+			validation.Max(horizon).ErrorObject(validation.NewError("validation_beyond_horizon", fmt.Sprintf(
+				"Bookings can start at most %d days ahead, by %s.", days, horizon.In(loc).Format("2 January 2006")))))),
+		"end": firstError(endErr, validation.Validate(b.end, validation.When(startErr == nil,
+			validation.Min(b.start).Exclusive().ErrorObject(validation.NewError("validation_end_before_start", "The end must be after the start.")),
+			validation.Max(b.start.Add(maxBookingSpan)).ErrorObject(validation.NewError("validation_too_long",
+				"An event can last at most 14 days; book longer ones as several events."))))),
+		"profession": validation.Validate(in.Profession, required("Choose the kind of staff you need."),
+			plainText(50), validation.By(b.bookableProfession(app))),
+		"staff_count": validation.Validate(in.StaffCount,
+			validation.When(!clientsCount, validation.Nil.ErrorObject(validation.NewError("validation_not_allowed",
+				"The agency sets the number of staff for your bookings; leave this out."))),
+			validation.When(clientsCount, validation.NotNil.Error("How many staff do you need?"),
+				inRange(1, maxStaffCount, fmt.Sprintf("Choose between 1 and %d staff.", maxStaffCount)))),
+		"resources": validation.Validate(in.Resources, validation.Length(0, maxResourceLines).ErrorObject(
+			validation.NewError("validation_too_many", fmt.Sprintf("At most %d resource lines.", maxResourceLines)))),
+		"terms_accepted": validation.Validate(in.TermsAccepted, validation.When(termsRequired, validation.Required.ErrorObject(
+			validation.NewError("validation_terms", "Please accept the terms and conditions to book.")))),
+		"rebooked_from": validation.Validate(in.RebookedFrom, plainText(50), validation.By(ownEvent(app, contact))),
 	}
 	for i, r := range in.Resources {
-		key := fmt.Sprintf("resources.%d", i)
-		switch {
-		case strings.TrimSpace(r.Name) == "":
-			errs[key] = validation.NewError("validation_required", "Name the resource, or remove the line.")
-		case len([]rune(r.Name)) > 200:
-			errs[key] = validation.NewError("validation_too_long", "Keep this under 200 characters.")
-		case r.Quantity < 1 || r.Quantity > maxResourceQty:
-			errs[key] = validation.NewError("validation_out_of_range", fmt.Sprintf("The quantity must be between 1 and %d.", maxResourceQty))
-		}
+		errs[fmt.Sprintf("resources.%d", i)] = firstError(
+			validation.Validate(strings.TrimSpace(r.Name), required("Name the resource, or remove the line."), plainText(200)),
+			validation.Validate(r.Quantity, inRange(1, maxResourceQty, fmt.Sprintf("The quantity must be between 1 and %d.", maxResourceQty))))
 	}
-
-	if settings.GetString(collections.FieldTermsFile) != "" && !in.TermsAccepted {
-		errs["terms_accepted"] = validation.NewError("validation_terms", "Please accept the terms and conditions to book.")
+	b.staffCount = settings.DefaultStaffCount()
+	if clientsCount && in.StaffCount != nil {
+		b.staffCount = *in.StaffCount
 	}
-	if in.RebookedFrom != "" {
-		if ev, err := app.FindRecordById(collections.Events, in.RebookedFrom); err != nil ||
-			ev.GetString(collections.FieldClient) != contact.GetString(collections.FieldClient) {
-			errs["rebooked_from"] = validation.NewError("validation_unknown_event", "The event to book again was not found.")
-		}
-	}
-	if len(errs) > 0 {
-		return nil, errs
+	if errs = nonNil(errs); errs != nil {
+		return b, errs
 	}
 	return b, nil
 }
 
+// occurrenceRule accepts the answers to "which one?" for a time the clocks
+// pass twice.
+var occurrenceRule = validation.In(occurrenceEarlier, occurrenceLater).ErrorObject(
+	validation.NewError("validation_invalid", `Use "earlier" or "later".`))
+
+// bookableProfession checks the profession is one the form offers and
+// keeps it on the booking.
+func (b *booking) bookableProfession(app core.App) validation.RuleFunc {
+	return func(v any) error {
+		id, _ := v.(string)
+		if id == "" {
+			return nil
+		}
+		p, err := app.FindRecordById(collections.Professions, id)
+		if err != nil || !p.GetBool(collections.FieldClientBookable) || !p.GetBool(collections.FieldActive) {
+			return validation.NewError("validation_not_bookable", "Choose one of the professions offered in the form.")
+		}
+		b.profession = p
+		return nil
+	}
+}
+
+// ownEvent checks an event id names an event of the contact's client.
+func ownEvent(app core.App, contact *core.Record) validation.RuleFunc {
+	return func(v any) error {
+		id, _ := v.(string)
+		if id == "" {
+			return nil
+		}
+		if ev, err := app.FindRecordById(collections.Events, id); err != nil ||
+			ev.GetString(collections.FieldClient) != contact.GetString(collections.FieldClient) {
+			return validation.NewError("validation_unknown_event", "The event to book again was not found.")
+		}
+		return nil
+	}
+}
+
+// Answers to "which one?" for a wall-clock time the clocks pass twice.
+const (
+	occurrenceEarlier = "earlier"
+	occurrenceLater   = "later"
+)
+
 // parseLocalTime reads the agency's wall-clock time. A time that does not
 // exist that day (the hour skipped when clocks go forward) is refused
-// rather than silently moved.
-func parseLocalTime(s string, loc *time.Location) (time.Time, error) {
+// rather than silently moved; a time that happens twice (the hour repeated
+// when they go back) needs the occurrence, "earlier" or "later", and its
+// error names both offsets so the form can ask.
+func parseLocalTime(s, occurrence string, loc *time.Location) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, validation.NewError("validation_required", "Choose a date and time.")
 	}
 	t, err := time.ParseInLocation(LocalTimeLayout, s, loc)
-	if err != nil {
+	if err != nil || len(s) != len(LocalTimeLayout) {
 		return time.Time{}, validation.NewError("validation_invalid_time", "Use a date and time like 2026-12-31T18:30.")
 	}
 	if t.Format(LocalTimeLayout) != s {
 		return time.Time{}, validation.NewError("validation_nonexistent_time",
 			"This time does not exist on that day because the clocks change; choose another time.")
 	}
-	return t, nil
+	earlier, later, twice := occurrencesOf(t, loc)
+	switch {
+	case !twice:
+		return t, nil
+	case occurrence == occurrenceEarlier:
+		return earlier, nil
+	case occurrence == occurrenceLater:
+		return later, nil
+	}
+	return time.Time{}, validation.NewError("validation_ambiguous_time", fmt.Sprintf(
+		"This time happens twice that night because the clocks go back: choose the earlier one (UTC%s) or the later one (UTC%s).",
+		earlier.Format("-07:00"), later.In(loc).Format("-07:00"))).
+		SetParams(map[string]any{"earlier": earlier.Format("-07:00"), "later": later.In(loc).Format("-07:00")})
+}
+
+// occurrencesOf finds both instants of t's wall-clock time when the clocks
+// pass it twice: the same reading under the zone's offsets on either side
+// of a change within a day.
+func occurrencesOf(t time.Time, loc *time.Location) (earlier, later time.Time, twice bool) {
+	_, before := t.Add(-24 * time.Hour).Zone()
+	_, after := t.Add(24 * time.Hour).Zone()
+	if before == after {
+		return t, t, false
+	}
+	wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
+	a := wall.Add(-time.Duration(before) * time.Second).In(loc)
+	b := wall.Add(-time.Duration(after) * time.Second).In(loc)
+	reading := t.Format(LocalTimeLayout)
+	if a.Equal(b) || a.Format(LocalTimeLayout) != reading || b.Format(LocalTimeLayout) != reading {
+		return t, t, false
+	}
+	if b.Before(a) {
+		a, b = b, a
+	}
+	return a, b, true
+}
+
+// dateTimeOf is t as a record's date value (UTC). ParseDateTime can fail
+// only on text, never on a time.Time.
+func dateTimeOf(t time.Time) types.DateTime {
+	dt, _ := types.ParseDateTime(t.UTC())
+	return dt
+}
+
+// occurrenceOf says which of the two a stored instant is when its
+// wall-clock time happens twice ("" when it happens once).
+func occurrenceOf(t time.Time, loc *time.Location) string {
+	earlier, _, twice := occurrencesOf(t.In(loc), loc)
+	switch {
+	case !twice:
+		return ""
+	case t.Equal(earlier):
+		return occurrenceEarlier
+	}
+	return occurrenceLater
 }
 
 // EstimatePrice computes hours × staff × hourly rate of the profession, from
@@ -237,11 +314,10 @@ func estimateBooking(e *core.RequestEvent) error {
 		return e.BadRequestError("The form could not be read.", err)
 	}
 	// Only what prices the booking matters here: the form may still lack
-	// the T&C tick or have an unfinished resource line.
-	in.TermsAccepted, in.Resources = true, nil
+	// its name, location, T&C tick or have an unfinished resource line.
 	b, errs := validateBooking(e.App, e.Auth, in, time.Now())
-	if errs != nil {
-		return e.BadRequestError("The estimate needs a complete, valid form.", errs)
+	if errs = pick(errs, pricingFields...); errs != nil {
+		return e.BadRequestError("The estimate needs the dates, the profession and the number of staff.", errs)
 	}
 	est, err := EstimatePrice(e.App, e.Auth.GetString(collections.FieldClient), b.profession.Id, b.start, b.end, b.staffCount)
 	if err != nil {
@@ -308,8 +384,7 @@ func bookingSummary(b *booking) []string {
 func saveBooking(tx core.App, contact *core.Record, b *booking) (*core.Record, error) {
 	in := b.in
 	clientID := contact.GetString(collections.FieldClient)
-	start, _ := types.ParseDateTime(b.start.UTC())
-	end, _ := types.ParseDateTime(b.end.UTC())
+	start, end := dateTimeOf(b.start), dateTimeOf(b.end)
 	est, err := EstimatePrice(tx, clientID, b.profession.Id, b.start, b.end, b.staffCount)
 	if err != nil {
 		return nil, err

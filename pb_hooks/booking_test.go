@@ -254,8 +254,10 @@ func TestEstimateAcrossClockChangesAndMidnight(t *testing.T) {
 		}
 	}
 	// The live estimate route applies the same rules to the form.
+	back := portaltest.ClockChangeDay(t, loc, true)
 	code, body := s.call(t, http.MethodPost, "/api/portal/estimate", s.manager,
-		s.form(map[string]any{"start": "2099-10-24T22:00", "end": "2099-10-25T06:00", "staff_count": 2}))
+		s.form(map[string]any{"start": back.AddDate(0, 0, -1).Format(time.DateOnly) + "T22:00",
+			"end": back.Format(time.DateOnly) + "T06:00", "staff_count": 2}))
 	est, _ := body["estimate"].(map[string]any)
 	if code != http.StatusOK || est["hours"] != float64(9) || est["total"] != float64(270) {
 		t.Errorf("estimate route: %d %v", code, body)

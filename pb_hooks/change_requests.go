@@ -3,6 +3,7 @@ package pb_hooks
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -23,7 +24,13 @@ import (
 // when an admin approves, in one transaction with its shifts.
 
 // proposableFields are the booking-form fields a change request may change.
-var proposableFields = []string{"name", "venue", "address", "start", "end", "staff_count", "notes", "profession"}
+// The occurrences answer which one a new start or end means when the clocks
+// pass it twice.
+var proposableFields = []string{"name", "venue", "address", "start", "end", "staff_count", "notes", "profession",
+	"start_occurrence", "end_occurrence"}
+
+// maxReasonLen is the longest reason a request may give (the field's limit).
+const maxReasonLen = 2000
 
 // ChangeRequestInput is a change request as the portal sends it: the kind,
 // the proposed values (only the changed fields) and a reason.
@@ -134,61 +141,56 @@ func currentForm(event *core.Record, shape EventShape, loc *time.Location) Booki
 	return BookingInput{
 		Name: ev.Name(), Venue: ev.Venue(), Address: ev.Address(), Notes: event.GetString(collections.FieldNotes),
 		Start: ev.StartsAt().Time().In(loc).Format(LocalTimeLayout), End: ev.EndsAt().Time().In(loc).Format(LocalTimeLayout),
+		StartOccurrence: occurrenceOf(ev.StartsAt().Time(), loc), EndOccurrence: occurrenceOf(ev.EndsAt().Time(), loc),
 		Profession: shape.Profession, StaffCount: &staff, TermsAccepted: true,
 	}
 }
 
 // applyProposal overlays the proposed values on the current form, refusing
-// fields a request cannot change.
+// fields a request cannot change. A new start or end drops the current
+// time's occurrence: it answered for the old time.
 func applyProposal(form BookingInput, proposed map[string]any, clientsSetCount bool) (BookingInput, validation.Errors) {
+	texts := map[string]*string{
+		"name": &form.Name, "venue": &form.Venue, "address": &form.Address, "start": &form.Start, "end": &form.End,
+		"notes": &form.Notes, "profession": &form.Profession,
+		"start_occurrence": &form.StartOccurrence, "end_occurrence": &form.EndOccurrence,
+	}
+	if _, ok := proposed["start"]; ok {
+		form.StartOccurrence = ""
+	}
+	if _, ok := proposed["end"]; ok {
+		form.EndOccurrence = ""
+	}
 	errs := validation.Errors{}
 	for key, v := range proposed {
 		if !slices.Contains(proposableFields, key) {
 			errs["proposed."+key] = validation.NewError("validation_not_changeable", "This cannot be changed by a request.")
 			continue
 		}
-		s, isString := v.(string)
-		switch key {
-		case "staff_count":
+		if key == "staff_count" {
 			n, ok := v.(float64)
-			if !ok || n != float64(int(n)) {
-				errs["staff_count"] = validation.NewError("validation_invalid", "Use a whole number.")
+			if !ok || n != math.Trunc(n) {
+				errs[key] = validation.NewError("validation_invalid", "Use a whole number.")
 				continue
 			}
-			count := int(n)
+			// Out of range either way; the booking rules word it.
+			count := int(math.Min(math.Max(n, 0), maxStaffCount+1))
 			form.StaffCount = &count
 			continue
 		}
+		s, isString := v.(string)
 		if !isString {
 			errs[key] = validation.NewError("validation_invalid", "Use text.")
 			continue
 		}
-		switch key {
-		case "name":
-			form.Name = s
-		case "venue":
-			form.Venue = s
-		case "address":
-			form.Address = s
-		case "start":
-			form.Start = s
-		case "end":
-			form.End = s
-		case "notes":
-			form.Notes = s
-		case "profession":
-			form.Profession = s
-		}
+		*texts[key] = s
 	}
 	if !clientsSetCount {
 		if _, asked := proposed["staff_count"]; !asked {
 			form.StaffCount = nil // the agency's count stays
 		}
 	}
-	if len(errs) > 0 {
-		return form, errs
-	}
-	return form, nil
+	return form, nonNil(errs)
 }
 
 // requestChange records a pending change or cancellation request for an
@@ -210,7 +212,11 @@ func requestChange(e *core.RequestEvent) error {
 	if msg := changeRefusal(e.App, event, shape, now); msg != "" {
 		return e.Error(http.StatusConflict, msg, nil)
 	}
-	if n, _ := e.App.CountRecords(collections.ChangeRequests, dbx.HashExp{collections.FieldEvent: event.Id, collections.FieldStatus: string(collections.RequestPending)}); n > 0 {
+	pending, err := e.App.CountRecords(collections.ChangeRequests, dbx.HashExp{collections.FieldEvent: event.Id, collections.FieldStatus: string(collections.RequestPending)})
+	if err != nil {
+		return err
+	}
+	if pending > 0 {
 		return e.Error(http.StatusConflict, "This event already has a pending request. Withdraw it first to make another.", nil)
 	}
 	settings, err := collections.LoadSettings(e.App)
@@ -218,6 +224,9 @@ func requestChange(e *core.RequestEvent) error {
 		return err
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
+	if err := validation.Validate(in.Reason, plainText(maxReasonLen)); err != nil {
+		return e.BadRequestError("Please correct the highlighted fields.", validation.Errors{collections.FieldReason: err})
+	}
 	values := map[string]any{
 		collections.FieldEvent: event.Id, collections.FieldRequestedBy: e.Auth.Id,
 		collections.FieldStatus: string(collections.RequestPending), collections.FieldReason: in.Reason,
@@ -446,13 +455,12 @@ func applyChangeRequest(app core.App, request *collections.ChangeRequest) error 
 		return errs
 	}
 	loc := settings.Location()
-	start, err1 := parseLocalTime(form.Start, loc)
-	end, err2 := parseLocalTime(form.End, loc)
+	start, err1 := parseLocalTime(form.Start, form.StartOccurrence, loc)
+	end, err2 := parseLocalTime(form.End, form.EndOccurrence, loc)
 	if err := errors.Join(err1, err2); err != nil {
 		return err
 	}
-	startDT, _ := types.ParseDateTime(start.UTC())
-	endDT, _ := types.ParseDateTime(end.UTC())
+	startDT, endDT := dateTimeOf(start), dateTimeOf(end)
 	event.Load(map[string]any{
 		collections.FieldName: form.Name, collections.FieldVenue: form.Venue, collections.FieldAddress: form.Address,
 		collections.FieldNotes: form.Notes, collections.FieldStartsAt: startDT, collections.FieldEndsAt: endDT,

@@ -42,6 +42,9 @@ func parseEventListQuery(e *core.RequestEvent) (EventListQuery, validation.Error
 	f := EventListQuery{Scope: q.Get("scope"), Search: strings.TrimSpace(q.Get("q")),
 		Status: collections.EventStatus(q.Get("status")), From: q.Get("from"), To: q.Get("to"), Page: 1, PerPage: 20}
 	errs := validation.Errors{}
+	if err := validation.Validate(f.Search, plainText(200)); err != nil {
+		errs["q"] = err
+	}
 	if f.Scope == "" {
 		f.Scope = "upcoming"
 	}
@@ -145,6 +148,15 @@ func listEvents(e *core.RequestEvent) error {
 	if err := q.Select("count(*)").OrderBy().Row(&total); err != nil {
 		return err
 	}
+	// A page past the end shows the last one, and says so: the offset of
+	// page 9223372036854775807 would overflow.
+	totalPages := int(math.Ceil(float64(total) / float64(f.PerPage)))
+	answer := map[string]any{}
+	if last := max(totalPages, 1); f.Page > last {
+		answer["pageClamped"] = true
+		answer["message"] = fmt.Sprintf("There is no page %d; this is the last page, %d.", f.Page, last)
+		f.Page = last
+	}
 	var items []*core.Record
 	q = eventListSelect(e.App, e.Auth.GetString(collections.FieldClient), f, loc, time.Now())
 	if err := q.Limit(int64(f.PerPage)).Offset(int64((f.Page - 1) * f.PerPage)).All(&items); err != nil {
@@ -154,10 +166,9 @@ func listEvents(e *core.RequestEvent) error {
 		return err
 	}
 	prepareEventsForClient(e, items...)
-	return e.JSON(http.StatusOK, map[string]any{
-		"page": f.Page, "perPage": f.PerPage, "totalItems": total,
-		"totalPages": int(math.Ceil(float64(total) / float64(f.PerPage))), "items": items,
-	})
+	answer["page"], answer["perPage"], answer["totalItems"], answer["totalPages"], answer["items"] =
+		f.Page, f.PerPage, total, totalPages, items
+	return e.JSON(http.StatusOK, answer)
 }
 
 // exportEvents downloads the whole filtered list as CSV, in the agency's

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strings"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -59,6 +60,9 @@ func (p *plugin) bindRoutes() {
 		Func: func(se *core.ServeEvent) error {
 			for _, r := range p.routes() {
 				route := se.Router.Route(r.method, r.path, r.handler)
+				if strings.HasPrefix(r.path, "/api/portal/") {
+					route.Bind(answerBadInput())
+				}
 				for _, m := range r.middlewares {
 					route.Bind(m)
 				}

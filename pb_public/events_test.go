@@ -146,6 +146,7 @@ func TestBookingTermsAndServerErrors(t *testing.T) {
 	yesterday := time.Now().AddDate(0, 0, -1).Format(time.DateOnly)
 	if err := chromedp.Do(ctx,
 		fill("#book-name", "Terms test"),
+		fill("#book-venue", "Town Hall"),
 		setValue("#book-start", yesterday+"T18:00"),
 		setValue("#book-end", yesterday+"T22:00"),
 		chooseOption("#book-profession", "Steward"),

@@ -8,7 +8,7 @@ import { pb } from "./pb.js";
 import { contactName, currentContact } from "./auth.js";
 import { card, notice, statusMessage } from "./components.js";
 import { errorMessage } from "./errors.js";
-import { checkEventForm, eventFields, readEventForm } from "./event-form.js";
+import { askWhichTime, checkEventForm, eventFields, readEventForm, readyToPrice } from "./event-form.js";
 import { eventStatusLabel, isFinalStatus } from "./event-status.js";
 import { liveEstimate } from "./estimate.js";
 import { formatDateTime, formatMoney, parseDate, toLocalInput } from "./format.js";
@@ -229,6 +229,7 @@ export async function changesCard({ event, shifts, requests, settings, timeZone,
           form,
           label: "New estimated price",
           body: () => ({ ...readEventForm(form, { staffCount }), resources: [], terms_accepted: true }),
+          ready: () => readyToPrice(readEventForm(form, { staffCount }), { staffCount }),
           signal,
         })
       : null;
@@ -250,9 +251,20 @@ export async function changesCard({ event, shifts, requests, settings, timeZone,
         return errors;
       },
       save: async (f) => {
-        const proposed = changedFields(readEventForm(f, { staffCount }), initial);
+        const values = readEventForm(f, { staffCount });
+        const proposed = changedFields(values, initial);
+        for (const answer of ["start_occurrence", "end_occurrence"]) {
+          if (values[answer]) {
+            proposed[answer] = values[answer];
+          }
+        }
         const reason = String(f.elements.reason.value ?? "").trim();
-        await send({ kind: "change", proposed, reason }, "Your change request was sent to the agency. You'll get an email when they decide.");
+        try {
+          await send({ kind: "change", proposed, reason }, "Your change request was sent to the agency. You'll get an email when they decide.");
+        } catch (err) {
+          askWhichTime(f, err);
+          throw err;
+        }
         return "";
       },
     });

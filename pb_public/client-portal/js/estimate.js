@@ -1,6 +1,7 @@
 // The live price estimate of the booking and change forms (spec B3), for roles that may view
-// prices: ~400 ms after the last edit the form is sent to the server, which does the maths (hours ×
-// staff × hourly rate of the client's price list). An incomplete form simply shows no estimate.
+// prices: ~400 ms after the last edit a complete form is sent to the server, which does the maths
+// (hours × staff × hourly rate of the client's price list). An incomplete form is not sent and
+// simply shows no estimate.
 import { h } from "./dom.js";
 import { pb } from "./pb.js";
 import { isAbortError } from "./errors.js";
@@ -18,10 +19,12 @@ export function describeEstimate(estimate) {
 /**
  * liveEstimate watches form and returns { root, refresh }: root shows the estimate (a polite live
  * region, so the new figure is read out) and refresh() asks at once.
- * options: id (of root), form, body (() => the API body for the form's current values), label
- * (e.g. "Estimated price"), signal (the page's: stops the timer and the request when leaving).
+ * options: id (of root), form, body (() => the API body for the form's current values), ready
+ * (() => whether the form is complete enough to price; the server is asked only then, so an
+ * unfinished form costs no request), label (e.g. "Estimated price"), signal (the page's: stops the
+ * timer and the request when leaving).
  */
-export function liveEstimate({ id, form, body, label = "Estimated price", signal }) {
+export function liveEstimate({ id, form, body, ready = () => true, label = "Estimated price", signal }) {
   const line = h("p", { class: "estimate__line", id, role: "status" });
   const note = h("p", { class: "estimate__note", hidden: true });
   const root = h("div", { class: "estimate" }, line, note);
@@ -38,6 +41,11 @@ export function liveEstimate({ id, form, body, label = "Estimated price", signal
   async function refresh() {
     clearTimeout(timer);
     const mine = ++seq;
+    if (!ready()) {
+      pb.cancelRequest(key);
+      show("");
+      return;
+    }
     try {
       const result = await estimatePrice(body(), key);
       if (mine !== seq) {

@@ -28,6 +28,8 @@ export function eventFields({ prefix, values = {}, professions, staffCount, time
       field({ id: id("start"), name: "start", type: "datetime-local", label: "Start", hint: timeHint, value: values.start, required: true }),
       field({ id: id("end"), name: "end", type: "datetime-local", label: "End", hint: timeHint, value: values.end, required: true }),
     ),
+    occurrenceChoice(id, "start"),
+    occurrenceChoice(id, "end"),
     h(
       "div",
       { class: "field-pair" },
@@ -69,11 +71,69 @@ export function eventFields({ prefix, values = {}, professions, staffCount, time
 }
 
 /**
+ * occurrenceChoice is the question "which one?" for a start or end the clocks pass twice (the
+ * night they go back), hidden until the server asks it (askWhichTime). Its answer goes out as
+ * start_occurrence / end_occurrence.
+ */
+function occurrenceChoice(id, which) {
+  const choice = field({
+    id: id(`${which}_occurrence`),
+    name: `${which}_occurrence`,
+    type: "select",
+    label: `Which ${which} time do you mean?`,
+    options: [{ value: "", label: "Choose one" }],
+  });
+  choice.hidden = true;
+  choice.dataset.occurrence = which;
+  return choice;
+}
+
+/**
+ * askWhichTime shows the "which one?" question next to each time the server found ambiguous in
+ * err (code validation_ambiguous_time, with both UTC offsets as params), so the next submission
+ * answers it. Changing that time hides the question again: the answer was for the old time.
+ */
+export function askWhichTime(form, err) {
+  const data = err?.response?.data ?? {};
+  for (const which of ["start", "end"]) {
+    const problem = data[which];
+    const select = form.elements.namedItem(`${which}_occurrence`);
+    if (problem?.code !== "validation_ambiguous_time" || !select) {
+      continue;
+    }
+    const { earlier, later } = problem.params ?? {};
+    const time = String(form.elements.namedItem(which)?.value ?? "").slice(11);
+    select.replaceChildren(
+      h("option", { value: "" }, "Choose one"),
+      h("option", { value: "earlier" }, `The first ${time} (UTC${earlier ?? ""}, before the clocks go back)`),
+      h("option", { value: "later" }, `The second ${time} (UTC${later ?? ""}, after the clocks go back)`),
+    );
+    const wrapper = select.closest(".field");
+    wrapper.querySelector(".field__label").textContent = `${time} happens twice that night. Which one do you mean?`;
+    wrapper.hidden = false;
+    form.elements.namedItem(which)?.addEventListener(
+      "input",
+      () => {
+        wrapper.hidden = true;
+        select.value = "";
+      },
+      { once: true },
+    );
+  }
+}
+
+/**
  * readEventForm returns the event values of form as the APIs take them: trimmed text, times as
  * typed, and staff_count as a number (null when empty) only when staffCount is asked for.
  */
 export function readEventForm(form, { staffCount }) {
   const values = valuesOf(form, TEXT_FIELDS);
+  for (const which of ["start", "end"]) {
+    const answer = valuesOf(form, [`${which}_occurrence`])[`${which}_occurrence`];
+    if (answer) {
+      values[`${which}_occurrence`] = answer;
+    }
+  }
   if (staffCount) {
     const raw = String(form.elements.namedItem("staff_count")?.value ?? "").trim();
     values.staff_count = raw === "" ? null : Number(raw);
@@ -108,4 +168,13 @@ export function checkEventForm(values, { staffCount }) {
     }
   }
   return errors;
+}
+
+/**
+ * readyToPrice reports whether values hold everything an estimate needs (dates in order, the
+ * profession, a valid number of staff), so the live estimate asks the server only then.
+ */
+export function readyToPrice(values, { staffCount }) {
+  const errors = checkEventForm(values, { staffCount });
+  return !["start", "end", "profession", "staff_count"].some((name) => errors[name]);
 }

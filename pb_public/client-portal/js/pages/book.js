@@ -6,7 +6,7 @@ import { h } from "../dom.js";
 import { pb } from "../pb.js";
 import { card, notice } from "../components.js";
 import { isRefused } from "../errors.js";
-import { checkEventForm, eventFields, readEventForm } from "../event-form.js";
+import { askWhichTime, checkEventForm, eventFields, readEventForm, readyToPrice } from "../event-form.js";
 import { liveEstimate } from "../estimate.js";
 import { setFlash } from "../flash.js";
 import { formatDateRange } from "../format.js";
@@ -54,6 +54,7 @@ export async function render(root, ctx) {
         // Resources and the T&C tick don't change the price; leaving them out keeps the estimate
         // showing while those parts are still being filled in.
         body: () => ({ ...readEventForm(form, { staffCount }), resources: [], terms_accepted: true }),
+        ready: () => readyToPrice(readEventForm(form, { staffCount }), { staffCount }),
         signal: ctx.signal,
       })
     : null;
@@ -87,6 +88,7 @@ export async function render(root, ctx) {
         event = await bookEvent(body);
       } catch (err) {
         if (err?.response?.data && typeof err.response.data === "object") {
+          askWhichTime(f, err);
           err.response.data = resources.mapErrors(err.response.data);
         }
         throw err;
