@@ -178,3 +178,13 @@ const (
 	FieldIP             = "ip"
 	FieldDetails        = "details"
 )
+
+// Idempotency keys: a portal request's key, scoped per contact and route,
+// with a hash of its body and the answer it got.
+const (
+	FieldContact     = "contact"
+	FieldScope       = "scope"
+	FieldKey         = "key"
+	FieldRequestHash = "request_hash"
+	FieldResponse    = "response"
+)

@@ -39,6 +39,8 @@ const (
 	CMSPages              = "cms_pages"
 	ClientSnippets        = "client_snippets"
 	AuditLog              = "audit_log"
+	// IdempotencyKeys remembers the first answer to a retried portal request.
+	IdempotencyKeys = "idempotency_keys"
 
 	// EventsToConfirm is the admins' read-only "To confirm" list (a view).
 	EventsToConfirm = "events_to_confirm"
@@ -54,7 +56,7 @@ var All = []string{
 	Skills, Qualifications, Staff, StaffQualifications, StaffVehicles, Tags,
 	Events, Shifts, ResourceLines, Assignments, EventDocuments, ChangeRequests,
 	Invoices, InvoiceLines, Payments, NotificationTemplates, MailOutbox, MailWorker,
-	CMSPages, ClientSnippets, AuditLog, EventsToConfirm, ChangeRequestsToApprove,
+	CMSPages, ClientSnippets, AuditLog, IdempotencyKeys, EventsToConfirm, ChangeRequestsToApprove,
 }
 
 // ID returns the explicit, stable collection id used for a collection name.

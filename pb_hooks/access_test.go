@@ -24,7 +24,7 @@ var ownerFields = map[string]string{
 	collections.PriceLists: "", collections.Rates: "", collections.Skills: "", collections.Qualifications: "",
 	collections.Staff: "", collections.StaffQualifications: "", collections.StaffVehicles: "", collections.Tags: "",
 	collections.NotificationTemplates: "", collections.MailOutbox: "", collections.MailWorker: "", collections.CMSPages: "",
-	collections.ClientSnippets: "", collections.AuditLog: "", collections.EventsToConfirm: "",
+	collections.ClientSnippets: "", collections.AuditLog: "", collections.IdempotencyKeys: "", collections.EventsToConfirm: "",
 	collections.ChangeRequestsToApprove: "",
 
 	collections.Clients: "id", collections.Contacts: "client", collections.Roles: "client",

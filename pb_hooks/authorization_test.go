@@ -75,6 +75,7 @@ var authorizationMatrix = map[string]access{
 	collections.CMSPages:                {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S"}, // a page for all clients; hidden ones: content_test.go
 	collections.ClientSnippets:          {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S"}, // the home welcome; the sign-in one: content_test.go
 	collections.AuditLog:                closed,
+	collections.IdempotencyKeys:         closed,
 	collections.EventsToConfirm:         withRefusals(closed, "create,update,delete"), // a read-only view
 	collections.ChangeRequestsToApprove: withRefusals(closed, "create,update,delete"),
 }
@@ -226,12 +227,15 @@ func createBody(r *core.Record) map[string]any {
 			"client": r.GetString(collections.FieldClient), "role": r.GetString(collections.FieldRole)}
 	}
 	body := map[string]any{}
+	if r.Collection().Name == collections.IdempotencyKeys {
+		body[collections.FieldKey] = "another-key" // keys are unique per contact and route
+	}
 	for _, f := range r.Collection().Fields {
 		switch f.Type() {
 		case core.FieldTypeAutodate, core.FieldTypeFile, core.FieldTypePassword:
 			continue
 		}
-		if f.GetName() != collections.FieldID {
+		if _, set := body[f.GetName()]; !set && f.GetName() != collections.FieldID {
 			body[f.GetName()] = r.Get(f.GetName())
 		}
 	}

@@ -40,13 +40,14 @@ func (p *plugin) routes() []route {
 		{http.MethodGet, "/api/portal/activation", checkActivationLink, nil},
 		{http.MethodPost, "/api/portal/impersonate/{id}", impersonate, []*hook.Handler[*core.RequestEvent]{apis.RequireSuperuserAuth()}},
 		// Booking (spec B1–B5) and the event lists with their CSV export (E1).
-		{http.MethodPost, "/api/portal/bookings", bookEvent, contactWith(collections.PermBookEvents)},
+		// Writes accept an Idempotency-Key, so a retry never books twice.
+		{http.MethodPost, "/api/portal/bookings", bookEvent, idempotent(contactWith(collections.PermBookEvents))},
 		{http.MethodPost, "/api/portal/estimate", estimateBooking, contactWith(collections.PermViewPrices)},
 		{http.MethodGet, "/api/portal/events", listEvents, contactWith("")},
 		{http.MethodGet, "/api/portal/events.csv", exportEvents, contactWith("")},
 		// Change requests (spec C1–C3); admins decide them in the dashboard.
-		{http.MethodPost, "/api/portal/events/{id}/change-requests", requestChange, contactWith(collections.PermRequestChanges)},
-		{http.MethodPost, "/api/portal/change-requests/{id}/withdraw", withdrawChange, contactWith(collections.PermRequestChanges)},
+		{http.MethodPost, "/api/portal/events/{id}/change-requests", requestChange, idempotent(contactWith(collections.PermRequestChanges))},
+		{http.MethodPost, "/api/portal/change-requests/{id}/withdraw", withdrawChange, idempotent(contactWith(collections.PermRequestChanges))},
 	}
 	if p.config.PublicFS != nil {
 		table = append(table, route{http.MethodGet, PortalPath + "{path...}", servePortal(p.config.PublicFS), nil})

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/dbx"
 
 	"github.com/crewportal/crewportal/collections"
 	"github.com/crewportal/crewportal/pb_hooks/portaltest"
@@ -12,8 +13,9 @@ import (
 
 // TestBookingFormEstimatesOnlyCompleteFormsAndAsksWhichTime: the live
 // estimate asks the server only once dates, profession and staff are filled
-// in (no 400 per keystroke), and a start the clocks pass twice brings up the
-// question "which one?", whose answer books the right instant.
+// in (no 400 per keystroke); a start the clocks pass twice brings up the
+// question "which one?", whose answer books the right instant; and a retry
+// after a lost answer books once.
 func TestBookingFormEstimatesOnlyCompleteFormsAndAsksWhichTime(t *testing.T) {
 	ctx, base, app := demoPortal(t)
 	settings, err := collections.LoadSettings(app)
@@ -23,13 +25,19 @@ func TestBookingFormEstimatesOnlyCompleteFormsAndAsksWhichTime(t *testing.T) {
 	loc := settings.Location()
 	signInHome(t, ctx, base, "manager@northwind.test")
 	openPage(t, ctx, base, "/client-portal/book", "book")
-	// Count the estimate calls the page makes, and their answers.
+	// Count the estimate calls the page makes, and lose the answer to the
+	// first successful booking, as a broken connection would.
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
 		window.estimates = [];
+		let lost = false;
 		const original = window.fetch;
 		window.fetch = async (...args) => {
 			const res = await original(...args);
 			if (String(args[0]).includes("/api/portal/estimate")) window.estimates.push(res.status);
+			if (String(args[0]).includes("/api/portal/bookings") && res.ok && !lost) {
+				lost = true;
+				throw new TypeError("Failed to fetch");
+			}
 			return res;
 		};
 		return true;
@@ -70,7 +78,14 @@ func TestBookingFormEstimatesOnlyCompleteFormsAndAsksWhichTime(t *testing.T) {
 	}
 	waitText(t, ctx, "#book-estimate", "Estimated price: AUD")
 	click(t, ctx, "#book-submit")
+	// The answer is lost; trying again sends the same Idempotency-Key and
+	// gets the first booking, not a second one.
+	waitText(t, ctx, "#book-error", "unreachable")
+	click(t, ctx, "#book-submit")
 	waitRoute(t, ctx, "event")
+	if n, _ := app.CountRecords(collections.Events, dbx.HashExp{"name": "Clock night"}); n != 1 {
+		t.Errorf("%d events booked by one submission and its retry", n)
+	}
 	event := demoEvent(t, app, "Clock night")
 	// The later 02:30 is read with the offset after the change.
 	_, after := clocksBack.Add(24 * time.Hour).Zone()

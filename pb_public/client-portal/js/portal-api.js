@@ -5,7 +5,7 @@ import { pb } from "./pb.js";
 
 /** bookEvent books an event (spec B1–B5) and resolves to the new event record. */
 export function bookEvent(body) {
-  return pb.send("/api/portal/bookings", { method: "POST", body, requestKey: null });
+  return sendOnce("/api/portal/bookings", body);
 }
 
 /**
@@ -33,19 +33,42 @@ export function eventsCsvURL(filters) {
 
 /** requestChange sends a change ({ kind: "change", proposed, reason }) or cancellation request. */
 export function requestChange(eventId, body) {
-  return pb.send(`/api/portal/events/${encodeURIComponent(eventId)}/change-requests`, {
-    method: "POST",
-    body,
-    requestKey: null,
-  });
+  return sendOnce(`/api/portal/events/${encodeURIComponent(eventId)}/change-requests`, body);
 }
 
 /** withdrawRequest withdraws a pending change request. */
 export function withdrawRequest(requestId) {
-  return pb.send(`/api/portal/change-requests/${encodeURIComponent(requestId)}/withdraw`, {
-    method: "POST",
-    requestKey: null,
-  });
+  return sendOnce(`/api/portal/change-requests/${encodeURIComponent(requestId)}/withdraw`, null);
+}
+
+// One Idempotency-Key per form submission: sending the same body to the same route again after
+// a failure (a retry: the connection broke, the server did not answer) reuses the key, so the
+// server answers with the first result instead of booking twice; a changed body, or any body
+// after a success, is a new submission with a new key.
+const unanswered = new Map(); // route → { body, key } of its last submission without a success
+
+async function sendOnce(route, body) {
+  const text = JSON.stringify(body);
+  let submission = unanswered.get(route);
+  if (submission?.body !== text) {
+    submission = { body: text, key: newSubmissionKey() };
+    unanswered.set(route, submission);
+  }
+  const options = { method: "POST", requestKey: null, headers: { "Idempotency-Key": submission.key } };
+  if (body !== null) {
+    options.body = body;
+  }
+  const result = await pb.send(route, options);
+  unanswered.delete(route);
+  return result;
+}
+
+/** newSubmissionKey is a random key; randomUUID needs a secure context, getRandomValues does not. */
+function newSubmissionKey() {
+  if (typeof crypto.randomUUID === "function") {
+    return crypto.randomUUID();
+  }
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 function compact(filters) {
