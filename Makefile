@@ -3,7 +3,7 @@
 # fetch the toolchain go.mod asks for through the module proxy.
 export GOTOOLCHAIN := go1.27.4
 
-.PHONY: demo test chromium vet bench
+.PHONY: demo test chromium vet bench fuzz
 
 demo:
 	go run . serve --demo --http=127.0.0.1:8090
@@ -12,6 +12,7 @@ demo:
 # browser tests on a 2-core machine shared with other work.
 test: chromium vet
 	go test -count=1 -timeout 20m ./...
+	$(MAKE) fuzz
 
 vet:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
@@ -25,3 +26,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 		else echo "Browser tests need Chromium: sudo apt-get install -y chromium"; exit 1; fi; }
+
+# A short fuzz run of every portal input (pb_hooks/fuzz_test.go). `go test
+# -fuzz` takes one target per run; plain `go test` already runs their seeds.
+FUZZ_TARGETS := FuzzBookingPayload FuzzEstimatePayload FuzzChangeRequestPayload FuzzWithdrawRequest FuzzEventListQuery
+FUZZTIME ?= 5s
+fuzz:
+	@for target in $(FUZZ_TARGETS); do \
+		go test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) -parallel 1 ./pb_hooks/ || exit 1; \
+	done

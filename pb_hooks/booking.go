@@ -310,8 +310,8 @@ func EstimatePrice(app core.App, clientID, professionID string, start, end time.
 // view prices only). Incomplete input gets the field errors, as a booking.
 func estimateBooking(e *core.RequestEvent) error {
 	var in BookingInput
-	if err := e.BindBody(&in); err != nil {
-		return e.BadRequestError("The form could not be read.", err)
+	if err := bindForm(e, &in); err != nil {
+		return err
 	}
 	// Only what prices the booking matters here: the form may still lack
 	// its name, location, T&C tick or have an unfinished resource line.
@@ -335,8 +335,8 @@ func estimateBooking(e *core.RequestEvent) error {
 // "to be confirmed" and the price the server's estimate (spec B2, B3).
 func bookEvent(e *core.RequestEvent) error {
 	var in BookingInput
-	if err := e.BindBody(&in); err != nil {
-		return e.BadRequestError("The form could not be read.", err)
+	if err := bindForm(e, &in); err != nil {
+		return err
 	}
 	b, errs := validateBooking(e.App, e.Auth, in, time.Now())
 	if errs != nil {

@@ -197,8 +197,8 @@ func applyProposal(form BookingInput, proposed map[string]any, clientsSetCount b
 // atomic event of the contact's client and emails the group's admins.
 func requestChange(e *core.RequestEvent) error {
 	var in ChangeRequestInput
-	if err := e.BindBody(&in); err != nil {
-		return e.BadRequestError("The request could not be read.", err)
+	if err := bindForm(e, &in); err != nil {
+		return err
 	}
 	event, err := e.App.FindRecordById(collections.Events, e.Request.PathValue("id"))
 	if err != nil || event.GetString(collections.FieldClient) != e.Auth.GetString(collections.FieldClient) {

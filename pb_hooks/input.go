@@ -1,8 +1,11 @@
 package pb_hooks
 
 import (
+	"encoding/json/v2"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -56,6 +59,40 @@ func fieldErrorsOf(err error) validation.Errors {
 		return fields
 	}
 	return nil
+}
+
+// bindForm reads a route's JSON form into dst. A value of the wrong type
+// is a 400 naming its field ("staff_count", "resources.0"); a body that is
+// not a JSON object is a 400 naming "body".
+func bindForm(e *core.RequestEvent, dst any) error {
+	err := e.BindBody(dst)
+	if err == nil {
+		return nil
+	}
+	var wrongType *json.SemanticError
+	if errors.As(err, &wrongType) && wrongType.JSONPointer != "" {
+		return apis.NewBadRequestError("Please correct the highlighted fields.", validation.Errors{
+			formField(slices.Collect(wrongType.JSONPointer.Tokens())): validation.NewError("validation_invalid_type",
+				"This value has the wrong type (text, a number, true/false or a list)."),
+		})
+	}
+	return apis.NewBadRequestError("The form could not be read.", validation.Errors{
+		"body": validation.NewError("validation_invalid_json", "Send the form as one JSON object."),
+	})
+}
+
+// formField names a JSON value by its form field: the top-level name, with
+// the line for a list ("resources.0").
+func formField(tokens []string) string {
+	if len(tokens) > 1 {
+		if _, err := strconv.Atoi(tokens[1]); err == nil {
+			return tokens[0] + "." + tokens[1]
+		}
+	}
+	if len(tokens) == 0 {
+		return "body"
+	}
+	return tokens[0]
 }
 
 // required is validation.Required with the form's wording.
