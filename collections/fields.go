@@ -179,12 +179,11 @@ const (
 	FieldDetails        = "details"
 )
 
-// Idempotency keys: a portal request's key, scoped per contact and route,
-// with a hash of its body and the answer it got.
+// Idempotency keys: a portal request's key (FieldKey), scoped per contact
+// and route, with a hash of its body and the answer it got.
 const (
 	FieldContact     = "contact"
 	FieldScope       = "scope"
-	FieldKey         = "key"
 	FieldRequestHash = "request_hash"
 	FieldResponse    = "response"
 )
