@@ -212,13 +212,6 @@ func requestChange(e *core.RequestEvent) error {
 	if msg := changeRefusal(e.App, event, shape, now); msg != "" {
 		return e.Error(http.StatusConflict, msg, nil)
 	}
-	pending, err := e.App.CountRecords(collections.ChangeRequests, dbx.HashExp{collections.FieldEvent: event.Id, collections.FieldStatus: string(collections.RequestPending)})
-	if err != nil {
-		return err
-	}
-	if pending > 0 {
-		return e.Error(http.StatusConflict, "This event already has a pending request. Withdraw it first to make another.", nil)
-	}
 	settings, err := collections.LoadSettings(e.App)
 	if err != nil {
 		return err
@@ -249,9 +242,15 @@ func requestChange(e *core.RequestEvent) error {
 				changes = describeForms(e.App, &current, proposed, in.Proposed, settings.Location())
 				if len(changes) == 0 {
 					errs = validation.Errors{collections.FieldProposed: validation.NewError("validation_no_change", "Change at least one value.")}
-				} else if est, err := EstimatePrice(e.App, event.GetString(collections.FieldClient), b.profession.Id, b.start, b.end,
-					requestedStaff(b, proposed, shape)); err == nil && est != nil {
-					values[collections.FieldEstimatedPrice] = est.Total
+				} else {
+					est, err := EstimatePrice(e.App, event.GetString(collections.FieldClient), b.profession.Id, b.start, b.end,
+						requestedStaff(b, proposed, shape))
+					if err != nil {
+						return err
+					}
+					if est != nil {
+						values[collections.FieldEstimatedPrice] = est.Total
+					}
 				}
 			}
 		}
@@ -264,6 +263,15 @@ func requestChange(e *core.RequestEvent) error {
 		return e.BadRequestError("Choose a change or a cancellation.", validation.Errors{collections.FieldKind: validation.NewError("validation_invalid", "Use change or cancellation.")})
 	}
 
+	// The form is checked first, so bad input is a 400 whatever the event's
+	// state; then the one pending request per event.
+	pending, err := e.App.CountRecords(collections.ChangeRequests, dbx.HashExp{collections.FieldEvent: event.Id, collections.FieldStatus: string(collections.RequestPending)})
+	if err != nil {
+		return err
+	}
+	if pending > 0 {
+		return e.Error(http.StatusConflict, "This event already has a pending request. Withdraw it first to make another.", nil)
+	}
 	var request *core.Record
 	err = e.App.RunInTransaction(func(tx core.App) error {
 		var err error
