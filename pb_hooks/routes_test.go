@@ -59,7 +59,7 @@ func TestPortalRoutes(t *testing.T) {
 				`{"value":"declined","label":"Declined","final":true}`,
 				`{"value":"cancelled","label":"Cancelled","final":true}`,
 				`{"value":"completed","label":"Completed","final":true}`,
-				`"proposable_fields":["name","venue","address","start","end","staff_count","notes","profession"]`,
+				`"proposable_fields":["name","venue","address","start","end","staff_count","notes","profession","start_occurrence","end_occurrence"]`,
 				`"max_staff_count":200`, `"max_resource_lines":20`, `"max_resource_quantity":1000`,
 			},
 		},

@@ -8,8 +8,8 @@ import (
 )
 
 // Adds the agency's locale to the portal settings: the BCP 47 language tag
-// (e.g. "en-AU") dates and times are written in, on the portal's pages and in
-// emails, with the existing record set to "en-GB".
+// (e.g. "en-AU") the portal's pages write dates and times in (emails do not
+// use it yet), with the existing record set to "en-GB".
 func init() {
 	m.Register(func(app core.App) error {
 		c, err := app.FindCollectionByNameOrId(collections.PortalSettings)
