@@ -7,7 +7,8 @@ import { pb } from "./pb.js";
 import { contactName, currentContact, signOut } from "./auth.js";
 import { impersonator } from "./impersonation.js";
 import { canAny, loadPermissions } from "./permissions.js";
-import { HOME } from "./paths.js";
+import { menuPages } from "./cms-pages.js";
+import { HOME, pagePath } from "./paths.js";
 
 // Where an admin goes back to after viewing the portal as a contact: the PocketBase dashboard.
 const DASHBOARD = "/_/";
@@ -91,11 +92,13 @@ function portalShell(navRoutes, onSignOut) {
     h("a", { class: "nav__link", href: route.path, dataset: { route: route.name } }, route.nav),
   );
   const items = links.map((link) => h("li", null, link));
+  const pages = cmsPageLinks();
   const nav = h(
     "nav",
     { id: "portal-nav", class: "nav", "aria-label": "Main", "data-open": "false" },
     h("p", { class: "nav__user" }, "Signed in as ", navName),
     h("ul", { class: "nav__list" }, items),
+    pages.root,
   );
   const banner = impersonationBanner();
 
@@ -157,6 +160,7 @@ function portalShell(navRoutes, onSignOut) {
       showAllowedLinks();
       banner.update();
       setMenuOpen(false);
+      pages.markCurrent();
       for (const link of links) {
         if (link.dataset.route === route.name) {
           link.setAttribute("aria-current", "page");
@@ -168,6 +172,37 @@ function portalShell(navRoutes, onSignOut) {
       }
     },
   };
+}
+
+/**
+ * cmsPageLinks is the menu's list of the admins' pages for the contact (spec M1), filled once the
+ * server answers; it stays hidden while there are none (or they cannot be loaded).
+ */
+function cmsPageLinks() {
+  const list = h("ul", { class: "nav__list", id: "nav-pages" });
+  const root = h("div", { class: "nav__pages", hidden: true }, h("p", { class: "nav__heading" }, "Information"), list);
+  let links = [];
+
+  function markCurrent() {
+    for (const link of links) {
+      if (link.pathname === window.location.pathname) {
+        link.setAttribute("aria-current", "page");
+      } else {
+        link.removeAttribute("aria-current");
+      }
+    }
+  }
+
+  menuPages().then(
+    (pages) => {
+      links = pages.map((page) => h("a", { class: "nav__link", href: pagePath(page.slug) }, page.title));
+      list.replaceChildren(...links.map((link) => h("li", null, link)));
+      root.hidden = links.length === 0;
+      markCurrent();
+    },
+    () => {}, // the pages stay reachable by their links; the rest of the menu works
+  );
+  return { root, markCurrent };
 }
 
 /**

@@ -7,6 +7,12 @@ export const SIGN_IN = `${BASE}/sign-in`;
 export const FORGOT_PASSWORD = `${BASE}/forgot-password`;
 export const EVENTS = `${BASE}/events`;
 export const BOOK = `${BASE}/book`;
+export const PAGES = `${BASE}/pages`;
+
+/** pagePath is the address of the CMS page with `slug` (spec M1). */
+export function pagePath(slug) {
+  return `${PAGES}/${encodeURIComponent(slug)}`;
+}
 
 /** eventPath is the page of one event (spec E2). */
 export function eventPath(id) {

@@ -1,6 +1,6 @@
 // The portal's route table: the one place that lists every page, its URL, who may see it and its
 // menu label. The router and the navigation are both built from it. Field meanings: see router.js.
-import { BASE, BOOK, EVENTS, FORGOT_PASSWORD, HOME, SIGN_IN } from "./paths.js";
+import { BASE, BOOK, EVENTS, FORGOT_PASSWORD, HOME, PAGES, SIGN_IN } from "./paths.js";
 
 const placeholder = () => import("./pages/placeholder.js");
 
@@ -94,7 +94,7 @@ export const routes = [
     nav: "Finance",
     access: "contact",
     permissions: ["view_invoices", "view_prices"],
-    props: { intro: "Your orders, invoices and payments." },
+    props: { intro: "Your orders, invoices and payments.", snippet: "finance_note" },
     load: placeholder,
   },
   {
@@ -103,7 +103,7 @@ export const routes = [
     title: "Documents",
     nav: "Documents",
     access: "contact",
-    props: { intro: "Documents shared between you and the agency." },
+    props: { intro: "Documents shared between you and the agency.", snippet: "documents_note" },
     load: placeholder,
   },
   {
@@ -122,6 +122,14 @@ export const routes = [
     access: "contact",
     permissions: ["manage_contacts"],
     load: () => import("./pages/contacts.js"),
+  },
+  {
+    // The admins' CMS pages (spec M1); the menu lists them under the routes with a `nav` label.
+    name: "page",
+    path: `${PAGES}/:slug`,
+    title: "Page",
+    access: "contact",
+    load: () => import("./pages/cms-page.js"),
   },
   {
     name: "profile",

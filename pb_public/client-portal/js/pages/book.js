@@ -17,14 +17,16 @@ import { bookEvent } from "../portal-api.js";
 import { bookableProfessions } from "../professions.js";
 import { resourceLines } from "../resource-lines.js";
 import { agencyTimeZone, loadSettings, termsURL } from "../settings.js";
+import { SNIPPET, snippetSlot } from "../snippets.js";
 
 export async function render(root, ctx) {
   const fromId = ctx.query.get("from") ?? "";
-  const [settings, professions, timeZone, source] = await Promise.all([
+  const [settings, professions, timeZone, source, help] = await Promise.all([
     loadSettings(),
     bookableProfessions(),
     agencyTimeZone(),
     fromId ? loadSource(fromId) : null,
+    snippetSlot(SNIPPET.bookingHelp),
   ]);
   // Where the agency sets the number of staff, the form neither asks nor sends it (the server
   // refuses one from the client).
@@ -114,6 +116,7 @@ export async function render(root, ctx) {
       ),
     ),
     sourceNotice(fromId, source, timeZone),
+    help,
     card({ id: "booking", title: "Booking details" }, alert, form),
   ];
   root.append(...parts.filter(Boolean));

@@ -1,4 +1,5 @@
-// Home page: greets the contact, names their company and lists the next upcoming events. Each part
+// Home page: greets the contact, names their company, shows the agency's welcome snippet (spec M2)
+// and lists the next upcoming events. Each part
 // loads on its own, so a request the server refuses shows a polite note instead of failing the page.
 import { h } from "../dom.js";
 import { pb } from "../pb.js";
@@ -11,15 +12,17 @@ import { formatDateRange, timeZoneName } from "../format.js";
 import { BOOK, EVENTS, eventPath } from "../paths.js";
 import { can } from "../permissions.js";
 import { agencyTimeZone } from "../settings.js";
+import { SNIPPET, snippetSlot } from "../snippets.js";
 
 const UPCOMING_LIMIT = 5;
 
 export async function render(root) {
   const contact = currentContact();
-  const [company, events, timeZone] = await Promise.allSettled([
+  const [company, events, timeZone, welcome] = await Promise.allSettled([
     loadCompany(contact),
     loadUpcomingEvents(),
     agencyTimeZone(),
+    snippetSlot(SNIPPET.homeWelcome),
   ]);
 
   root.append(
@@ -34,6 +37,7 @@ export async function render(root) {
       ),
       can("book_events") && h("a", { class: "button button--primary", href: BOOK }, "Book an event"),
     ),
+    welcome.value,
     card(
       {
         id: "upcoming",

@@ -1,6 +1,7 @@
 // Sign-in page (spec A3): email and password for contacts. Failures get one message that never
 // says whether the email exists; after success the contact continues to the page they asked for.
-// When the agency has closed the whole portal (spec A1) the page says so before anyone tries.
+// When the agency has closed the whole portal (spec A1) the page says so before anyone tries; the
+// agency's sign-in snippet (spec M2), the one content anyone may read, shows above the form.
 import { h } from "../dom.js";
 import { pb } from "../pb.js";
 import { notice } from "../components.js";
@@ -8,6 +9,7 @@ import { field, clearFieldErrors, formAlert, setBusy, showFieldErrors, emailFiel
 import { errorMessage, serverMessage } from "../errors.js";
 import { signIn } from "../auth.js";
 import { FORGOT_PASSWORD, safeNext } from "../paths.js";
+import { SNIPPET, snippetElement, snippetSlot } from "../snippets.js";
 
 const CLOSED = "The client portal is closed at the moment. Please try again later or contact the agency.";
 
@@ -16,7 +18,7 @@ const MESSAGES = { 400: "Email or password is incorrect." };
 
 export async function render(root, ctx) {
   const next = safeNext(ctx.query.get("next"));
-  const status = await portalStatus();
+  const [status, message] = await Promise.all([portalStatus(), snippetSlot(SNIPPET.signIn)]);
   const alert = formAlert("signin-error");
   const submit = h("button", { type: "submit", id: "signin-submit", class: "button button--primary button--block" }, "Sign in");
 
@@ -77,7 +79,8 @@ export async function render(root, ctx) {
       { class: "card auth-card", "aria-labelledby": "signin-title" },
       h("h1", { id: "signin-title", class: "auth-card__title" }, "Sign in"),
       h("p", { class: "auth-card__intro" }, "Sign in to book events, follow your bookings and see your invoices."),
-      status?.enabled === false && notice("info", h("p", { id: "portal-closed" }, status.message?.trim() || CLOSED)),
+      message,
+      status?.enabled === false && closedMessage(status),
       alert,
       form,
       h("p", { class: "auth-card__footer" }, h("a", { href: FORGOT_PASSWORD }, "Forgot password?")),
@@ -96,7 +99,18 @@ function signInFailure(err) {
   return errorMessage(err, MESSAGES);
 }
 
-// portalStatus asks whether the portal is open ({ enabled, message }); null when that is unknown,
+// closedMessage says the portal is closed: the admins' snippet when there is one (spec M2), else the
+// settings' plain message, else a default.
+function closedMessage(status) {
+  if (status.snippet) {
+    const el = snippetElement(status.snippet);
+    el.id = "portal-closed";
+    return el;
+  }
+  return notice("info", h("p", { id: "portal-closed" }, status.message?.trim() || CLOSED));
+}
+
+// portalStatus asks whether the portal is open ({ enabled, message, snippet }); null when that is unknown,
 // since the sign-in attempt itself will explain a refusal.
 async function portalStatus() {
   try {
