@@ -315,15 +315,7 @@ func (s *seeder) run() {
 	s.invoice(northwind, gala, "INV-2026-0103", -1, 30, 0, "Deposit, Annual partner gala")
 	s.invoice(harbour, harbourPast, "INV-2026-0104", -28, 14, 0, "Security, Trade expo")
 
-	s.create(collections.CMSPages, map[string]any{"title": "Working with us", "slug": "working-with-us",
-		"audience": collections.PageForClients, "published": true, "menu_order": 1,
-		"body": "<h2>How bookings work</h2><p>Book at least 72 hours ahead. We confirm every booking within one business day.</p>"})
-	s.create(collections.CMSPages, map[string]any{"title": "Internal escalation procedure", "slug": "internal-escalation",
-		"audience": collections.PageForStaff, "published": true, "menu_order": 2, "body": "<p>Agency staff only.</p>"})
-	s.create(collections.ClientSnippets, map[string]any{"key": collections.SnippetHomeWelcome, "tone": "info", "enabled": true,
-		"content": "<p>Welcome to your staffing portal. Book events, follow your rosters and download invoices here.</p>"})
-	s.create(collections.ClientSnippets, map[string]any{"key": collections.SnippetBookingHelp, "tone": "neutral", "enabled": true,
-		"content": "<p>Need something unusual? Add it to the notes and your account manager will call you.</p>"})
+	s.content()
 }
 
 // admin creates the demo superuser unless it exists (a real admin may have

@@ -45,7 +45,8 @@ func TestSeedDemoOnce(t *testing.T) {
 	for _, name := range []string{collections.Groups, collections.Clients, collections.Contacts, collections.Roles,
 		collections.Professions, collections.PriceLists, collections.Rates, collections.Staff,
 		collections.StaffQualifications, collections.StaffVehicles, collections.Events, collections.Shifts,
-		collections.Assignments, collections.EventDocuments, collections.Invoices, collections.Payments} {
+		collections.Assignments, collections.EventDocuments, collections.Invoices, collections.Payments,
+		collections.CMSPages, collections.ClientSnippets} {
 		if counts[name] == 0 {
 			t.Errorf("the demo has no %s", name)
 		}
@@ -89,6 +90,12 @@ func TestSeedDemoOnce(t *testing.T) {
 				t.Errorf("%s %s: %s starts with %q, want %q", want.collection, r.Id, want.field, got, want.magic)
 			}
 		}
+	}
+	// The uniform guide shows its own image (the cleaning keeps it).
+	guide, err := app.FindFirstRecordByData(collections.CMSPages, "slug", "uniform-guide")
+	if err != nil || len(guide.GetStringSlice(collections.FieldImages)) != 1 ||
+		!strings.Contains(guide.GetString(collections.FieldBody), `<img src="/api/files/cms_pages/`+guide.Id+"/"+guide.GetStringSlice(collections.FieldImages)[0]) {
+		t.Errorf("the uniform guide does not show its image (%v)", err)
 	}
 	if settings, _ := collections.LoadSettings(app); settings.GetString(collections.FieldTermsVersion) == "" {
 		t.Error("the demo T&C file has no version")

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -180,8 +181,15 @@ func TestContentIsSafeAndFitsAPhone(t *testing.T) {
 	}
 	// At 390 px the menu is folded away: read its text, not what is drawn.
 	menu, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#nav-pages").textContent`))
-	if !strings.Contains(menu, "Hostile page") || strings.Contains(menu, staff.GetString(collections.FieldTitle)) {
-		t.Errorf("menu pages = %q", menu)
+	for _, title := range []string{"Hostile page", "How we work", "Uniform guide"} {
+		if !strings.Contains(menu, title) {
+			t.Errorf("menu pages = %q, want %q among them", menu, title)
+		}
+	}
+	for _, title := range []string{staff.GetString(collections.FieldTitle), "Internal escalation procedure"} {
+		if strings.Contains(menu, title) {
+			t.Errorf("menu pages = %q list the staff page %q", menu, title)
+		}
 	}
 
 	for _, place := range []struct{ path, route, sel string }{
@@ -189,15 +197,20 @@ func TestContentIsSafeAndFitsAPhone(t *testing.T) {
 		{"/client-portal/finance", "finance", `[data-snippet="finance_note"]`},
 		{"/client-portal/documents", "documents", `[data-snippet="documents_note"]`},
 		{"/client-portal/pages/hostile", "page", "#cms-page-body"},
+		{"/client-portal/pages/uniform-guide", "page", "#cms-page-body"}, // the demo's table and image
 	} {
 		openPage(t, ctx, base, place.path, place.route)
 		checkSafeAndFits(t, ctx, watch, place.path, place.sel)
-	}
-	for _, tone := range []struct{ sel, class string }{{`[data-snippet="booking_help"]`, "snippet--warning"}} {
-		openPage(t, ctx, base, "/client-portal/book", "book")
-		if got := attr(t, ctx, tone.sel, "class"); !strings.Contains(got, tone.class) {
-			t.Errorf("%s class = %q, want %s", tone.sel, got, tone.class)
+		if tone := map[string]string{"book": "snippet--warning", "documents": "snippet--align-right"}[place.route]; tone != "" {
+			if got := attr(t, ctx, place.sel, "class"); !strings.Contains(got, tone) {
+				t.Errorf("%s class = %q, want %s", place.sel, got, tone)
+			}
 		}
+	}
+	if loaded, err := chromedp.Run(ctx, chromedp.Poll[bool](
+		`document.querySelector("#cms-page-body img")?.complete && document.querySelector("#cms-page-body img").naturalWidth > 0`,
+		chromedp.WithPollingTimeout(5*time.Second))); err != nil || !loaded {
+		t.Errorf("the uniform guide's own image did not load: %v", err)
 	}
 	openPage(t, ctx, base, "/client-portal/pages/hostile", "page")
 	const external = `#cms-page-body a[href="https://example.com/"]`
