@@ -298,11 +298,12 @@ func reportEmailChange(e *core.RecordConfirmEmailChangeRequestEvent) error {
 
 // linkExpiry writes when a link sent now expires, in the agency's time zone.
 func linkExpiry(app core.App, d time.Duration) string {
-	loc := time.UTC
+	dates := NewAgencyDates(time.UTC, collections.DefaultLocale)
 	if s, err := collections.LoadSettings(app); err == nil {
-		loc = s.Location()
+		dates = DatesOf(s)
 	}
-	return time.Now().Add(d).In(loc).Format("Mon 2 Jan 2006 15:04 MST")
+	t := time.Now().Add(d)
+	return dates.DateTime(t) + " " + t.In(dates.Zone).Format("MST")
 }
 
 // endSessionsWhenDisabled signs a contact out everywhere when their access is

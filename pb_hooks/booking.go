@@ -118,7 +118,7 @@ func validateBooking(app core.App, contact *core.Record, in BookingInput, now ti
 		"start": firstError(startErr, validation.Validate(b.start,
 			validation.Min(now).Exclusive().ErrorObject(validation.NewError("validation_in_past", "The start must be in the future.")),
 			validation.Max(horizon).ErrorObject(validation.NewError("validation_beyond_horizon", fmt.Sprintf(
-				"Bookings can start at most %d days ahead, by %s.", days, horizon.In(loc).Format("2 January 2006")))))),
+				"Bookings can start at most %d days ahead, by %s.", days, DatesOf(settings).Date(horizon)))))),
 		"end": firstError(endErr, validation.Validate(b.end, validation.When(startErr == nil,
 			validation.Min(b.start).Exclusive().ErrorObject(validation.NewError("validation_end_before_start", "The end must be after the start.")),
 			validation.Max(b.start.Add(maxBookingSpan)).ErrorObject(validation.NewError("validation_too_long",
@@ -377,7 +377,7 @@ func bookEvent(e *core.RequestEvent) error {
 
 // bookingSummary is a booking in a few words for the audit log.
 func bookingSummary(b *booking) []string {
-	return []string{strings.TrimSpace(b.in.Name), FormatSpan(b.start, b.end, b.settings.Location()),
+	return []string{strings.TrimSpace(b.in.Name), DatesOf(b.settings).Span(b.start, b.end),
 		fmt.Sprintf("%d × %s", b.staffCount, b.profession.GetString(collections.FieldName))}
 }
 

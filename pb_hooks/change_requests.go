@@ -239,7 +239,7 @@ func requestChange(e *core.RequestEvent) error {
 			var b *booking
 			b, errs = validateBooking(e.App, e.Auth, proposed, now)
 			if errs == nil {
-				changes = describeForms(e.App, &current, proposed, in.Proposed, settings.Location())
+				changes = describeForms(e.App, &current, proposed, in.Proposed, DatesOf(settings))
 				if len(changes) == 0 {
 					errs = validation.Errors{collections.FieldProposed: validation.NewError("validation_no_change", "Change at least one value.")}
 				} else {

@@ -235,7 +235,7 @@ func recordValues(app core.App, record *core.Record) (Values, *core.Record, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	loc := settings.Location()
+	dates := DatesOf(settings)
 	portal := portalURL(app)
 	v := Values{
 		"agency_name": app.Settings().Meta.AppName,
@@ -253,7 +253,7 @@ func recordValues(app core.App, record *core.Record) (Values, *core.Record, erro
 		inv := collections.Wrap[collections.Invoice](record)
 		v["invoice_number"] = inv.Number()
 		v["invoice_total"] = FormatMoney(inv.Total(), inv.GetString(collections.FieldCurrency))
-		v["invoice_due"] = FormatDate(inv.DueOn().Time(), loc)
+		v["invoice_due"] = dates.Date(inv.DueOn().Time())
 		v["invoice_url"] = portal + "finance"
 	}
 	if id := record.GetString(collections.FieldEvent); event == nil && id != "" {
@@ -265,7 +265,7 @@ func recordValues(app core.App, record *core.Record) (Values, *core.Record, erro
 		ev := collections.Wrap[collections.Event](event)
 		v["event_name"] = ev.Name()
 		v["event_venue"] = ev.Venue()
-		v["event_dates"] = FormatSpan(ev.StartsAt().Time(), ev.EndsAt().Time(), loc)
+		v["event_dates"] = dates.Span(ev.StartsAt().Time(), ev.EndsAt().Time())
 		v["event_url"] = portal + "events/" + ev.Id
 	}
 	return v, client, nil

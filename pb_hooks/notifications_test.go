@@ -137,6 +137,31 @@ func TestNotifyRendersAndEscapes(t *testing.T) {
 	}
 }
 
+// Emails write dates in the agency's time zone and locale, as the portal does.
+func TestNotifyWritesDatesInTheAgencysLocale(t *testing.T) {
+	t.Parallel()
+	app := portaltest.App(t)
+	a := newAgency(t, app)
+	settings, err := app.FindFirstRecordByFilter(collections.PortalSettings, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings.Set(collections.FieldTimeZone, "Australia/Sydney")
+	settings.Set(collections.FieldLocale, "en-US")
+	if err := app.Save(settings); err != nil {
+		t.Fatal(err)
+	}
+	setTemplate(t, app, pb_hooks.NotifyEventBooked, map[string]any{"body": "When: {event_dates}"})
+	if err := pb_hooks.Notify(app, pb_hooks.NotifyEventBooked, a.event.Record, nil); err != nil {
+		t.Fatal(err)
+	}
+	// 18:00–23:00 UTC on 5 Dec is 05:00–10:00 on 6 Dec in Sydney (summer time)
+	want := "When: Sun Dec 6, 2026, 5:00 am–10:00 am"
+	if text := queued(t, app)[0].GetString(collections.FieldText); !strings.Contains(text, want) {
+		t.Errorf("text lacks %q:\n%s", want, text)
+	}
+}
+
 func TestNotifyRecipients(t *testing.T) {
 	t.Parallel()
 	app := portaltest.App(t)

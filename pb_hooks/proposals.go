@@ -65,30 +65,30 @@ func requestKindLabel(kind collections.ChangeRequestKind) string {
 // with their labels and how to write each value.
 var proposalFields = []struct {
 	key, label string
-	value      func(app core.App, f BookingInput, loc *time.Location) string
+	value      func(app core.App, f BookingInput, dates AgencyDates) string
 }{
-	{"name", "Event name", func(_ core.App, f BookingInput, _ *time.Location) string { return f.Name }},
-	{"start", "Start", func(_ core.App, f BookingInput, loc *time.Location) string { return formTime(f.Start, loc) }},
-	{"end", "End", func(_ core.App, f BookingInput, loc *time.Location) string { return formTime(f.End, loc) }},
-	{"profession", "Profession", func(app core.App, f BookingInput, _ *time.Location) string { return professionName(app, f.Profession) }},
-	{"staff_count", "Number of staff", func(_ core.App, f BookingInput, _ *time.Location) string {
+	{"name", "Event name", func(_ core.App, f BookingInput, _ AgencyDates) string { return f.Name }},
+	{"start", "Start", func(_ core.App, f BookingInput, dates AgencyDates) string { return formTime(f.Start, dates) }},
+	{"end", "End", func(_ core.App, f BookingInput, dates AgencyDates) string { return formTime(f.End, dates) }},
+	{"profession", "Profession", func(app core.App, f BookingInput, _ AgencyDates) string { return professionName(app, f.Profession) }},
+	{"staff_count", "Number of staff", func(_ core.App, f BookingInput, _ AgencyDates) string {
 		if f.StaffCount == nil {
 			return ""
 		}
 		return fmt.Sprint(*f.StaffCount)
 	}},
-	{"venue", "Venue", func(_ core.App, f BookingInput, _ *time.Location) string { return f.Venue }},
-	{"address", "Address", func(_ core.App, f BookingInput, _ *time.Location) string { return f.Address }},
-	{"notes", "Notes", func(_ core.App, f BookingInput, _ *time.Location) string { return f.Notes }},
+	{"venue", "Venue", func(_ core.App, f BookingInput, _ AgencyDates) string { return f.Venue }},
+	{"address", "Address", func(_ core.App, f BookingInput, _ AgencyDates) string { return f.Address }},
+	{"notes", "Notes", func(_ core.App, f BookingInput, _ AgencyDates) string { return f.Notes }},
 }
 
 // describeForms lists the differences between the current and the proposed
 // form, old → new. With current nil it lists the proposed values of the keys
 // only, for a request whose event has moved on since (approved or closed).
-func describeForms(app core.App, current *BookingInput, proposed BookingInput, keys map[string]any, loc *time.Location) Proposal {
+func describeForms(app core.App, current *BookingInput, proposed BookingInput, keys map[string]any, dates AgencyDates) Proposal {
 	var out Proposal
 	for _, f := range proposalFields {
-		after := f.value(app, proposed, loc)
+		after := f.value(app, proposed, dates)
 		if f.key == "staff_count" && proposed.StaffCount == nil {
 			continue // the agency's count stays
 		}
@@ -98,7 +98,7 @@ func describeForms(app core.App, current *BookingInput, proposed BookingInput, k
 			}
 			continue
 		}
-		if before := f.value(app, *current, loc); before != after {
+		if before := f.value(app, *current, dates); before != after {
 			out = append(out, ProposalLine{Field: f.key, Label: f.label, Before: orNone(before), After: orNone(after)})
 		}
 	}
@@ -134,28 +134,28 @@ func describeRequest(app core.App, request *collections.ChangeRequest, compare b
 	if err != nil {
 		return nil, fmt.Errorf("describe request %s: %w", request.Id, err)
 	}
-	loc := settings.Location()
+	dates := DatesOf(settings)
 	if !compare {
 		form, _ := applyProposal(BookingInput{}, proposed, true)
-		return describeForms(app, nil, form, proposed, loc), nil
+		return describeForms(app, nil, form, proposed, dates), nil
 	}
 	shape, err := ShapeOf(app, event.Id)
 	if err != nil {
 		return nil, err
 	}
-	current := currentForm(event, shape, loc)
+	current := currentForm(event, shape, dates.Zone)
 	form, _ := applyProposal(current, proposed, true)
-	return describeForms(app, &current, form, proposed, loc), nil
+	return describeForms(app, &current, form, proposed, dates), nil
 }
 
 // formTime writes a booking-form time ("2027-01-03T17:00", the agency's wall
 // clock) as people read it.
-func formTime(s string, loc *time.Location) string {
-	t, err := time.ParseInLocation(LocalTimeLayout, s, loc)
+func formTime(s string, dates AgencyDates) string {
+	t, err := time.ParseInLocation(LocalTimeLayout, s, dates.Zone)
 	if err != nil {
 		return s
 	}
-	return FormatDateTime(t, loc)
+	return dates.DateTime(t)
 }
 
 // professionName names a profession by id ("" stays "").
