@@ -6,6 +6,8 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/crewportal/crewportal/collections"
 )
 
 // RouteTable exposes the route table to the black-box tests, which check
@@ -51,4 +53,10 @@ func PasswordComparisons(app core.App) int64 {
 		return 0
 	}
 	return n.Load()
+}
+
+// ContactCan exposes the Go permission check, which must agree with the
+// API rules' collections.RuleHasPermission.
+func ContactCan(app core.App, contact *core.Record, perm collections.Permission) bool {
+	return contactCan(app, contact, perm)
 }

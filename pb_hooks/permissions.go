@@ -2,6 +2,7 @@ package pb_hooks
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
@@ -9,17 +10,16 @@ import (
 	"github.com/crewportal/crewportal/collections"
 )
 
-// contactCan reports whether the contact's role grants the permission.
+// contactCan reports whether the contact's role grants the permission. It
+// is the Go twin of collections.RuleHasPermission, which the API rules use;
+// TestContactCanAgreesWithTheRules holds the two together. It reads the
+// roles the visibility cache holds, so a permission check costs no query.
 func contactCan(app core.App, contact *core.Record, perm collections.Permission) bool {
 	if contact == nil || contact.Collection().Name != collections.Contacts {
 		return false
 	}
-	roleID := contact.GetString(collections.FieldRole)
-	if roleID == "" {
-		return false
-	}
-	role, err := collections.Find[collections.Role](app, collections.Roles, roleID)
-	return err == nil && role.Has(perm)
+	_, roles := visibilityOf(app).load(app)
+	return slices.Contains(roles[contact.GetString(collections.FieldRole)], string(perm))
 }
 
 // permissionMessages say in plain words what a missing permission stops.

@@ -1,7 +1,6 @@
 package pb_hooks
 
 import (
-	"slices"
 	"strings"
 	"sync"
 
@@ -129,11 +128,7 @@ func maySeePrices(app core.App, auth *core.Record) bool {
 	if auth.IsSuperuser() {
 		return true
 	}
-	if auth.Collection().Name != collections.Contacts {
-		return false
-	}
-	_, roles := visibilityOf(app).load(app)
-	return slices.Contains(roles[auth.GetString(collections.FieldRole)], string(collections.PermViewPrices))
+	return contactCan(app, auth, collections.PermViewPrices)
 }
 
 // shapePrices reveals a record's hidden estimate to those who may see
