@@ -75,8 +75,16 @@ const (
 	FieldDecidedBy = "decided_by"
 	FieldDecidedAt = "decided_at"
 
-	// Staff qualifications.
-	FieldCertificate = "certificate"
+	// Staff, their qualifications and vehicles.
+	FieldPhotoID       = "photo_id"
+	FieldSkills        = "skills"
+	FieldQualification = "qualification"
+	FieldValidUntil    = "valid_until"
+	FieldCertificate   = "certificate"
+	FieldMake          = "make"
+	FieldModel         = "model"
+	FieldColour        = "colour"
+	FieldPlate         = "plate"
 
 	// Tags and CMS pages.
 	FieldClientVisible = "client_visible"

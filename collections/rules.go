@@ -24,3 +24,16 @@ func RuleHasPermission(p Permission) string {
 
 // RuleAnd joins rule fragments that must all hold.
 func RuleAnd(parts ...string) string { return strings.Join(parts, " && ") }
+
+// RuleProtectedFile: the request downloads a protected file with a file
+// token. Record reads (list, view, expand, realtime) never match it, so a
+// rule that starts with it opens a collection's files and nothing else.
+const RuleProtectedFile = `@request.context = "protectedFile"`
+
+// RuleRosteredForOwnClient: the staff member in staffField is rostered (has
+// an assignment) on an event of the contact's own client. Both conditions
+// name one alias, so they hold for the same assignment.
+func RuleRosteredForOwnClient(staffField string) string {
+	return `@collection.assignments:roster.staff ?= ` + staffField +
+		` && @collection.assignments:roster.client ?= @request.auth.client`
+}

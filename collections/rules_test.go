@@ -25,6 +25,8 @@ func TestRulesUseTheFragments(t *testing.T) {
 		{collections.Contacts, "update", colleagues},
 		{collections.Contacts, "create", collections.RuleAnd(canManage, `@request.body.client = @request.auth.client`)},
 		{collections.Contacts, "auth", collections.RuleContactActive},
+		{collections.Staff, "view", collections.RuleAnd(collections.RuleProtectedFile, is, collections.RuleRosteredForOwnClient("id"))},
+		{collections.StaffQualifications, "view", collections.RuleAnd(collections.RuleProtectedFile, is, collections.RuleRosteredForOwnClient("staff"))},
 		{collections.Clients, "update", collections.RuleAnd(is, collections.RuleHasPermission(collections.PermEditCompany), `id = @request.auth.client`)},
 	}
 	for _, c := range cases {

@@ -348,6 +348,10 @@ func (s *seeder) settings() *time.Location {
 	}
 	settings.Set(collections.FieldTimeZone, "Australia/Melbourne")
 	settings.Set(collections.FieldFallbackRecipient, "bookings@agency.test")
+	// The demo shows every part of the roster (photo IDs and vehicles are
+	// off by default) to the roles that may see it.
+	settings.Set(collections.FieldRosterShowPhotoID, true)
+	settings.Set(collections.FieldRosterShowVehicle, true)
 	const termsVersion = "2026-01"
 	terms, err := termsPDF(termsVersion)
 	if err != nil {

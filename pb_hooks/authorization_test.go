@@ -48,16 +48,19 @@ var authorizationMatrix = map[string]access{
 	collections.Groups: closed,
 	collections.PortalSettings: {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S", adminRefusals: "create,delete",
 		download: map[string]string{"terms_file": allActors}}, // the T&C are a public document
-	collections.Professions:             {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S", adminRefusals: "create,delete"},
-	collections.PriceLists:              closed,
-	collections.Rates:                   closed,
-	collections.Clients:                 {list: "NWS", view: "NWS", create: "S", update: "WS", delete: "S", adminRefusals: "delete"},
-	collections.Roles:                   {list: "WS", view: "WS", create: "S", update: "S", delete: "S"},
-	collections.Contacts:                {list: "WS", view: "WS", create: "WS", update: "WS", delete: "S", download: map[string]string{"photo": "WS"}},
-	collections.Skills:                  closed,
-	collections.Qualifications:          withRefusals(closed, "create,delete"),
-	collections.Staff:                   withFiles(withRefusals(closed, "delete"), "photo", "photo_id"),
-	collections.StaffQualifications:     withFiles(closed, "certificate"),
+	collections.Professions:    {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S", adminRefusals: "create,delete"},
+	collections.PriceLists:     closed,
+	collections.Rates:          closed,
+	collections.Clients:        {list: "NWS", view: "NWS", create: "S", update: "WS", delete: "S", adminRefusals: "delete"},
+	collections.Roles:          {list: "WS", view: "WS", create: "S", update: "S", delete: "S"},
+	collections.Contacts:       {list: "WS", view: "WS", create: "WS", update: "WS", delete: "S", download: map[string]string{"photo": "WS"}},
+	collections.Skills:         closed,
+	collections.Qualifications: withRefusals(closed, "create,delete"),
+	// Staff files: contacts whose roster shows them, for staff rostered on
+	// their own client's events (the target is on Northwind's; the demo
+	// shows photo IDs). Every other case: roster_test.go.
+	collections.Staff:                   withFileAccess(withRefusals(closed, "delete"), map[string]string{"photo": "WS", "photo_id": "WS"}),
+	collections.StaffQualifications:     withFileAccess(closed, map[string]string{"certificate": "WS"}),
 	collections.StaffVehicles:           closed,
 	collections.Tags:                    {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S"}, // a visible tag; hidden ones: TestHiddenTags
 	collections.Events:                  {list: "NWS", view: "NWS", create: "S", update: "S", delete: "S"},
@@ -109,6 +112,9 @@ var customRoutes = []struct {
 	{http.MethodPost, "/api/portal/events/{id}/change-requests", "/api/portal/events/{event}/change-requests", "W",
 		map[string]any{"kind": "cancellation", "reason": "Budget cut"}},
 	{http.MethodPost, "/api/portal/change-requests/{id}/withdraw", "/api/portal/change-requests/{request}/withdraw", "W", nil},
+	// Every contact of the event's client gets its roster answer (what it
+	// holds depends on the role: roster_test.go); another client's gets 404.
+	{http.MethodGet, "/api/portal/events/{id}/roster", "/api/portal/events/{event}/roster", "NW", nil},
 }
 
 // validBooking is a booking every field of which is valid ({profession} is a
@@ -136,6 +142,8 @@ func TestRouteTableCovered(t *testing.T) {
 }
 
 func withRefusals(a access, actions string) access { a.adminRefusals = actions; return a }
+
+func withFileAccess(a access, actors map[string]string) access { a.download = actors; return a }
 
 func withFiles(a access, fields ...string) access {
 	a.download = map[string]string{}

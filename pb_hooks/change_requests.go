@@ -200,9 +200,9 @@ func requestChange(e *core.RequestEvent) error {
 	if err := bindForm(e, &in); err != nil {
 		return err
 	}
-	event, err := e.App.FindRecordById(collections.Events, e.Request.PathValue("id"))
-	if err != nil || event.GetString(collections.FieldClient) != e.Auth.GetString(collections.FieldClient) {
-		return e.NotFoundError("Event not found.", err)
+	event, err := findOwnEvent(e)
+	if err != nil {
+		return err
 	}
 	shape, err := ShapeOf(e.App, event.Id)
 	if err != nil {

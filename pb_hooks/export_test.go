@@ -60,3 +60,15 @@ func PasswordComparisons(app core.App) int64 {
 func ContactCan(app core.App, contact *core.Record, perm collections.Permission) bool {
 	return contactCan(app, contact, perm)
 }
+
+// RosterQueries exposes the roster route's lookups to the query-plan test,
+// with the index each must use.
+func RosterQueries(app core.App) map[string][2]any {
+	staff := []string{"a", "b"}
+	return map[string][2]any{
+		"an event's assignments":          {byEvent(app, collections.Assignments, "x").Build(), "idx_assignments_event"},
+		"an event's shifts":               {byEvent(app, collections.Shifts, "x").Build(), "idx_shifts_event"},
+		"rostered staff's qualifications": {ofStaff(app, collections.StaffQualifications, staff).Build(), "idx_staff_qualifications_staff"},
+		"rostered staff's vehicles":       {ofStaff(app, collections.StaffVehicles, staff).Build(), "idx_staff_vehicles_staff"},
+	}
+}

@@ -19,6 +19,7 @@ package pb_hooks
 
 import (
 	"io/fs"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -38,6 +39,11 @@ type Config struct {
 
 	// Outbox tunes the worker that sends queued emails.
 	Outbox OutboxConfig
+
+	// Now is the portal's clock for rules that depend on the time, such as
+	// the team leader's phone shown only until the event ends. Nil is
+	// time.Now; tests set it to move time.
+	Now func() time.Time
 }
 
 type plugin struct {
@@ -55,6 +61,9 @@ func MustRegister(app core.App, config Config) {
 // Register binds the portal's hooks and routes to app.
 func Register(app core.App, config Config) error {
 	config.Outbox = config.Outbox.withDefaults()
+	if config.Now == nil {
+		config.Now = time.Now
+	}
 	p := &plugin{app: app, config: config}
 
 	p.bindSettingsHooks()
@@ -73,6 +82,7 @@ func Register(app core.App, config Config) error {
 	p.bindNotificationHooks()
 	p.bindOutbox()
 	p.bindContentHooks()
+	p.bindRosterHooks()
 	p.bindRoutes()
 	p.bindRateLimit()
 	p.bindHeaders()

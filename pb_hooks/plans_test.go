@@ -59,6 +59,13 @@ func TestQueryPlans(t *testing.T) {
 			index string
 		}{"portal: " + name, q, "idx_events_client_"})
 	}
+	for name, q := range pb_hooks.RosterQueries(app) {
+		cases = append(cases, struct {
+			name  string
+			query *dbx.Query
+			index string
+		}{"roster: " + name, q[0].(*dbx.Query), q[1].(string)})
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			portaltest.AssertUsesIndex(t, app, c.query, c.index)

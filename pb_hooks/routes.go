@@ -48,6 +48,9 @@ func (p *plugin) routes() []route {
 		// Change requests (spec C1–C3); admins decide them in the dashboard.
 		{http.MethodPost, "/api/portal/events/{id}/change-requests", requestChange, idempotent(contactWith(collections.PermRequestChanges))},
 		{http.MethodPost, "/api/portal/change-requests/{id}/withdraw", withdrawChange, idempotent(contactWith(collections.PermRequestChanges))},
+		// Team leader, roster and required qualifications (spec R1–R4), as
+		// the settings and the contact's role allow.
+		{http.MethodGet, "/api/portal/events/{id}/roster", p.eventRoster, contactWith("")},
 	}
 	if p.config.PublicFS != nil {
 		table = append(table, route{http.MethodGet, PortalPath + "{path...}", servePortal(p.config.PublicFS), nil})

@@ -23,7 +23,8 @@ import (
 // sort naming one is refused on every collection, since a filter that
 // answers differently for a hidden value (`tags ~ 'id'`, `tags:length`,
 // `event.tags`, `@collection.events.tags`, `events_via_tags`) reveals it.
-var hiddenFromQueries = []string{collections.FieldTags, collections.FieldEstimatedPrice}
+// A shift's required qualifications are hidden too (roster.go).
+var hiddenFromQueries = []string{collections.FieldTags, collections.FieldEstimatedPrice, collections.FieldRequiredQuals}
 
 func (p *plugin) bindVisibilityHooks() {
 	p.app.OnRecordEnrich(collections.Events).Bind(&hook.Handler[*core.RecordEnrichEvent]{
