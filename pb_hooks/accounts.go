@@ -10,6 +10,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/security"
@@ -313,6 +314,8 @@ func endSessionsWhenDisabled(e *core.RecordEvent) error {
 	is := collections.ContactStatus(e.Record.GetString(collections.FieldStatus))
 	if was == collections.ContactActive && is != collections.ContactActive {
 		e.Record.RefreshTokenKey()
+		id := e.Record.Id
+		defer closeRealtimeStreamsOf(e.App, func(c *core.Record) bool { return c.Id == id })()
 	}
 	return e.Next()
 }
@@ -326,10 +329,38 @@ func endSessionsWhenPortalOff(e *core.RecordEvent) error {
 		return e.Next()
 	}
 	if e.Record.Collection().Name == collections.Clients {
+		clientID := e.Record.Id
+		defer closeRealtimeStreamsOf(e.App, func(c *core.Record) bool { return c.GetString(collections.FieldClient) == clientID })()
 		return saveThenEndSessions(e, dbx.HashExp{
-			collections.FieldClient: e.Record.Id, collections.FieldStatus: string(collections.ContactActive)})
+			collections.FieldClient: clientID, collections.FieldStatus: string(collections.ContactActive)})
 	}
+	defer closeRealtimeStreamsOf(e.App, func(*core.Record) bool { return true })()
 	return withTransaction(&e.App, e.Next, renewSessionSecret)
+}
+
+// closeRealtimeStreamsOf picks the open realtime streams of the contacts
+// that match now and returns the function that closes them, to be deferred
+// until after the save. Ending a contact's sessions does not reach a stream
+// already open: PocketBase keeps the contact it authenticated and goes on
+// sending it whatever the rules let that contact see. Closed, the portal's
+// SDK reconnects with a token that no longer works and sees what a guest
+// sees. The streams are picked before the save because renewing the
+// contacts' token secret makes PocketBase forget who they belonged to.
+// Closing a stream for a save that then fails costs a reconnect, no more.
+func closeRealtimeStreamsOf(app core.App, match func(contact *core.Record) bool) (closeThem func()) {
+	broker := app.SubscriptionsBroker()
+	var picked []string
+	for id, client := range broker.Clients() {
+		auth, _ := client.Get(apis.RealtimeClientAuthKey).(*core.Record)
+		if auth != nil && auth.Collection().Name == collections.Contacts && match(auth) {
+			picked = append(picked, id)
+		}
+	}
+	return func() {
+		for _, id := range picked {
+			broker.Unregister(id)
+		}
+	}
 }
 
 // renewSessionSecret ends every contact session at once by renewing the

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -630,4 +631,65 @@ func multipartPhoto(t *testing.T) (io.Reader, string) {
 	}
 	w.Close()
 	return &buf, w.FormDataContentType()
+}
+
+// Withdrawing access reaches a realtime stream that is already open: it is
+// closed, so nothing more is sent to it, whether the contact, their company
+// or the whole portal is switched off. Other contacts' streams stay open.
+func TestSwitchingAccessOffClosesRealtimeStreams(t *testing.T) {
+	t.Parallel()
+	cases := map[string]func(app core.App, target, bystander *collections.Contact) (bystanderKept bool, err error){
+		"contact disabled": func(app core.App, target, _ *collections.Contact) (bool, error) {
+			target.SetStatus(collections.ContactDisabled)
+			return true, app.Save(target)
+		},
+		"company switched off": func(app core.App, target, _ *collections.Contact) (bool, error) {
+			client, err := app.FindRecordById(collections.Clients, target.ClientID())
+			if err != nil {
+				return true, err
+			}
+			client.Set(collections.FieldPortalEnabled, false)
+			return true, app.Save(client)
+		},
+		"portal switched off": func(app core.App, _, _ *collections.Contact) (bool, error) {
+			settings, err := app.FindFirstRecordByFilter(collections.PortalSettings, "")
+			if err != nil {
+				return false, err
+			}
+			settings.Set(collections.FieldPortalEnabled, true)
+			if err := app.Save(settings); err != nil {
+				return false, err
+			}
+			settings.Set(collections.FieldPortalEnabled, false)
+			return false, app.Save(settings)
+		},
+	}
+	for name, switchOff := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			app := portaltest.NewTestApp(t)
+			base := portaltest.StartServer(t, app)
+			role := portaltest.NewRole(t, app, "", collections.Permissions...)
+			target := portaltest.NewContact(t, app, portaltest.NewClient(t, app, "Acme Events"), role, "target@acme.test")
+			bystander := portaltest.NewContact(t, app, portaltest.NewClient(t, app, "Harbour Hotels"), role, "other@harbour.test")
+			streams := map[*collections.Contact]*portaltest.Realtime{}
+			for _, c := range []*collections.Contact{target, bystander} {
+				rt := portaltest.ConnectRealtime(t, base, portaltest.AuthHeaders(t, c.Record)["Authorization"])
+				if status, body := rt.Subscribe(collections.Events + "/*"); status != http.StatusNoContent {
+					t.Fatalf("subscribe: %d %s", status, body)
+				}
+				streams[c] = rt
+			}
+			bystanderKept, err := switchOff(app, target, bystander)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !streams[target].Closes(5 * time.Second) {
+				t.Error("the contact's open realtime stream stayed open")
+			}
+			if closed := streams[bystander].Closes(300 * time.Millisecond); closed == bystanderKept {
+				t.Errorf("the other company's stream closed = %v, want %v", closed, !bystanderKept)
+			}
+		})
+	}
 }

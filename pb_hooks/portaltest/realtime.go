@@ -98,17 +98,30 @@ func (r *Realtime) Next(d time.Duration) RealtimeMessage {
 
 // Drain returns every message that arrives within d.
 func (r *Realtime) Drain(d time.Duration) []RealtimeMessage {
-	var out []RealtimeMessage
+	out, _ := r.drain(d)
+	return out
+}
+
+// drain collects the messages that arrive within d, stopping early when the
+// connection closes.
+func (r *Realtime) drain(d time.Duration) (out []RealtimeMessage, closed bool) {
 	deadline := time.After(d)
 	for {
 		select {
 		case m, ok := <-r.messages:
 			if !ok {
-				return out
+				return out, true
 			}
 			out = append(out, m)
 		case <-deadline:
-			return out
+			return out, false
 		}
 	}
+}
+
+// Closes reports whether the server closes the connection within d, after
+// any messages still on their way.
+func (r *Realtime) Closes(d time.Duration) bool {
+	_, closed := r.drain(d)
+	return closed
 }
