@@ -10,8 +10,12 @@ package pb_migrations
 
 import (
 	"fmt"
+	"path/filepath"
+	"runtime"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/crewportal/crewportal/collections"
@@ -112,4 +116,35 @@ func deleteAll(app core.App, names ...string) error {
 		}
 	}
 	return nil
+}
+
+// registerSettingsField registers, under the calling file's name, the
+// migration that adds one field to the portal settings and gives the
+// existing settings record its initial value (none when initial is nil);
+// down removes the field. A plain UPDATE sets the value, as no hook has
+// anything to say about a setting that did not exist.
+func registerSettingsField(field core.Field, initial any) {
+	_, file, _, _ := runtime.Caller(1)
+	m.Register(func(app core.App) error {
+		c, err := app.FindCollectionByNameOrId(collections.PortalSettings)
+		if err != nil {
+			return err
+		}
+		c.Fields.Add(field)
+		if err := app.Save(c); err != nil {
+			return err
+		}
+		if initial == nil {
+			return nil
+		}
+		_, err = app.DB().Update(collections.PortalSettings, dbx.Params{field.GetName(): initial}, nil).Execute()
+		return err
+	}, func(app core.App) error {
+		c, err := app.FindCollectionByNameOrId(collections.PortalSettings)
+		if err != nil {
+			return err
+		}
+		c.Fields.RemoveByName(field.GetName())
+		return app.Save(c)
+	}, filepath.Base(file))
 }
