@@ -2,6 +2,7 @@
 // helpers that show or clear per-field messages (from local checks or errors.fieldErrors) accessibly,
 // report a failed request, and mark a submit button busy.
 import { h } from "./dom.js";
+import { statusMessage } from "./components.js";
 import { errorMessage, fieldErrors } from "./errors.js";
 
 /**
@@ -181,4 +182,25 @@ export function handleSubmit(form, { submit, busyLabel, alert, status, check, sa
       status.textContent = message;
     }
   });
+}
+
+/**
+ * savingForm builds a form that saves on its own, as the profile and company cards do: an alert for
+ * what went wrong, a status line for what worked, the children and the submit button (plus any
+ * `extraButtons`), wired through handleSubmit. Element ids derive from `id` ("details" gives
+ * details-form, details-submit, details-error, details-status) unless `submitId` names the button.
+ * Returns { alert, status, form, submit } for the card to place and for extra handlers.
+ */
+export function savingForm({ id, submitLabel, submitId, busyLabel = "Saving…", extraButtons = [], check, save, overrides }, ...children) {
+  const alert = formAlert(`${id}-error`);
+  const status = statusMessage(`${id}-status`);
+  const submit = h("button", { type: "submit", id: submitId ?? `${id}-submit`, class: "button button--primary" }, submitLabel);
+  const form = h(
+    "form",
+    { id: `${id}-form`, class: "form", novalidate: true },
+    ...children,
+    h("div", { class: "form__actions" }, submit, ...extraButtons),
+  );
+  handleSubmit(form, { submit, busyLabel, alert, status, check, save, overrides });
+  return { alert, status, form, submit };
 }

@@ -4,8 +4,8 @@
 import { h } from "../dom.js";
 import { pb } from "../pb.js";
 import { currentContact } from "../auth.js";
-import { card, notice, statusMessage } from "../components.js";
-import { field, formAlert, handleSubmit, valuesOf } from "../forms.js";
+import { card, notice } from "../components.js";
+import { field, savingForm, valuesOf } from "../forms.js";
 import { can } from "../permissions.js";
 import { BASE } from "../paths.js";
 
@@ -60,12 +60,20 @@ export async function render(root) {
 }
 
 function detailsForm(company) {
-  const alert = formAlert("company-error");
-  const status = statusMessage("company-status");
-  const submit = h("button", { type: "submit", id: "company-save", class: "button button--primary" }, "Save company details");
-  const form = h(
-    "form",
-    { id: "company-form", class: "form", novalidate: true },
+  const { alert, status, form } = savingForm(
+    {
+      id: "company",
+      submitId: "company-save",
+      submitLabel: "Save company details",
+      check: (f) =>
+        f.elements.billing_email.value.trim() && !f.elements.billing_email.checkValidity()
+          ? { billing_email: "Enter an email address like accounts@company.com." }
+          : {},
+      save: async (f) => {
+        await pb.collection("clients").update(company.id, valuesOf(f, FIELD_NAMES));
+        return "Company details saved. The agency has been told about the change.";
+      },
+    },
     GROUPS.map((group) =>
       h(
         "fieldset",
@@ -75,22 +83,7 @@ function detailsForm(company) {
       ),
     ),
     h("p", { class: "form__note" }, "The company name can only be changed by the agency. Saved changes are sent to the agency."),
-    h("div", { class: "form__actions" }, submit),
   );
-  handleSubmit(form, {
-    submit,
-    busyLabel: "Saving…",
-    alert,
-    status,
-    check: (f) =>
-      f.elements.billing_email.value.trim() && !f.elements.billing_email.checkValidity()
-        ? { billing_email: "Enter an email address like accounts@company.com." }
-        : {},
-    save: async (f) => {
-      await pb.collection("clients").update(company.id, valuesOf(f, FIELD_NAMES));
-      return "Company details saved. The agency has been told about the change.";
-    },
-  });
   return [alert, status, form];
 }
 

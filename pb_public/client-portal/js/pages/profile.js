@@ -5,9 +5,9 @@
 import { h } from "../dom.js";
 import { pb } from "../pb.js";
 import { CONTACTS, currentContact, signIn } from "../auth.js";
-import { card, statusMessage } from "../components.js";
+import { card } from "../components.js";
 import { errorMessage } from "../errors.js";
-import { field, formAlert, handleSubmit, valuesOf, emailField } from "../forms.js";
+import { field, savingForm, valuesOf, emailField } from "../forms.js";
 import { checkNewPassword, newPasswordFields } from "../passwords.js";
 import { avatar, fileToken } from "../photos.js";
 
@@ -42,50 +42,26 @@ export async function render(root) {
 }
 
 function detailsCard(me) {
-  const alert = formAlert("details-error");
-  const status = statusMessage("details-status");
-  const submit = h("button", { type: "submit", id: "details-submit", class: "button button--primary" }, "Save details");
-  const form = h(
-    "form",
-    { id: "details-form", class: "form", novalidate: true },
+  const { alert, status, form } = savingForm(
+    {
+      id: "details",
+      submitLabel: "Save details",
+      check: (f) => (valuesOf(f, ["name"]).name ? {} : { name: "Enter your name." }),
+      save: async (f) => {
+        await pb.collection(CONTACTS).update(me.id, valuesOf(f, DETAILS));
+        return "Your details are saved.";
+      },
+    },
     field({ id: "details-name", name: "name", label: "Name", value: me.name, autocomplete: "name", maxlength: "120", required: true }),
     field({ id: "details-phone", name: "phone", type: "tel", label: "Phone", value: me.phone, autocomplete: "tel", maxlength: "50" }),
     field({ id: "details-job-title", name: "job_title", label: "Job title", value: me.job_title, autocomplete: "organization-title", maxlength: "100" }),
-    h("div", { class: "form__actions" }, submit),
   );
-  handleSubmit(form, {
-    submit,
-    busyLabel: "Saving…",
-    alert,
-    status,
-    check: (f) => (valuesOf(f, ["name"]).name ? {} : { name: "Enter your name." }),
-    save: async (f) => {
-      await pb.collection(CONTACTS).update(me.id, valuesOf(f, DETAILS));
-      return "Your details are saved.";
-    },
-  });
   return card({ id: "details", title: "Your details" }, alert, status, form);
 }
 
 function photoCard(me, token) {
   const picture = h("div", { id: "profile-photo", class: "photo-preview" });
-  const alert = formAlert("photo-error");
-  const status = statusMessage("photo-status");
-  const submit = h("button", { type: "submit", id: "photo-submit", class: "button button--primary" }, "Upload photo");
   const remove = h("button", { type: "button", id: "photo-remove", class: "button button--secondary" }, "Remove photo");
-  const form = h(
-    "form",
-    { id: "photo-form", class: "form", novalidate: true },
-    field({
-      id: "photo-file",
-      name: "photo",
-      type: "file",
-      label: "New photo",
-      hint: `A JPEG, PNG, WebP or GIF image of up to ${PHOTO_MAX_MB} MB. Colleagues and the agency see it.`,
-      accept: PHOTO_TYPES.join(","),
-    }),
-    h("div", { class: "form__actions" }, submit, remove),
-  );
 
   function show(record, fileAccess) {
     picture.replaceChildren(avatar(record, { token: fileAccess, thumb: "300x300", size: "large", alt: "Your photo" }));
@@ -98,32 +74,42 @@ function photoCard(me, token) {
     show(record, await fileToken());
   }
 
-  handleSubmit(form, {
-    submit,
-    busyLabel: "Uploading…",
-    alert,
-    status,
-    check: (f) => {
-      const file = f.elements.photo.files[0];
-      if (!file) {
-        return { photo: "Choose a photo first." };
-      }
-      if (!PHOTO_TYPES.includes(file.type)) {
-        return { photo: "Choose a JPEG, PNG, WebP or GIF image." };
-      }
-      if (file.size > PHOTO_MAX_MB * 1024 * 1024) {
-        return { photo: `Choose an image of up to ${PHOTO_MAX_MB} MB.` };
-      }
-      return {};
+  const { alert, status, form, submit } = savingForm(
+    {
+      id: "photo",
+      submitLabel: "Upload photo",
+      busyLabel: "Uploading…",
+      extraButtons: [remove],
+      check: (f) => {
+        const file = f.elements.photo.files[0];
+        if (!file) {
+          return { photo: "Choose a photo first." };
+        }
+        if (!PHOTO_TYPES.includes(file.type)) {
+          return { photo: "Choose a JPEG, PNG, WebP or GIF image." };
+        }
+        if (file.size > PHOTO_MAX_MB * 1024 * 1024) {
+          return { photo: `Choose an image of up to ${PHOTO_MAX_MB} MB.` };
+        }
+        return {};
+      },
+      save: async (f) => {
+        const body = new FormData();
+        body.append("photo", f.elements.photo.files[0]);
+        await saveAndShow(body);
+        f.reset();
+        return "Your new photo is saved.";
+      },
     },
-    save: async (f) => {
-      const body = new FormData();
-      body.append("photo", f.elements.photo.files[0]);
-      await saveAndShow(body);
-      f.reset();
-      return "Your new photo is saved.";
-    },
-  });
+    field({
+      id: "photo-file",
+      name: "photo",
+      type: "file",
+      label: "New photo",
+      hint: `A JPEG, PNG, WebP or GIF image of up to ${PHOTO_MAX_MB} MB. Colleagues and the agency see it.`,
+      accept: PHOTO_TYPES.join(","),
+    }),
+  );
 
   remove.addEventListener("click", async () => {
     alert.textContent = "";
@@ -144,12 +130,31 @@ function photoCard(me, token) {
 }
 
 function emailCard(me) {
-  const alert = formAlert("email-error");
-  const status = statusMessage("email-status");
-  const submit = h("button", { type: "submit", id: "email-submit", class: "button button--primary" }, "Change email");
-  const form = h(
-    "form",
-    { id: "email-form", class: "form", novalidate: true },
+  const { alert, status, form } = savingForm(
+    {
+      id: "email",
+      submitLabel: "Change email",
+      busyLabel: "Sending…",
+      check: (f) => {
+        const { newEmail } = valuesOf(f, ["newEmail"]);
+        if (!newEmail) {
+          return { newEmail: "Enter the new email address." };
+        }
+        if (!f.elements.newEmail.checkValidity()) {
+          return { newEmail: "Enter an email address like name@company.com." };
+        }
+        if (newEmail.toLowerCase() === String(me.email ?? "").toLowerCase()) {
+          return { newEmail: "This is already your email address." };
+        }
+        return {};
+      },
+      save: async (f) => {
+        const { newEmail } = valuesOf(f, ["newEmail"]);
+        await pb.collection(CONTACTS).requestEmailChange(newEmail);
+        f.reset();
+        return `We have sent a link to ${newEmail}. Open it to confirm the change; until then, keep signing in with ${me.email}.`;
+      },
+    },
     emailField({
       id: "email-new",
       name: "newEmail",
@@ -157,33 +162,7 @@ function emailCard(me) {
       hint: "We send a link to the new address. Your email changes when you open it and confirm with your password.",
       autocomplete: "email",
     }),
-    h("div", { class: "form__actions" }, submit),
   );
-  handleSubmit(form, {
-    submit,
-    busyLabel: "Sending…",
-    alert,
-    status,
-    check: (f) => {
-      const { newEmail } = valuesOf(f, ["newEmail"]);
-      if (!newEmail) {
-        return { newEmail: "Enter the new email address." };
-      }
-      if (!f.elements.newEmail.checkValidity()) {
-        return { newEmail: "Enter an email address like name@company.com." };
-      }
-      if (newEmail.toLowerCase() === String(me.email ?? "").toLowerCase()) {
-        return { newEmail: "This is already your email address." };
-      }
-      return {};
-    },
-    save: async (f) => {
-      const { newEmail } = valuesOf(f, ["newEmail"]);
-      await pb.collection(CONTACTS).requestEmailChange(newEmail);
-      f.reset();
-      return `We have sent a link to ${newEmail}. Open it to confirm the change; until then, keep signing in with ${me.email}.`;
-    },
-  });
   return card(
     { id: "email", title: "Email address" },
     h("p", null, "You sign in with ", h("strong", { id: "current-email" }, me.email), "."),
@@ -194,12 +173,24 @@ function emailCard(me) {
 }
 
 function passwordCard(me) {
-  const alert = formAlert("password-error");
-  const status = statusMessage("password-status");
-  const submit = h("button", { type: "submit", id: "password-submit", class: "button button--primary" }, "Change password");
-  const form = h(
-    "form",
-    { id: "password-form", class: "form", novalidate: true },
+  const { alert, status, form } = savingForm(
+    {
+      id: "password",
+      submitLabel: "Change password",
+      check: (f) => (f.elements.oldPassword.value ? checkNewPassword(f) : { oldPassword: "Enter your current password." }),
+      save: async (f) => {
+        const password = f.elements.password.value;
+        await pb.collection(CONTACTS).update(me.id, {
+          oldPassword: f.elements.oldPassword.value,
+          password,
+          passwordConfirm: f.elements.passwordConfirm.value,
+        });
+        // The change ended every session, this one too: sign in again with the new password.
+        await signIn(currentContact()?.email || me.email, password);
+        f.reset();
+        return "Your password is changed. Other devices where you were signed in will ask for it.";
+      },
+    },
     field({
       id: "password-old",
       name: "oldPassword",
@@ -209,26 +200,6 @@ function passwordCard(me) {
       required: true,
     }),
     newPasswordFields("password-new"),
-    h("div", { class: "form__actions" }, submit),
   );
-  handleSubmit(form, {
-    submit,
-    busyLabel: "Saving…",
-    alert,
-    status,
-    check: (f) => (f.elements.oldPassword.value ? checkNewPassword(f) : { oldPassword: "Enter your current password." }),
-    save: async (f) => {
-      const password = f.elements.password.value;
-      await pb.collection(CONTACTS).update(me.id, {
-        oldPassword: f.elements.oldPassword.value,
-        password,
-        passwordConfirm: f.elements.passwordConfirm.value,
-      });
-      // The change ended every session, this one too: sign in again with the new password.
-      await signIn(currentContact()?.email || me.email, password);
-      f.reset();
-      return "Your password is changed. Other devices where you were signed in will ask for it.";
-    },
-  });
   return card({ id: "password", title: "Password" }, alert, status, form);
 }
