@@ -107,7 +107,14 @@ func newTestApp(t testing.TB, tpl string, config pb_hooks.Config) *tests.TestApp
 // removed when the test ends. Open it with OpenApp, possibly several times.
 func NewDataDir(t testing.TB) string {
 	t.Helper()
-	tpl, err := templateDir()
+	return cloneTemplate(t, templateDir)
+}
+
+// cloneTemplate copies the data directory the template function prepares
+// (once per test binary) into a temporary one removed when the test ends.
+func cloneTemplate(t testing.TB, template func() (string, error)) string {
+	t.Helper()
+	tpl, err := template()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,16 +199,7 @@ func demoTemplateDir() (string, error) {
 // agency (demo.Seed), removed when the test ends. Open it with OpenApp.
 func NewDemoDataDir(t testing.TB) string {
 	t.Helper()
-	tpl, err := demoTemplateDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := tests.TempDirClone(tpl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
+	return cloneTemplate(t, demoTemplateDir)
 }
 
 // NewDemoTestApp is NewTestApp on a copy of the demo agency: the demo is
