@@ -86,6 +86,11 @@ const (
 	FieldColour        = "colour"
 	FieldPlate         = "plate"
 
+	// Event documents.
+	FieldFile            = "file"
+	FieldVisibleToClient = "visible_to_client"
+	FieldUploadedBy      = "uploaded_by"
+
 	// Tags and CMS pages.
 	FieldClientVisible = "client_visible"
 

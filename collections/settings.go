@@ -2,6 +2,8 @@ package collections
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -71,6 +73,32 @@ func (s *Settings) ClientUploadsEnabled() bool { return s.GetBool(FieldClientUpl
 
 // ClientDownloadsEnabled reports whether contacts may download agency documents (spec D2).
 func (s *Settings) ClientDownloadsEnabled() bool { return s.GetBool(FieldClientDownloadsEnabled) }
+
+// DefaultUploadMaxMB is the size limit of a client upload when the setting
+// is empty.
+const DefaultUploadMaxMB = 20
+
+// UploadMaxMB is the largest file, in MB, a contact may upload (spec D1).
+func (s *Settings) UploadMaxMB() int {
+	if n := s.GetInt(FieldUploadMaxMB); n > 0 {
+		return n
+	}
+	return DefaultUploadMaxMB
+}
+
+// UploadAllowedTypes are the file extensions contacts may upload, lower
+// case without dots (e.g. pdf, jpg), from the comma-separated setting.
+func (s *Settings) UploadAllowedTypes() []string {
+	var out []string
+	separators := strings.NewReplacer(" ", ",", ";", ",", "\n", ",")
+	for _, t := range strings.Split(separators.Replace(s.GetString(FieldUploadAllowedTypes)), ",") {
+		t = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(t), "."))
+		if t != "" && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
 
 // TermsVersion returns the version label of the uploaded T&C document (spec B4).
 func (s *Settings) TermsVersion() string { return s.GetString(FieldTermsVersion) }

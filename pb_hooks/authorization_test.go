@@ -67,7 +67,7 @@ var authorizationMatrix = map[string]access{
 	collections.Shifts:                  {list: "NWS", view: "NWS", create: "S", update: "S", delete: "S"},
 	collections.ResourceLines:           {list: "NWS", view: "NWS", create: "S", update: "S", delete: "S"},
 	collections.Assignments:             closed,
-	collections.EventDocuments:          withFiles(closed, "file"),
+	collections.EventDocuments:          withFileAccess(closed, map[string]string{"file": "NWS"}), // the agency's, marked for the client; the rest: documents_test.go
 	collections.ChangeRequests:          {list: "NWS", view: "NWS", create: "S", update: "S", delete: "S"},
 	collections.Invoices:                withFiles(closed, "pdf"), // opened to "download invoices" by the finance issue
 	collections.InvoiceLines:            closed,
@@ -115,6 +115,13 @@ var customRoutes = []struct {
 	// Every contact of the event's client gets its roster answer (what it
 	// holds depends on the role: roster_test.go); another client's gets 404.
 	{http.MethodGet, "/api/portal/events/{id}/roster", "/api/portal/events/{event}/roster", "NW", nil},
+	// Documents: every contact lists its own company's; uploading (a body
+	// with "file" is sent as the portal sends files) needs the permission;
+	// deleting is for one's own upload ({document} is the manager's).
+	{http.MethodGet, "/api/portal/documents", "/api/portal/documents", "ONW", nil},
+	{http.MethodPost, "/api/portal/events/{id}/documents", "/api/portal/events/{event}/documents", "W",
+		map[string]any{"file": "run-sheet.pdf"}},
+	{http.MethodDelete, "/api/portal/documents/{id}", "/api/portal/documents/{document}", "W", nil},
 }
 
 // validBooking is a booking every field of which is valid ({profession} is a
@@ -331,9 +338,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 	f := newMatrixFixture(t)
 	contact := f.target(t, collections.Contacts)
 	profession := must(f.app.FindFirstRecordByData(collections.Professions, collections.FieldClientBookable, true))
+	document := portaltest.Create(t, f.app, collections.EventDocuments, map[string]any{"event": f.futureAtomicEvent(t).Id,
+		"title": "Manager's upload", "uploaded_by": findContact(t, f.app, "manager@northwind.test").Id})
 	for _, route := range customRoutes {
 		path := strings.NewReplacer("{contact}", contact.Id, "{event}", f.futureAtomicEvent(t).Id,
-			"{request}", f.target(t, collections.ChangeRequests).Id).Replace(route.path)
+			"{request}", f.target(t, collections.ChangeRequests).Id, "{document}", document.Id).Replace(route.path)
 		var body map[string]any
 		if route.body != nil {
 			body = map[string]any{}
@@ -346,8 +355,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		for i := range allActors {
 			actor := allActors[i]
-			status, _ := f.do(t, actor, route.method, path, body)
-			expect(t, route.method+" "+route.pattern, "call", actor, route.actors, status == http.StatusOK, status)
+			var status int
+			if name, ok := body["file"].(string); ok {
+				status, _ = uploadFile(t, f.base+path, f.tokens[actor], name, pdfBytes)
+			} else {
+				status, _ = f.do(t, actor, route.method, path, body)
+			}
+			expect(t, route.method+" "+route.pattern, "call", actor, route.actors, status >= 200 && status < 300, status)
 		}
 	}
 }

@@ -72,3 +72,18 @@ func RosterQueries(app core.App) map[string][2]any {
 		"rostered staff's vehicles":       {ofStaff(app, collections.StaffVehicles, staff).Build(), "idx_staff_vehicles_staff"},
 	}
 }
+
+// DocumentQueries exposes the documents list's queries (all events, one
+// event) to the query-plan test, with the index each must use.
+func DocumentQueries(app core.App) map[string][2]any {
+	settings, err := collections.LoadSettings(app)
+	if err != nil {
+		panic(err)
+	}
+	return map[string][2]any{
+		"a client's documents, newest first": {visibleDocuments(app, "client", settings).OrderBy("created DESC", "id DESC").Build(),
+			"idx_event_documents_client_created"},
+		"one event's documents": {visibleDocuments(app, "client", settings).AndWhere(dbx.HashExp{"event": "x"}).
+			OrderBy("created DESC").Build(), "idx_event_documents_"},
+	}
+}

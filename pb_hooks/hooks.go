@@ -83,6 +83,7 @@ func Register(app core.App, config Config) error {
 	p.bindOutbox()
 	p.bindContentHooks()
 	p.bindRosterHooks()
+	p.bindDocumentHooks()
 	p.bindRoutes()
 	p.bindRateLimit()
 	p.bindHeaders()

@@ -24,9 +24,10 @@ func contactCan(app core.App, contact *core.Record, perm collections.Permission)
 
 // permissionMessages say in plain words what a missing permission stops.
 var permissionMessages = map[collections.Permission]string{
-	collections.PermBookEvents:     "Your role does not allow booking events. Ask a colleague who manages contacts.",
-	collections.PermViewPrices:     "Your role does not allow seeing prices.",
-	collections.PermRequestChanges: "Your role does not allow requesting changes.",
+	collections.PermBookEvents:      "Your role does not allow booking events. Ask a colleague who manages contacts.",
+	collections.PermViewPrices:      "Your role does not allow seeing prices.",
+	collections.PermRequestChanges:  "Your role does not allow requesting changes.",
+	collections.PermUploadDocuments: "Your role does not allow uploading documents.",
 }
 
 // requireContactPermission lets a route through only for an active contact

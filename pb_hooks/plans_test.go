@@ -59,12 +59,15 @@ func TestQueryPlans(t *testing.T) {
 			index string
 		}{"portal: " + name, q, "idx_events_client_"})
 	}
-	for name, q := range pb_hooks.RosterQueries(app) {
-		cases = append(cases, struct {
-			name  string
-			query *dbx.Query
-			index string
-		}{"roster: " + name, q[0].(*dbx.Query), q[1].(string)})
+	for family, queries := range map[string]map[string][2]any{
+		"roster": pb_hooks.RosterQueries(app), "documents": pb_hooks.DocumentQueries(app)} {
+		for name, q := range queries {
+			cases = append(cases, struct {
+				name  string
+				query *dbx.Query
+				index string
+			}{family + ": " + name, q[0].(*dbx.Query), q[1].(string)})
+		}
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -36,17 +36,9 @@ const leaderPhone = "+44 7700 900123"
 
 func newRosterFixture(t *testing.T) *rosterFixture {
 	t.Helper()
-	f := &rosterFixture{clock: &atomic.Int64{}}
-	f.clock.Store(time.Now().UnixMilli())
-	app := portaltest.NewTestAppWithConfig(t, pb_hooks.Config{
-		Now: func() time.Time { return time.UnixMilli(f.clock.Load()) },
-	})
-	f.app = app
-	settings := app.Settings()
-	settings.RateLimits.Enabled = false
-	if err := app.Save(settings); err != nil {
-		t.Fatal(err)
-	}
+	f := &rosterFixture{}
+	app, clock := clockedApp(t)
+	f.app, f.clock = app, clock
 	setRosterSettings(t, app, map[string]any{
 		collections.FieldRosterVisible: true, collections.FieldRosterShowPhoto: true, collections.FieldRosterShowPhotoID: true,
 		collections.FieldRosterShowQualifications: true, collections.FieldRosterShowVehicle: true,
@@ -133,6 +125,23 @@ func (f *rosterFixture) roster(t *testing.T, eventID, token string) (int, pb_hoo
 		}
 	}
 	return status, out, string(raw)
+}
+
+// clockedApp is a test app whose portal clock (Config.Now) the test sets,
+// in Unix milliseconds (now at first), with rate limits off.
+func clockedApp(t *testing.T) (core.App, *atomic.Int64) {
+	t.Helper()
+	clock := &atomic.Int64{}
+	clock.Store(time.Now().UnixMilli())
+	app := portaltest.NewTestAppWithConfig(t, pb_hooks.Config{
+		Now: func() time.Time { return time.UnixMilli(clock.Load()) },
+	})
+	settings := app.Settings()
+	settings.RateLimits.Enabled = false
+	if err := app.Save(settings); err != nil {
+		t.Fatal(err)
+	}
+	return app, clock
 }
 
 // rosterGroups names the parts of an answer that carry data.

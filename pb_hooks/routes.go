@@ -51,6 +51,12 @@ func (p *plugin) routes() []route {
 		// Team leader, roster and required qualifications (spec R1–R4), as
 		// the settings and the contact's role allow.
 		{http.MethodGet, "/api/portal/events/{id}/roster", p.eventRoster, contactWith("")},
+		// Event documents (spec D1, D2): every contact lists the company's;
+		// uploading needs the permission, deleting is for one's own uploads.
+		{http.MethodGet, "/api/portal/documents", p.listDocuments, contactWith("")},
+		{http.MethodPost, "/api/portal/events/{id}/documents", p.uploadDocument,
+			append(contactWith(collections.PermUploadDocuments), uploadBodyLimit())},
+		{http.MethodDelete, "/api/portal/documents/{id}", p.deleteDocument, contactWith("")},
 	}
 	if p.config.PublicFS != nil {
 		table = append(table, route{http.MethodGet, PortalPath + "{path...}", servePortal(p.config.PublicFS), nil})
