@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 	"github.com/pocketbase/pocketbase/tools/hook"
@@ -272,13 +273,13 @@ func (s *seeder) run() {
 	booker := contact["booker@northwind.test"]
 	gala := s.event(northwind, booker, "Annual partner gala", "Crown Palladium", "8 Whiteman Street, Southbank VIC",
 		14, 17, 23, collections.EventConfirmed, loc, []string{id(vip)},
-		[]shiftPlan{{prof["Waiter"], 4, staff[0:3], 0}, {prof["Bartender"], 2, staff[3:4], -1}})
-	s.event(northwind, booker, "Product launch breakfast", "Northwind HQ", "12 Collins Street, Melbourne VIC",
+		[]shiftPlan{{prof["Waiter"], 4, pick(staff, 0, 1, 2, 8), 0}, {prof["Bartender"], 2, pick(staff, 3, 9), -1}})
+	breakfast := s.event(northwind, booker, "Product launch breakfast", "Northwind HQ", "12 Collins Street, Melbourne VIC",
 		5, 6, 11, collections.EventConfirmed, loc, nil,
 		[]shiftPlan{{prof["Waiter"], 3, staff[4:7], 1}})
 	s.event(northwind, booker, "Summer street festival", "Federation Square", "Swanston Street, Melbourne VIC",
 		30, 10, 22, collections.EventToBeConfirmed, loc, []string{id(outdoor)},
-		[]shiftPlan{{prof["Steward"], 8, nil, -1}})
+		[]shiftPlan{{prof["Steward"], 8, pick(staff, 10, 11, 12, 13, 0, 1, 2, 5), 0}})
 	party := s.event(northwind, booker, "Winter staff party", "Rooftop bar", "3 Flinders Lane, Melbourne VIC",
 		21, 18, 23, collections.EventDeclined, loc, nil,
 		[]shiftPlan{{prof["Bartender"], 3, nil, -1}})
@@ -292,9 +293,9 @@ func (s *seeder) run() {
 	s.event(northwind, contact["manager@northwind.test"], "Board dinner", "Northwind HQ", "12 Collins Street, Melbourne VIC",
 		-45, 19, 23, collections.EventCompleted, loc, nil,
 		[]shiftPlan{{prof["Waiter"], 2, staff[1:3], 1}})
-	s.event(harbour, contact["manager@harbour.test"], "Medical congress", "Harbour Conference Centre", "1 Harbour Way, Sydney NSW",
+	congress := s.event(harbour, contact["manager@harbour.test"], "Medical congress", "Harbour Conference Centre", "1 Harbour Way, Sydney NSW",
 		9, 7, 18, collections.EventConfirmed, loc, []string{id(risk)},
-		[]shiftPlan{{prof["Security officer"], 2, staff[6:8], 0}, {prof["Runner"], 2, nil, -1}})
+		[]shiftPlan{{prof["Security officer"], 2, staff[6:8], 0}, {prof["Runner"], 2, pick(staff, 12, 13), -1}})
 	harbourPast := s.event(harbour, contact["manager@harbour.test"], "Trade expo", "Harbour Conference Centre", "1 Harbour Way, Sydney NSW",
 		-30, 8, 17, collections.EventCompleted, loc, nil,
 		[]shiftPlan{{prof["Security officer"], 2, staff[6:8], 1}})
@@ -309,6 +310,26 @@ func (s *seeder) run() {
 	s.create(collections.EventDocuments, map[string]any{"event": id(gala), "title": "Run sheet from client",
 		"file":        s.file("run-sheet.txt", []byte("17:00 doors, 18:00 dinner, 21:00 awards, 23:00 close.\n")),
 		"uploaded_by": id(booker)})
+
+	// What the shifts require (spec R3).
+	s.require(gala, prof["Bartender"], qual["Responsible Service of Alcohol"])
+	s.require(congress, prof["Security officer"], qual["Security licence"], qual["First aid certificate"])
+
+	// Documents both ways on the other events: the agency's floor plan and
+	// timesheet for the client, the clients' own guest lists.
+	s.create(collections.EventDocuments, map[string]any{"event": id(breakfast), "title": "Breakfast floor plan",
+		"file": s.file("floor-plan.png", siteMapPNG("Northwind HQ")), "visible_to_client": true, "uploaded_by_admin": id(admin)})
+	s.create(collections.EventDocuments, map[string]any{"event": id(breakfast), "title": "Guest list",
+		"file":        s.file("guest-list.txt", []byte("Table 1: board\nTables 2-6: partners\nTable 7: press\n")),
+		"uploaded_by": id(contact["manager@northwind.test"])})
+	s.create(collections.EventDocuments, map[string]any{"event": id(past), "title": "Timesheet summary",
+		"file":              s.file("timesheets.txt", []byte("3 waiters, 18:00-22:00, 12 hours in total.\n")),
+		"visible_to_client": true, "uploaded_by_admin": id(admin)})
+	s.create(collections.EventDocuments, map[string]any{"event": id(congress), "title": "Security briefing",
+		"file":              s.file("security-briefing.txt", []byte("Bag checks at doors A and C. Radio channel 4.\n")),
+		"visible_to_client": true, "uploaded_by_admin": id(admin)})
+	s.create(collections.EventDocuments, map[string]any{"event": id(congress), "title": "Delegate badges sample",
+		"file": s.file("badges.png", siteMapPNG("Badges")), "uploaded_by": id(contact["manager@harbour.test"])})
 
 	s.invoice(northwind, past, "INV-2026-0101", -18, 14, 1, "Waiters, Spring client reception")
 	s.invoice(northwind, past, "INV-2026-0102", -10, 14, 0.5, "Extra hours, Spring client reception")
@@ -418,7 +439,7 @@ func (s *seeder) contact(email, name string, client, role *core.Record, status c
 	return r
 }
 
-// staff creates eight workers with photos, some with photo IDs, skills,
+// staff creates fourteen workers with photos, some with photo IDs, skills,
 // qualifications (with certificates) and vehicles.
 func (s *seeder) staff(skill, qual map[string]*core.Record) []*core.Record {
 	people := []struct {
@@ -432,6 +453,12 @@ func (s *seeder) staff(skill, qual map[string]*core.Record) []*core.Record {
 		{"Zara Ahmed", "Silver service", "First aid certificate", ""},
 		{"Marcus Reid", "Crowd control", "Security licence", "Ford Ranger|black|3IJ4KL"},
 		{"Priya Singh", "Crowd control", "Security licence", ""},
+		{"Oliver Grant", "Silver service", "Responsible Service of Alcohol", ""},
+		{"Mia Kowalski", "Barista", "Responsible Service of Alcohol", "Kia Rio|blue|4MN5OP"},
+		{"Lucas Romero", "Forklift", "First aid certificate", ""},
+		{"Ava Thompson", "Italian speaker", "Working with children check", ""},
+		{"Jack Obi", "Crowd control", "First aid certificate", ""},
+		{"Sofia Rossi", "Silver service", "Working with children check", ""},
 	}
 	out := make([]*core.Record, 0, len(people))
 	for i, p := range people {
@@ -453,6 +480,37 @@ func (s *seeder) staff(skill, qual map[string]*core.Record) []*core.Record {
 		})
 		if parts := strings.Split(p.vehicle, "|"); len(parts) == 3 {
 			s.create(collections.StaffVehicles, map[string]any{"staff": id(st), "make": parts[0], "colour": parts[1], "plate": parts[2]})
+		}
+	}
+	return out
+}
+
+// require sets the qualifications the event's shift of the profession
+// requires.
+func (s *seeder) require(event, profession *core.Record, quals ...*core.Record) {
+	if s.err != nil {
+		return
+	}
+	shift, err := s.app.FindFirstRecordByFilter(collections.Shifts, "event = {:event} && profession = {:profession}",
+		dbx.Params{"event": id(event), "profession": id(profession)})
+	if err != nil {
+		s.err = err
+		return
+	}
+	ids := make([]string, len(quals))
+	for i, q := range quals {
+		ids[i] = id(q)
+	}
+	shift.Set(collections.FieldRequiredQuals, ids)
+	s.err = s.app.Save(shift)
+}
+
+// pick returns the staff at the indexes, in order.
+func pick(staff []*core.Record, indexes ...int) []*core.Record {
+	out := make([]*core.Record, 0, len(indexes))
+	for _, i := range indexes {
+		if i < len(staff) {
+			out = append(out, staff[i])
 		}
 	}
 	return out

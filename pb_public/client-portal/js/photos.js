@@ -31,7 +31,8 @@ export function avatar(record, { token, thumb = "100x100", size = "small", alt =
   return h("span", { class: `${className} avatar--initials`, "aria-hidden": "true" }, initials(contactName(record)));
 }
 
-function initials(name) {
+/** initials are the one or two letters that stand in for a person without a photo. */
+export function initials(name) {
   const words = String(name ?? "").trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) {
     return "?";
@@ -39,4 +40,13 @@ function initials(name) {
   const first = words[0][0];
   const last = words.length > 1 ? words[words.length - 1][0] : "";
   return (first + last).toUpperCase();
+}
+
+/** fileURL adds the file token (and a thumb size) to a protected file's API path. */
+export function fileURL(path, token, thumb) {
+  const query = new URLSearchParams({ token });
+  if (thumb) {
+    query.set("thumb", thumb);
+  }
+  return `${path}?${query}`;
 }

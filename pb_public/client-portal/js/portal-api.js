@@ -1,6 +1,8 @@
-// The portal's own server routes (pb_hooks: booking, event lists, change requests), in one place so
-// pages call them by name. Errors are the SDK's ClientResponseError, so errors.js and forms.js read
-// their messages and per-field details like those of any collection request.
+// The portal's own server routes (pb_hooks: booking, event lists, change requests, roster,
+// documents), in one place so pages call them by name. Errors are the SDK's ClientResponseError,
+// so errors.js and forms.js read their messages and per-field details like those of any
+// collection request.
+import { ClientResponseError } from "/client-portal/vendor/pocketbase/pocketbase.es.mjs";
 import { pb } from "./pb.js";
 
 /** bookEvent books an event (spec B1–B5) and resolves to the new event record. */
@@ -79,4 +81,66 @@ function compact(filters) {
     }
   }
   return out;
+}
+
+/**
+ * loadRoster resolves to the event's { team_leader, show, people, shifts }: the team leader (phone
+ * only until the event ends), the roster and the required qualifications, as far as the settings
+ * and the contact's role allow (the server decides; `show` says which parts came).
+ */
+export function loadRoster(eventId) {
+  return pb.send(`/api/portal/events/${encodeURIComponent(eventId)}/roster`, { requestKey: null });
+}
+
+/**
+ * listDocuments resolves to { items, truncated, uploads } for one event, or all the company's
+ * events when eventId is "": items newest first; uploads says whether and what the contact may
+ * upload.
+ */
+export function listDocuments(eventId) {
+  return pb.send("/api/portal/documents", { query: compact({ event: eventId }), requestKey: null });
+}
+
+/** deleteDocument deletes one of the contact's own uploads (before its event starts). */
+export function deleteDocument(id) {
+  return pb.send(`/api/portal/documents/${encodeURIComponent(id)}`, { method: "DELETE", requestKey: null });
+}
+
+/**
+ * uploadDocument sends one file to the event and resolves to the new document. It uses
+ * XMLHttpRequest, whose upload progress fetch does not report: onProgress(fraction) runs as the
+ * file goes. It rejects with a ClientResponseError, like the SDK, so errors.js words failures.
+ */
+export function uploadDocument(eventId, file, onProgress) {
+  const url = `/api/portal/events/${encodeURIComponent(eventId)}/documents`;
+  return new Promise((resolve, reject) => {
+    const form = new FormData();
+    form.append("file", file);
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.setRequestHeader("Authorization", pb.authStore.token);
+    xhr.upload.addEventListener("progress", (e) => {
+      if (e.lengthComputable) {
+        onProgress?.(e.loaded / e.total);
+      }
+    });
+    xhr.addEventListener("load", () => {
+      let data = {};
+      try {
+        data = JSON.parse(xhr.responseText);
+      } catch {
+        // not JSON: the status alone says enough
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(data);
+        return;
+      }
+      if (xhr.status === 401) {
+        pb.authStore.clear(); // as pb.afterSend does for SDK requests
+      }
+      reject(new ClientResponseError({ url, status: xhr.status, data }));
+    });
+    xhr.addEventListener("error", () => reject(new ClientResponseError({ url, status: 0 })));
+    xhr.send(form);
+  });
 }

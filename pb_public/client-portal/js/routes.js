@@ -103,8 +103,7 @@ export const routes = [
     title: "Documents",
     nav: "Documents",
     access: "contact",
-    props: { intro: "Documents shared between you and the agency.", snippet: "documents_note" },
-    load: placeholder,
+    load: () => import("./pages/documents.js"),
   },
   {
     name: "company",

@@ -1,18 +1,23 @@
 // Event page (spec E2): everything about one event of the company — dates in the agency's time
 // zone, venue, address, status, notes, the tags the agency shows clients, shifts, resources, the
 // estimated price (roles that may see prices), who booked it and which T&C version they agreed to —
-// with "Book again" (B5) and the change and cancellation requests (C1–C3).
+// with "Book again" (B5), the change and cancellation requests (C1–C3), the team leader, roster and
+// required qualifications (R1–R3) and the event's documents (D1, D2).
 import { h } from "../dom.js";
 import { pb } from "../pb.js";
 import { contactName, currentContact } from "../auth.js";
 import { card, emptyState, notice, statusMessage } from "../components.js";
 import { changesCard, loadChangeRequests } from "../change-requests.js";
+import { documentsCard } from "../documents.js";
 import { isRefused } from "../errors.js";
 import { eventStatusBadge } from "../event-status.js";
 import { takeFlash } from "../flash.js";
 import { formatDate, formatDateRange, formatDateTime, formatMoney, timeZoneName } from "../format.js";
 import { EVENTS, bookAgainPath, eventPath } from "../paths.js";
 import { can } from "../permissions.js";
+import { fileToken } from "../photos.js";
+import { listDocuments, loadRoster } from "../portal-api.js";
+import { requiredQualificationsCard, rosterCard, teamLeaderCard } from "../roster.js";
 import { agencyTimeZone, loadSettings } from "../settings.js";
 
 export async function render(root, ctx) {
@@ -29,14 +34,18 @@ export async function render(root, ctx) {
     }
     throw err;
   }
-  const [shifts, resources, requests, timeZone, settings] = await Promise.all([
+  const [shifts, resources, requests, timeZone, settings, roster, documents, token] = await Promise.all([
     pb.collection("shifts").getFullList({ filter: byEvent, sort: "starts_at", expand: "profession" }),
     pb.collection("resource_lines").getFullList({ filter: byEvent, sort: "created" }),
     loadChangeRequests(id),
     agencyTimeZone(),
     loadSettings().catch(() => null), // without it the change form just doesn't ask for a count
+    loadRoster(id),
+    listDocuments(id),
+    fileToken(),
   ]);
   ctx.setTitle(event.name || "Event details");
+  const people = rosterCard(roster, { token, timeZone });
 
   const status = statusMessage("event-status");
   const flash = takeFlash(eventPath(id));
@@ -66,7 +75,9 @@ export async function render(root, ctx) {
       can("book_events") && h("a", { id: "book-again", class: "button button--secondary", href: bookAgainPath(event.id) }, "Book again"),
     ),
     status,
-    declineNotice(event),
+    // (In h, not straight in root.append, which would write a missing notice as "null".) The team
+    // leader card shows while the server gives the phone: the event is upcoming or under way.
+    h("div", { class: "event-notices" }, declineNotice(event), roster.team_leader?.phone && teamLeaderCard(roster.team_leader)),
     h(
       "div",
       { class: "card-grid" },
@@ -76,7 +87,10 @@ export async function render(root, ctx) {
         { class: "stack" },
         card({ id: "event-shifts", title: "Staff" }, shiftList(shifts, timeZone)),
         card({ id: "event-resources", title: "Resources" }, resourceList(resources)),
+        requiredQualificationsCard(roster, { timeZone }),
       ),
+      people && h("div", { class: "card-grid__wide" }, people),
+      h("div", { class: "card-grid__wide" }, documentsCard(id, documents, { token, timeZone })),
       h("div", { class: "card-grid__wide" }, await changesCard({ event, shifts, requests, settings, timeZone, signal: ctx.signal })),
     ),
   );
