@@ -18,8 +18,17 @@ vet:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	go vet ./...
 
+# The Go benchmarks, then the load benchmark at a small scale (bench/load:
+# generate the agency, start the real server, drive every portal call).
+# BENCH_SCALE=1 is the large agency of issue 16 (see README).
+BENCH_SCALE ?= 0.02
+BENCH_DIR ?= /tmp/crewportal-bench
 bench:
 	go test -run '^$$' -bench . -benchtime 2s ./...
+	mkdir -p $(BENCH_DIR)
+	go build -o $(BENCH_DIR)/crewportal .
+	go run ./bench/load --server $(BENCH_DIR)/crewportal --dir $(BENCH_DIR)/scale-$(BENCH_SCALE) \
+		--scale $(BENCH_SCALE) --json $(BENCH_DIR)/report-$(BENCH_SCALE).json
 
 # Browser tests drive Debian's Chromium; install it when missing (as root).
 chromium:

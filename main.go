@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 	"github.com/pocketbase/pocketbase/tools/osutils"
 
+	"github.com/crewportal/crewportal/bench"
 	"github.com/crewportal/crewportal/demo"
 	"github.com/crewportal/crewportal/pb_hooks"
 	_ "github.com/crewportal/crewportal/pb_migrations"
@@ -46,6 +47,7 @@ func main() {
 		Automigrate: osutils.IsProbablyGoRun(),
 	})
 	pb_hooks.MustRegister(app, pb_hooks.Config{PublicFS: pages, Outbox: pb_hooks.OutboxConfig{SendTimeout: mailTimeout}})
+	app.RootCmd.AddCommand(bench.NewDataCommand(app))
 	if seedDemo {
 		demo.Register(app, os.Stdout)
 	}

@@ -1,0 +1,175 @@
+package bench
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/textproto"
+	"regexp"
+	"strings"
+)
+
+// AssetReport is what a browser downloads to show the portal's first page
+// (the shell, its stylesheet and every module the home page imports,
+// statically or through the router), on a first visit and on a repeat one.
+type AssetReport struct {
+	Files int `json:"files"`
+	// RawBytes are the files' sizes; WireBytes what a first visit moves
+	// (bodies as sent, with gzip when the server offers it, plus headers).
+	RawBytes  int64 `json:"rawBytes"`
+	WireBytes int64 `json:"wireBytes"`
+	// RepeatBytes is a repeat visit: files still fresh in the cache cost
+	// nothing, the rest are revalidated (a 304 costs its headers).
+	RepeatBytes int64 `json:"repeatBytes"`
+	// RoundTrips is the longest chain of requests a file waits for
+	// (index.html → app.js → … → the deepest import).
+	RoundTrips int `json:"roundTrips"`
+}
+
+// The home page module is loaded by the router, not by a static import.
+var firstPageEntries = []string{"/client-portal/js/pages/home.js"}
+
+var (
+	htmlRef   = regexp.MustCompile(`(?:href|src)="(/client-portal/[^"]+)"`)
+	jsImport  = regexp.MustCompile(`(?m)(?:^|;|\s)(?:import|export)\s*(?:[\w*{}\s,$]+\s*from\s*)?["']([^"']+)["']`)
+	cacheable = regexp.MustCompile(`max-age=([1-9][0-9]*)`)
+)
+
+// MeasureFirstLoad fetches the portal's first page as a browser would.
+func MeasureFirstLoad(ctx context.Context, baseURL string) (*AssetReport, error) {
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	type fetched struct {
+		etag, modified, cacheControl string
+		depth                        int
+	}
+	seen := map[string]*fetched{}
+	rep := &AssetReport{}
+	var fetch func(path string, depth int) error
+	fetch = func(path string, depth int) error {
+		if f, ok := seen[path]; ok {
+			f.depth = max(f.depth, depth)
+			return nil
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+path, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+		res, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		wire, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil {
+			return err
+		}
+		if res.StatusCode != http.StatusOK {
+			return fmt.Errorf("GET %s: %d", path, res.StatusCode)
+		}
+		f := &fetched{etag: res.Header.Get("ETag"), modified: res.Header.Get("Last-Modified"),
+			cacheControl: res.Header.Get("Cache-Control"), depth: depth}
+		seen[path] = f
+		rep.Files++
+		rep.WireBytes += int64(len(wire)) + headerBytes(res.Header)
+		rep.RoundTrips = max(rep.RoundTrips, depth)
+		body, err := decode(res.Header.Get("Content-Encoding"), wire)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		rep.RawBytes += int64(len(body))
+		var refs []string
+		switch {
+		case strings.HasSuffix(path, ".js") || strings.HasSuffix(path, ".mjs"):
+			for _, m := range jsImport.FindAllStringSubmatch(string(body), -1) {
+				refs = append(refs, resolve(path, m[1]))
+			}
+		case !strings.Contains(path[strings.LastIndex(path, "/"):], "."):
+			for _, m := range htmlRef.FindAllStringSubmatch(string(body), -1) {
+				refs = append(refs, m[1])
+			}
+			refs = append(refs, firstPageEntries...)
+		}
+		for _, ref := range refs {
+			if err := fetch(ref, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := fetch("/client-portal/", 1); err != nil {
+		return nil, err
+	}
+	for path, f := range seen {
+		if m := cacheable.FindStringSubmatch(f.cacheControl); m != nil && !strings.Contains(f.cacheControl, "no-cache") {
+			continue // fresh in the cache: no request at all
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+path, nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+		if f.etag != "" {
+			req.Header.Set("If-None-Match", f.etag)
+		}
+		if f.modified != "" {
+			req.Header.Set("If-Modified-Since", f.modified)
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		wire, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		rep.RepeatBytes += int64(len(wire)) + headerBytes(res.Header)
+	}
+	return rep, nil
+}
+
+// resolve turns an import specifier relative to the importing file into a path.
+func resolve(from, spec string) string {
+	if strings.HasPrefix(spec, "/") {
+		return spec
+	}
+	dir := from[:strings.LastIndex(from, "/")]
+	for {
+		switch {
+		case strings.HasPrefix(spec, "./"):
+			spec = spec[2:]
+		case strings.HasPrefix(spec, "../"):
+			spec, dir = spec[3:], dir[:strings.LastIndex(dir, "/")]
+		default:
+			return dir + "/" + spec
+		}
+	}
+}
+
+// headerBytes approximates a response's header block on the wire.
+func headerBytes(h http.Header) int64 {
+	n := int64(len("HTTP/1.1 200 OK\r\n\r\n"))
+	for k, vs := range h {
+		for _, v := range vs {
+			n += int64(len(textproto.CanonicalMIMEHeaderKey(k)) + 2 + len(v) + 2)
+		}
+	}
+	return n
+}
+
+// decode undoes the body's Content-Encoding (gzip is what the server offers).
+func decode(encoding string, wire []byte) ([]byte, error) {
+	switch encoding {
+	case "", "identity":
+		return wire, nil
+	case "gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(wire))
+		if err != nil {
+			return nil, err
+		}
+		return io.ReadAll(zr)
+	default:
+		return nil, fmt.Errorf("unexpected Content-Encoding %q", encoding)
+	}
+}

@@ -1,0 +1,156 @@
+package bench
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// Call is one request the portal makes, as a page makes it (the same path,
+// query and body as the JS SDK sends them).
+type Call struct {
+	Name string // "page: what"
+	Page string // the page that makes it ("shell" is every signed-in page)
+	// Superuser calls run as the admin (the baseline); the rest as each contact.
+	Superuser bool
+	// Write calls change data; they run fewer requests per round.
+	Write bool
+	// Request builds the request for one contact.
+	Request func(c *contact) (method, path string, body any)
+}
+
+// Baseline is PocketBase's own plain list as a superuser: every call is
+// compared with its throughput in the same round.
+var Baseline = Call{Name: "superuser: events list (baseline)", Page: "baseline", Superuser: true,
+	Request: func(*contact) (string, string, any) {
+		return get("/api/collections/events/records", "perPage", "20", "skipTotal", "1")
+	}}
+
+// get builds a GET of path with the query's key/value pairs.
+func get(path string, kv ...string) (string, string, any) {
+	if len(kv) == 0 {
+		return http.MethodGet, path, nil
+	}
+	q := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		q.Set(kv[i], kv[i+1])
+	}
+	return http.MethodGet, path + "?" + q.Encode(), nil
+}
+
+// fullList is the SDK's getFullList: the first batch of 1000, no total.
+func fullList(collection string, kv ...string) (string, string, any) {
+	return get("/api/collections/"+collection+"/records", append([]string{"page", "1", "perPage", "1000", "skipTotal", "1"}, kv...)...)
+}
+
+func records(collection string) string { return "/api/collections/" + collection + "/records" }
+
+// sdkDate is how the SDK's pb.filter writes a Date.
+func sdkDate(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
+
+// Calls lists every call the portal's pages make (read from
+// pb_public/client-portal/js), plus a contact's plain record-API list of
+// each collection an integrator would page through.
+var Calls = []Call{
+	// Every signed-in page: the shell, the menu and the session.
+	{Name: "shell: metadata", Page: "shell", Request: func(*contact) (string, string, any) { return get("/api/portal/metadata") }},
+	{Name: "shell: token refresh", Page: "shell", Request: func(*contact) (string, string, any) {
+		return http.MethodPost, "/api/collections/contacts/auth-refresh", nil
+	}},
+	{Name: "shell: role permissions", Page: "shell", Request: func(c *contact) (string, string, any) {
+		return get(records("roles")+"/"+c.Role, "fields", "permissions")
+	}},
+	{Name: "shell: time zone", Page: "shell", Request: func(*contact) (string, string, any) {
+		return get(records("portal_settings"), "page", "1", "perPage", "1", "skipTotal", "1", "filter", "", "fields", "time_zone,locale")
+	}},
+	{Name: "shell: client name", Page: "shell", Request: func(c *contact) (string, string, any) {
+		return get(records("clients")+"/"+c.Client, "fields", "name")
+	}},
+	{Name: "shell: menu pages", Page: "shell", Request: func(*contact) (string, string, any) {
+		return fullList("cms_pages", "sort", "menu_order,title", "fields", "title,slug")
+	}},
+	{Name: "shell: snippets", Page: "shell", Request: func(*contact) (string, string, any) {
+		return fullList("client_snippets", "fields", "key,content,tone,background_color,text_color,text_align")
+	}},
+
+	{Name: "home: company", Page: "home", Request: func(c *contact) (string, string, any) {
+		return get(records("clients")+"/"+c.Client, "fields", "id,name")
+	}},
+	{Name: "home: upcoming 5", Page: "home", Request: func(*contact) (string, string, any) {
+		return get(records("events"), "page", "1", "perPage", "5", "skipTotal", "1", "sort", "starts_at",
+			"fields", "id,name,venue,starts_at,ends_at,status",
+			"filter", fmt.Sprintf(`ends_at >= '%s' && (status = 'to_be_confirmed' || status = 'confirmed')`, sdkDate(time.Now())))
+	}},
+
+	{Name: "events: upcoming", Page: "events", Request: func(*contact) (string, string, any) {
+		return get("/api/portal/events", "scope", "upcoming", "perPage", "20")
+	}},
+	{Name: "events: past", Page: "events", Request: func(*contact) (string, string, any) {
+		return get("/api/portal/events", "scope", "past", "perPage", "20")
+	}},
+	{Name: "events: CSV export", Page: "events", Request: func(*contact) (string, string, any) {
+		return get("/api/portal/events.csv", "scope", "upcoming")
+	}},
+
+	{Name: "event: event", Page: "event", Request: func(c *contact) (string, string, any) {
+		return get(records("events")+"/"+c.Event, "expand", "tags,created_by")
+	}},
+	{Name: "event: shifts", Page: "event", Request: func(c *contact) (string, string, any) {
+		return fullList("shifts", "filter", fmt.Sprintf("event = '%s'", c.Event), "sort", "starts_at", "expand", "profession")
+	}},
+	{Name: "event: resources", Page: "event", Request: func(c *contact) (string, string, any) {
+		return fullList("resource_lines", "filter", fmt.Sprintf("event = '%s'", c.Event), "sort", "created")
+	}},
+	{Name: "event: change requests", Page: "event", Request: func(c *contact) (string, string, any) {
+		return fullList("change_requests", "filter", fmt.Sprintf("event = '%s'", c.Event), "sort", "-created", "expand", "requested_by")
+	}},
+	{Name: "event: settings", Page: "event", Request: func(*contact) (string, string, any) {
+		return get(records("portal_settings"), "page", "1", "perPage", "1", "skipTotal", "1", "filter", "")
+	}},
+
+	{Name: "contacts: colleagues", Page: "contacts", Request: func(c *contact) (string, string, any) {
+		return fullList("contacts", "filter", fmt.Sprintf("client = '%s'", c.Client), "sort", "name")
+	}},
+	{Name: "contacts: roles", Page: "contacts", Request: func(*contact) (string, string, any) {
+		return fullList("roles", "sort", "name", "fields", "id,name,permissions")
+	}},
+
+	{Name: "book: professions", Page: "book", Request: func(*contact) (string, string, any) {
+		return fullList("professions", "filter", "client_bookable = true && active = true", "sort", "name", "fields", "id,name")
+	}},
+	{Name: "book: estimate", Page: "book", Request: func(c *contact) (string, string, any) {
+		return http.MethodPost, "/api/portal/estimate", c.bookingForm(0)
+	}},
+	{Name: "book: booking", Page: "book", Write: true, Request: func(c *contact) (string, string, any) {
+		c.bookings++
+		return http.MethodPost, "/api/portal/bookings", c.bookingForm(c.bookings)
+	}},
+
+	// What an integrator pages through with the contact's token.
+	{Name: "api: events list", Page: "api", Request: func(*contact) (string, string, any) {
+		return get(records("events"), "perPage", "20", "skipTotal", "1")
+	}},
+	{Name: "api: shifts list", Page: "api", Request: func(*contact) (string, string, any) {
+		return get(records("shifts"), "perPage", "20", "skipTotal", "1")
+	}},
+	{Name: "api: resource lines list", Page: "api", Request: func(*contact) (string, string, any) {
+		return get(records("resource_lines"), "perPage", "20", "skipTotal", "1")
+	}},
+	{Name: "api: change requests list", Page: "api", Request: func(*contact) (string, string, any) {
+		return get(records("change_requests"), "perPage", "20", "skipTotal", "1")
+	}},
+	{Name: "api: events list with total", Page: "api", Request: func(*contact) (string, string, any) {
+		return get(records("events"), "perPage", "20")
+	}},
+}
+
+// bookingForm is a valid booking n days from now (n > 0 books a new day each time).
+func (c *contact) bookingForm(n int) map[string]any {
+	day := time.Now().AddDate(0, 1, n%600)
+	return map[string]any{
+		"name": fmt.Sprintf("Bench booking %d", n), "venue": "Town Hall",
+		"start": day.Format("2006-01-02") + "T18:00", "end": day.Format("2006-01-02") + "T23:00",
+		"profession": c.profession, "staff_count": 2, "terms_accepted": true,
+	}
+}
