@@ -213,10 +213,12 @@ func (g *generator) event(client string, contacts, staff []string, out *Generate
 	default:
 		status = collections.EventCancelled
 	}
+	atomic := g.rnd.IntN(3) < 2
 	event := g.id()
 	by := contacts[g.rnd.IntN(len(contacts))]
 	if err := g.insert(collections.Events, map[string]any{
-		"id": event, "client": client, "name": fmt.Sprintf("Event %s", event[:6]), "venue": "Town Hall",
+		"atomic": atomic,
+		"id":     event, "client": client, "name": fmt.Sprintf("Event %s", event[:6]), "venue": "Town Hall",
 		"address": "1 High Street", "starts_at": dt(start), "ends_at": dt(end), "status": string(status),
 		"estimated_price": float64(200 + g.rnd.IntN(5000)), "currency": "AUD", "created_by": by, "source": "portal",
 	}); err != nil {
@@ -224,7 +226,6 @@ func (g *generator) event(client string, contacts, staff []string, out *Generate
 	}
 	out.Events++
 
-	atomic := g.rnd.IntN(3) < 2
 	shifts := 1 + g.rnd.IntN(2)
 	if !atomic {
 		shifts = 2 + g.rnd.IntN(2)

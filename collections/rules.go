@@ -1,6 +1,9 @@
 package collections
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // API rule fragments: the permission knowledge written once. Migrations
 // compose collections' rules from them (rules_test.go checks the live rules
@@ -36,4 +39,128 @@ const RuleProtectedFile = `@request.context = "protectedFile"`
 func RuleRosteredForOwnClient(staffField string) string {
 	return `@collection.assignments:roster.staff ?= ` + staffField +
 		` && @collection.assignments:roster.client ?= @request.auth.client`
+}
+
+// AuthValues are the signed-in contact's own ids a narrowing is written with.
+type AuthValues struct{ ID, Client, Role string }
+
+// safeValue is what a PocketBase record id looks like: safe inside quotes.
+var safeValue = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+
+// plainEquality is `field = value`: a field of the record itself (no path,
+// no modifier) against the contact's own id, client or role, or a literal.
+var plainEquality = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*) = (@request\.auth\.(?:id|client|role)|"[^"\\]*"|true|false)$`)
+
+// ListNarrowing returns a filter that rule implies for the contact, made
+// only of plain comparisons of the record's own fields with values, e.g.
+// `client = "c1"` for RuleAnd(RuleIsContact, RuleOwnClient) or
+// `id = "me" || client = "c1"` for the colleagues rule. PocketBase resolves
+// only the auth record's system fields (id, email…) to values; any other
+// field, such as client, becomes a LEFT JOIN of the contact compared through
+// COALESCE, which no index serves, so a list ruled by
+// `client = @request.auth.client` scans its whole table. Added to the list's
+// filter, the narrowing gives SQLite comparisons it can search an index by,
+// while the rule itself still decides what the contact sees: as the rule
+// implies the narrowing, the answer is the same. ok is false when the rule
+// implies no such filter (an OR branch without a plain comparison) or when
+// it would not name any of the contact's values.
+func ListNarrowing(rule string, auth AuthValues) (filter string, ok bool) {
+	filter, ok = narrowOr(rule, auth)
+	names := func(v string) bool { return v != "" && strings.Contains(filter, `"`+v+`"`) }
+	return filter, ok && (names(auth.ID) || names(auth.Client) || names(auth.Role))
+}
+
+// narrowOr narrows a disjunction: every branch must imply a comparison.
+func narrowOr(expr string, auth AuthValues) (string, bool) {
+	branches := splitTopLevel(expr, "||")
+	terms := make([]string, 0, len(branches))
+	for _, b := range branches {
+		t, ok := narrowAnd(b, auth)
+		if !ok {
+			return "", false
+		}
+		terms = append(terms, t)
+	}
+	if len(terms) == 1 {
+		return terms[0], true
+	}
+	return "(" + strings.Join(terms, " || ") + ")", true
+}
+
+// narrowAnd narrows a conjunction: the comparisons any of its parts imply.
+func narrowAnd(expr string, auth AuthValues) (string, bool) {
+	var terms []string
+	for _, part := range splitTopLevel(expr, "&&") {
+		part = strings.TrimSpace(part)
+		if inner, ok := unwrapParens(part); ok {
+			if t, ok := narrowOr(inner, auth); ok {
+				terms = append(terms, t)
+			}
+			continue
+		}
+		m := plainEquality.FindStringSubmatch(part)
+		if m == nil {
+			continue
+		}
+		value := m[2]
+		if v, isAuth := map[string]string{"@request.auth.id": auth.ID, "@request.auth.client": auth.Client,
+			"@request.auth.role": auth.Role}[value]; isAuth {
+			if !safeValue.MatchString(v) {
+				return "", false
+			}
+			value = `"` + v + `"`
+		}
+		terms = append(terms, m[1]+" = "+value)
+	}
+	if len(terms) == 0 {
+		return "", false
+	}
+	return strings.Join(terms, " && "), true
+}
+
+// splitTopLevel splits expr at op outside parentheses and quotes.
+func splitTopLevel(expr, op string) []string {
+	var parts []string
+	depth, start := 0, 0
+	var quote byte
+	for i := 0; i < len(expr); i++ {
+		switch c := expr[i]; {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case depth == 0 && strings.HasPrefix(expr[i:], op):
+			parts = append(parts, expr[start:i])
+			start = i + len(op)
+			i += len(op) - 1
+		}
+	}
+	return append(parts, expr[start:])
+}
+
+// unwrapParens returns the inside of an expression wholly in parentheses.
+func unwrapParens(expr string) (string, bool) {
+	if !strings.HasPrefix(expr, "(") || !strings.HasSuffix(expr, ")") {
+		return "", false
+	}
+	inner := expr[1 : len(expr)-1]
+	depth := 0
+	for _, c := range inner {
+		if c == '(' {
+			depth++
+		} else if c == ')' {
+			if depth--; depth < 0 {
+				return "", false // "(a) && (b)" is not one group
+			}
+		}
+	}
+	return inner, true
 }

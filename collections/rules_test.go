@@ -41,3 +41,34 @@ func TestRulesUseTheFragments(t *testing.T) {
 		}
 	}
 }
+
+// TestListNarrowing checks the filters the list rules imply, written with a
+// contact's values, and that rules implying none give none.
+func TestListNarrowing(t *testing.T) {
+	is, own, self := collections.RuleIsContact, collections.RuleOwnClient, collections.RuleSelf
+	canManage := collections.RuleAnd(is, collections.RuleHasPermission(collections.PermManageContacts))
+	auth := collections.AuthValues{ID: "me", Client: "c1", Role: "r1"}
+	cases := []struct{ rule, want string }{
+		{collections.RuleAnd(is, own), `client = "c1"`},
+		{self + ` || (` + canManage + ` && ` + own + `)`, `(id = "me" || client = "c1")`},
+		{is + ` && (id = @request.auth.role || (` + canManage + ` && (client = "" || ` + own + `)))`,
+			`(id = "r1" || (client = "" || client = "c1"))`},
+		{collections.RuleAnd(is, `id = @request.auth.client`), `id = "c1"`},
+		{is, ""}, // nothing to narrow by
+		{own + ` || published = true`, `(client = "c1" || published = true)`},
+		{own + ` || audience != "staff"`, ""}, // a branch without a plain comparison implies nothing
+		{`client.group = @request.auth.client`, ""},
+	}
+	for _, c := range cases {
+		got, ok := collections.ListNarrowing(c.rule, auth)
+		if !ok {
+			got = ""
+		}
+		if got != c.want && !(c.want == "" && !ok) {
+			t.Errorf("ListNarrowing(%s) = %q, %v; want %q", c.rule, got, ok, c.want)
+		}
+	}
+	if _, ok := collections.ListNarrowing(collections.RuleAnd(is, own), collections.AuthValues{ID: "me", Client: `c1" || true || "`}); ok {
+		t.Error("an unusual client id was written into a filter")
+	}
+}

@@ -82,29 +82,6 @@ func ShapeOf(app core.App, eventID string) (EventShape, error) {
 	return shape, nil
 }
 
-// atomicEvents answers, for many events at once, which are atomic: one
-// grouped query instead of one per event.
-func atomicEvents(app core.App, ids []string) (map[string]bool, error) {
-	out := map[string]bool{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var rows []struct {
-		Event string `db:"event"`
-		Kinds int    `db:"kinds"`
-	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	err := app.DB().Select("event", "COUNT(DISTINCT profession || '|' || starts_at || '|' || ends_at) AS kinds").
-		From(collections.Shifts).Where(dbx.In("event", args...)).GroupBy("event").All(&rows)
-	for _, r := range rows {
-		out[r.Event] = r.Kinds == 1
-	}
-	return out, err
-}
-
 // nonAtomicMessage explains, in the portal and in the server's refusal, why
 // a split event cannot be changed from the portal (spec C2).
 func nonAtomicMessage(app core.App, clientID string) string {

@@ -126,29 +126,28 @@ func finalEventStatuses() []collections.EventStatus {
 	return final
 }
 
-// prepareEventsForClient adds to events what the portal computes from
-// their shifts, loading it once per request rather than once per record:
-// whether each event is atomic, and on split ones the sentence that sends
-// changes to the agency (C1, C2). Prices and tags are shaped on every path
+// prepareEventsForClient adds to a contact's copies of events the sentence
+// that sends changes of a split event to the agency (C1, C2), worked out
+// once per client in the request, not per event. Whether an event is atomic
+// is stored on it (event_shape.go); prices and tags are shaped on every path
 // by the enrich hooks (visibility.go).
 func prepareEventsForClient(e *core.RequestEvent, records ...*core.Record) {
 	if e.HasSuperuserAuth() {
 		return
 	}
-	ids := make([]string, len(records))
-	for i, r := range records {
-		ids[i] = r.Id
-	}
-	atomic, err := atomicEvents(e.App, ids)
-	if err != nil {
-		e.App.Logger().Warn("Could not tell atomic events", "error", err)
-	}
+	notices := map[string]string{}
 	for _, r := range records {
-		r.WithCustomData(true)
-		r.Set(FieldAtomic, atomic[r.Id])
-		if !atomic[r.Id] {
-			r.Set(FieldSplitNotice, nonAtomicMessage(e.App, r.GetString(collections.FieldClient)))
+		if r.GetBool(FieldAtomic) {
+			continue
 		}
+		client := r.GetString(collections.FieldClient)
+		notice, ok := notices[client]
+		if !ok {
+			notice = nonAtomicMessage(e.App, client)
+			notices[client] = notice
+		}
+		r.WithCustomData(true)
+		r.Set(FieldSplitNotice, notice)
 	}
 }
 
@@ -156,6 +155,6 @@ func prepareEventsForClient(e *core.RequestEvent, records ...*core.Record) {
 // sentence that explains changes go through the agency, with its contact.
 const FieldSplitNotice = "split_notice"
 
-// FieldAtomic is the computed flag on a contact's copy of an event: true
-// when every shift has the same profession, start and end (spec C1).
+// FieldAtomic is the stored flag of an event: true when every shift has the
+// same profession, start and end (spec C1), kept by event_shape.go.
 const FieldAtomic = "atomic"

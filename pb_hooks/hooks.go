@@ -69,6 +69,7 @@ func Register(app core.App, config Config) error {
 	p.bindSettingsHooks()
 	p.bindOwnershipHooks()
 	p.bindEventHooks()
+	p.bindEventShapeHooks()
 	p.bindVisibilityHooks()
 	p.bindChangeRequestHooks()
 	p.bindProposalHooks()
@@ -86,6 +87,7 @@ func Register(app core.App, config Config) error {
 	p.bindDocumentHooks()
 	p.bindRoutes()
 	p.bindRateLimit()
+	p.bindListNarrowing()
 	p.bindHeaders()
 	return nil
 }

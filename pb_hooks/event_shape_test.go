@@ -1,0 +1,76 @@
+package pb_hooks_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/pb_hooks"
+	"github.com/crewportal/crewportal/pb_hooks/portaltest"
+)
+
+// TestStoredAtomicFollowsShifts checks that an event's stored atomic flag
+// follows every change of its shifts (create, update, move, delete) and
+// that a value written on the event itself does not stick.
+func TestStoredAtomicFollowsShifts(t *testing.T) {
+	t.Parallel()
+	app := portaltest.App(t)
+	client := portaltest.NewClient(t, app, "Shapes")
+	waiter, runner := portaltest.NewProfession(t, app, true), portaltest.NewProfession(t, app, true)
+	start := time.Now().Add(48 * time.Hour)
+	event, shifts := portaltest.NewEvent(t, app, client, start, 4*time.Hour, waiter)
+	other, _ := portaltest.NewEvent(t, app, client, start, 4*time.Hour, waiter, runner)
+
+	atomic := func(id string) bool {
+		t.Helper()
+		r, err := app.FindRecordById(collections.Events, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.GetBool(pb_hooks.FieldAtomic)
+	}
+	step := func(what string, wantEvent, wantOther bool) {
+		t.Helper()
+		if got := atomic(event.Id); got != wantEvent {
+			t.Errorf("%s: event atomic = %v, want %v", what, got, wantEvent)
+		}
+		if got := atomic(other.Id); got != wantOther {
+			t.Errorf("%s: other event atomic = %v, want %v", what, got, wantOther)
+		}
+	}
+	step("created", true, false)
+
+	second := portaltest.Create(t, app, collections.Shifts, map[string]any{
+		collections.FieldEvent: event.Id, collections.FieldProfession: runner.Id,
+		collections.FieldStartsAt: shifts[0].StartsAt(), collections.FieldEndsAt: shifts[0].EndsAt(), collections.FieldStaffCount: 1,
+	})
+	step("a shift of another profession added", false, false)
+
+	second.Set(collections.FieldProfession, waiter.Id)
+	if err := app.Save(second); err != nil {
+		t.Fatal(err)
+	}
+	step("the shift changed to the same profession", true, false)
+
+	second.Set(collections.FieldEvent, other.Id)
+	second.Set(collections.FieldProfession, runner.Id)
+	if err := app.Save(second); err != nil {
+		t.Fatal(err)
+	}
+	step("the shift moved to the other event", true, false)
+
+	if err := app.Delete(second); err != nil {
+		t.Fatal(err)
+	}
+	step("the moved shift deleted", true, false)
+
+	r, err := app.FindRecordById(collections.Events, other.Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Set(pb_hooks.FieldAtomic, true)
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	step("atomic typed onto a split event", true, false)
+}
