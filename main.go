@@ -23,8 +23,14 @@ import (
 )
 
 func main() {
+	// The database pool and page cache sized for the machine (docs/ADMIN.md).
+	db, err := pb_hooks.DatabaseConfigFromEnv()
+	if err != nil {
+		log.Fatal(err)
+	}
 	// Dev mode (SQL logging) only with --dev, so the demo banner stays readable under go run.
-	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false})
+	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false,
+		DataMaxOpenConns: db.MaxOpenConns, DataMaxIdleConns: db.MaxIdleConns, DBConnect: db.Connect})
 
 	var seedDemo bool
 	var publicDir string

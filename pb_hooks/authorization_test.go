@@ -105,6 +105,7 @@ var customRoutes = []struct {
 	{http.MethodPost, "/api/portal/bookings", "/api/portal/bookings", "OW", validBooking},
 	{http.MethodPost, "/api/portal/estimate", "/api/portal/estimate", "OW", validBooking},
 	// Every contact lists (and exports) its own client's events.
+	{http.MethodGet, "/api/portal/home", "/api/portal/home", "ONW", nil},
 	{http.MethodGet, "/api/portal/events", "/api/portal/events?scope=past", "ONW", nil},
 	{http.MethodGet, "/api/portal/events.csv", "/api/portal/events.csv", "ONW", nil},
 	// Change requests: contacts allowed to request changes, on their own

@@ -43,6 +43,8 @@ func (p *plugin) routes() []route {
 		// Writes accept an Idempotency-Key, so a retry never books twice.
 		{http.MethodPost, "/api/portal/bookings", bookEvent, idempotent(contactWith(collections.PermBookEvents))},
 		{http.MethodPost, "/api/portal/estimate", estimateBooking, contactWith(collections.PermViewPrices)},
+		// The home page in one call: company, upcoming events, counters.
+		{http.MethodGet, "/api/portal/home", homePage, contactWith("")},
 		{http.MethodGet, "/api/portal/events", listEvents, contactWith("")},
 		{http.MethodGet, "/api/portal/events.csv", exportEvents, contactWith("")},
 		// Change requests (spec C1–C3); admins decide them in the dashboard.
@@ -59,7 +61,10 @@ func (p *plugin) routes() []route {
 		{http.MethodDelete, "/api/portal/documents/{id}", p.deleteDocument, contactWith("")},
 	}
 	if p.config.PublicFS != nil {
-		table = append(table, route{http.MethodGet, PortalPath + "{path...}", servePortal(p.config.PublicFS), nil})
+		// Files are logged only when they fail: a page view is one log line
+		// per API call, not one per script (docs/ADMIN.md).
+		table = append(table, route{http.MethodGet, PortalPath + "{path...}", servePortal(p.config.PublicFS),
+			[]*hook.Handler[*core.RequestEvent]{apis.SkipSuccessActivityLog()}})
 	}
 	return table
 }
@@ -115,24 +120,27 @@ func redirectToPortal(e *core.RequestEvent) error {
 	return e.Redirect(http.StatusFound, PortalPath)
 }
 
-// servePortal serves the portal's files. Paths without a file extension are
-// portal routes (/client-portal/events/abc) and get the single-page shell;
-// a missing asset stays a 404 instead of turning into HTML.
+// servePortal serves the portal's files (assets.go: compressed, with
+// validators). Paths without a file extension are portal routes
+// (/client-portal/events/abc) and get the single-page shell; a missing asset
+// stays a 404 instead of turning into HTML.
 func servePortal(public fs.FS) func(*core.RequestEvent) error {
 	pages, err := fs.Sub(public, "client-portal")
 	if err != nil {
 		panic(err) // fs.Sub fails only for an invalid path literal
 	}
-	shell := apis.Static(pages, true)
-	assets := apis.Static(pages, false)
+	files := newPortalFiles(pages)
 	return func(e *core.RequestEvent) error {
 		h := e.Response.Header()
 		h.Set("Content-Security-Policy", portalCSP)
 		h.Set("Referrer-Policy", "same-origin")
-		if path.Ext(e.Request.PathValue(apis.StaticWildcardParam)) == "" {
-			h.Set("Cache-Control", "no-cache")
-			return shell(e)
+		name := strings.TrimPrefix(e.Request.PathValue(apis.StaticWildcardParam), "/")
+		if path.Ext(name) == "" {
+			return files.serve(e, "index.html")
 		}
-		return assets(e)
+		if !fs.ValidPath(name) {
+			return e.NotFoundError("File not found.", nil)
+		}
+		return files.serve(e, name)
 	}
 }

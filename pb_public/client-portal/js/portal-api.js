@@ -18,6 +18,11 @@ export function estimatePrice(body, key) {
   return pb.send("/api/portal/estimate", { method: "POST", body, requestKey: key });
 }
 
+/** loadHome resolves to the home page's { company, upcoming, counters } (one call). */
+export function loadHome() {
+  return pb.send("/api/portal/home", { requestKey: null });
+}
+
 /**
  * listEvents resolves to one page { page, perPage, totalItems, totalPages, items } of the
  * client's events; filters: scope, q, status, from, to, page, perPage (empty ones are left out).

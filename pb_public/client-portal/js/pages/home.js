@@ -2,15 +2,14 @@
 // and lists the next upcoming events. Each part
 // loads on its own, so a request the server refuses shows a polite note instead of failing the page.
 import { h } from "../dom.js";
-import { pb } from "../pb.js";
 import { card, emptyState, notice } from "../components.js";
 import { contactName, currentContact } from "../auth.js";
 import { errorMessage, isRefused } from "../errors.js";
 import { eventStatusBadge } from "../event-status.js";
-import { eventStatuses } from "../metadata.js";
 import { formatDateRange, timeZoneName } from "../format.js";
 import { BOOK, EVENTS, eventPath } from "../paths.js";
 import { can } from "../permissions.js";
+import { loadHome } from "../portal-api.js";
 import { agencyTimeZone } from "../settings.js";
 import { SNIPPET, snippetSlot } from "../snippets.js";
 
@@ -18,12 +17,14 @@ const UPCOMING_LIMIT = 5;
 
 export async function render(root) {
   const contact = currentContact();
-  const [company, events, timeZone, welcome] = await Promise.allSettled([
-    loadCompany(contact),
-    loadUpcomingEvents(),
+  // One call answers the company's name, the upcoming events and the counters.
+  const [home, timeZone, welcome] = await Promise.allSettled([
+    loadHome(),
     agencyTimeZone(),
     snippetSlot(SNIPPET.homeWelcome),
   ]);
+  const company = home.status === "fulfilled" ? { status: "fulfilled", value: home.value.company } : home;
+  const events = home.status === "fulfilled" ? { status: "fulfilled", value: home.value } : home;
 
   root.append(
     h(
@@ -49,31 +50,6 @@ export async function render(root) {
   );
 }
 
-function loadCompany(contact) {
-  if (!contact?.client) {
-    return Promise.reject(new Error("The contact is not linked to a client."));
-  }
-  return pb.collection("clients").getOne(contact.client, { fields: "id,name" });
-}
-
-/** loadUpcomingEvents reads the next events that will happen: not over, not in a final status. */
-function loadUpcomingEvents() {
-  const params = { now: new Date() };
-  const open = eventStatuses()
-    .filter((s) => !s.final)
-    .map((s, i) => {
-      params[`s${i}`] = s.value;
-      return `status = {:s${i}}`;
-    });
-  const notFinal = open.length > 0 ? ` && (${open.join(" || ")})` : "";
-  return pb.collection("events").getList(1, UPCOMING_LIMIT, {
-    filter: pb.filter(`ends_at >= {:now}${notFinal}`, params),
-    sort: "starts_at",
-    skipTotal: true,
-    fields: "id,name,venue,starts_at,ends_at,status",
-  });
-}
-
 function companyLine(result) {
   if (result.status === "fulfilled") {
     return h("p", { class: "page__intro" }, h("span", { "data-testid": "company-name" }, result.value.name));
@@ -97,7 +73,7 @@ function upcomingEvents(result, timeZone) {
         : `Your upcoming events could not be loaded. ${errorMessage(err)}`,
     );
   }
-  const events = result.value.items;
+  const { upcoming: events, counters } = result.value;
   if (events.length === 0) {
     return emptyState(
       h("p", null, "You have no upcoming events."),
@@ -106,6 +82,7 @@ function upcomingEvents(result, timeZone) {
   }
   return [
     h("ul", { id: "upcoming-events", class: "event-list" }, events.map((event) => eventRow(event, timeZone))),
+    h("p", { id: "upcoming-counters", class: "card__note" }, countersLine(counters)),
     h("p", { class: "card__note" }, `Times are shown in ${timeZoneName(timeZone)} time.`),
   ];
 }
@@ -127,4 +104,10 @@ function eventRow(event, timeZone) {
     ),
     eventStatusBadge(event.status),
   );
+}
+
+/** countersLine says how many upcoming events and pending change requests the company has. */
+function countersLine({ upcoming, pending_change_requests: pending }) {
+  const events = `${upcoming} upcoming ${upcoming === 1 ? "event" : "events"} in all`;
+  return pending > 0 ? `${events}; ${pending} change ${pending === 1 ? "request is" : "requests are"} waiting for the agency.` : `${events}.`;
 }

@@ -1,0 +1,73 @@
+package pb_hooks
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/crewportal/crewportal/collections"
+)
+
+// homeUpcomingLimit is how many upcoming events the home page lists.
+const homeUpcomingLimit = 5
+
+// homeEvent is an event as the home page lists it: no hidden or shaped field.
+type homeEvent struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Venue    string `json:"venue"`
+	StartsAt string `json:"starts_at"`
+	EndsAt   string `json:"ends_at"`
+	Status   string `json:"status"`
+}
+
+// homePage answers the portal's home page in one call (instead of three
+// record-API requests): the company's name, the next events that will happen
+// (not over, not in a final status), and how many upcoming events and pending
+// change requests the company has. Every query is scoped to the contact's
+// client and searches its indexes.
+func homePage(e *core.RequestEvent) error {
+	clientID := e.Auth.GetString(collections.FieldClient)
+	company, err := collections.Find[collections.Client](e.App, collections.Clients, clientID)
+	if err != nil {
+		return e.NotFoundError("Your company could not be found.", err)
+	}
+	now, _ := types.ParseDateTime(time.Now().UTC())
+	notOver := dbx.NewExp("[[ends_at]] >= {:now}", dbx.Params{"now": now.String()})
+	var open []any
+	final := finalEventStatuses()
+	for _, s := range collections.EventStatuses {
+		if !slices.Contains(final, s) {
+			open = append(open, string(s))
+		}
+	}
+	upcoming := []homeEvent{}
+	err = e.App.DB().Select("id", "name", "venue", "starts_at", "ends_at", "status").From(collections.Events).
+		Where(dbx.HashExp{collections.FieldClient: clientID}).AndWhere(notOver).AndWhere(dbx.In("status", open...)).
+		OrderBy("starts_at ASC", "id ASC").Limit(homeUpcomingLimit).All(&upcoming)
+	if err != nil {
+		return err
+	}
+	var counters struct {
+		Upcoming       int `json:"upcoming"`
+		PendingChanges int `json:"pending_change_requests"`
+	}
+	if err := e.App.DB().Select("COUNT(*)").From(collections.Events).
+		Where(dbx.HashExp{collections.FieldClient: clientID}).AndWhere(notOver).Row(&counters.Upcoming); err != nil {
+		return err
+	}
+	if err := e.App.DB().Select("COUNT(*)").From(collections.ChangeRequests).
+		Where(dbx.HashExp{collections.FieldClient: clientID, collections.FieldStatus: "pending"}).Row(&counters.PendingChanges); err != nil {
+		return err
+	}
+	e.Response.Header().Set("Cache-Control", "private, no-store")
+	return e.JSON(http.StatusOK, map[string]any{
+		"company":  map[string]string{"id": company.Id, "name": company.Name()},
+		"upcoming": upcoming,
+		"counters": counters,
+	})
+}
