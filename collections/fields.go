@@ -32,7 +32,9 @@ const (
 	FieldAdmins = "admins"
 
 	// Clients.
-	FieldPortalEnabled    = "portal_enabled"
+	FieldPortalEnabled = "portal_enabled"
+	// FieldSessionsEndedAt is when a company's portal was last switched off.
+	FieldSessionsEndedAt  = "sessions_ended_at"
 	FieldDefaultPriceList = "default_price_list"
 	FieldAddress          = "address"
 	FieldCity             = "city"

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
-	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/security"
@@ -20,8 +18,8 @@ import (
 	"github.com/crewportal/crewportal/collections"
 )
 
-// Accounts (spec A1–A3): who may sign in and why not, activation links, and
-// ending sessions when access is withdrawn.
+// Accounts (spec A1–A3): who may sign in and why not, and activation links;
+// ending sessions when access is withdrawn is in sessions.go.
 func (p *plugin) bindAccountHooks() {
 	p.app.OnRecordAuthWithPasswordRequest(collections.Contacts).Bind(&hook.Handler[*core.RecordAuthWithPasswordRequestEvent]{
 		Id:   HookIDPrefix + "accounts.explainRefusedSignIn",
@@ -42,18 +40,6 @@ func (p *plugin) bindAccountHooks() {
 	p.app.OnRecordUpdate(collections.Contacts).Bind(&hook.Handler[*core.RecordEvent]{
 		Id:   HookIDPrefix + "accounts.activateOnUpdate",
 		Func: sendActivationWhenInvited,
-	})
-	p.app.OnRecordUpdate(collections.Contacts).Bind(&hook.Handler[*core.RecordEvent]{
-		Id:   HookIDPrefix + "accounts.endSessionsOfContact",
-		Func: endSessionsWhenDisabled,
-	})
-	p.app.OnRecordUpdate(collections.Clients).Bind(&hook.Handler[*core.RecordEvent]{
-		Id:   HookIDPrefix + "accounts.endSessionsOfClient",
-		Func: endSessionsWhenPortalOff,
-	})
-	p.app.OnRecordUpdate(collections.PortalSettings).Bind(&hook.Handler[*core.RecordEvent]{
-		Id:   HookIDPrefix + "accounts.endAllSessions",
-		Func: endSessionsWhenPortalOff,
 	})
 	p.app.OnRecordConfirmPasswordResetRequest(collections.Contacts).Bind(&hook.Handler[*core.RecordConfirmPasswordResetRequestEvent]{
 		Id:   HookIDPrefix + "accounts.completeActivation",
@@ -305,89 +291,6 @@ func linkExpiry(app core.App, d time.Duration) string {
 	}
 	t := time.Now().Add(d)
 	return dates.DateTime(t) + " " + t.In(dates.Zone).Format("MST")
-}
-
-// endSessionsWhenDisabled signs a contact out everywhere when their access is
-// withdrawn: renewing the token key invalidates every token issued before.
-func endSessionsWhenDisabled(e *core.RecordEvent) error {
-	was := collections.ContactStatus(stored(e.App, e.Record).GetString(collections.FieldStatus))
-	is := collections.ContactStatus(e.Record.GetString(collections.FieldStatus))
-	if was == collections.ContactActive && is != collections.ContactActive {
-		e.Record.RefreshTokenKey()
-		id := e.Record.Id
-		defer closeRealtimeStreamsOf(e.App, func(c *core.Record) bool { return c.Id == id })()
-	}
-	return e.Next()
-}
-
-// endSessionsWhenPortalOff signs out every contact concerned when the
-// portal is switched off: for one client (a clients record) or for everyone
-// (the settings record). Links sent by email survive it (issue 11, bug 3):
-// a maintenance window must not break invitations.
-func endSessionsWhenPortalOff(e *core.RecordEvent) error {
-	if !stored(e.App, e.Record).GetBool(collections.FieldPortalEnabled) || e.Record.GetBool(collections.FieldPortalEnabled) {
-		return e.Next()
-	}
-	if e.Record.Collection().Name == collections.Clients {
-		clientID := e.Record.Id
-		defer closeRealtimeStreamsOf(e.App, func(c *core.Record) bool { return c.GetString(collections.FieldClient) == clientID })()
-		return saveThenEndSessions(e, dbx.HashExp{
-			collections.FieldClient: clientID, collections.FieldStatus: string(collections.ContactActive)})
-	}
-	defer closeRealtimeStreamsOf(e.App, func(*core.Record) bool { return true })()
-	return withTransaction(&e.App, e.Next, renewSessionSecret)
-}
-
-// closeRealtimeStreamsOf picks the open realtime streams of the contacts
-// that match now and returns the function that closes them, to be deferred
-// until after the save. Ending a contact's sessions does not reach a stream
-// already open: PocketBase keeps the contact it authenticated and goes on
-// sending it whatever the rules let that contact see. Closed, the portal's
-// SDK reconnects with a token that no longer works and sees what a guest
-// sees. The streams are picked before the save because renewing the
-// contacts' token secret makes PocketBase forget who they belonged to.
-// Closing a stream for a save that then fails costs a reconnect, no more.
-func closeRealtimeStreamsOf(app core.App, match func(contact *core.Record) bool) (closeThem func()) {
-	broker := app.SubscriptionsBroker()
-	var picked []string
-	for id, client := range broker.Clients() {
-		auth, _ := client.Get(apis.RealtimeClientAuthKey).(*core.Record)
-		if auth != nil && auth.Collection().Name == collections.Contacts && match(auth) {
-			picked = append(picked, id)
-		}
-	}
-	return func() {
-		for _, id := range picked {
-			broker.Unregister(id)
-		}
-	}
-}
-
-// renewSessionSecret ends every contact session at once by renewing the
-// secret that signs contacts' auth tokens. Activation and reset links are
-// signed with another secret (and the contact's unchanged token key), so
-// they keep working.
-func renewSessionSecret(tx core.App) error {
-	contacts, err := tx.FindCollectionByNameOrId(collections.Contacts)
-	if err != nil {
-		return err
-	}
-	contacts.AuthToken.Secret = security.RandomString(50)
-	return tx.Save(contacts)
-}
-
-// saveThenEndSessions saves the record and renews the token keys of the
-// matching contacts in one transaction. Only active contacts have sessions;
-// an invited contact's key, which also signs their activation link, is left
-// alone, so invitations survive. An active contact's own reset link, if one
-// is outstanding, ends with their sessions.
-func saveThenEndSessions(e *core.RecordEvent, contacts dbx.Expression) error {
-	return withTransaction(&e.App, e.Next, func(tx core.App) error {
-		q := tx.NonconcurrentDB().Update(collections.Contacts,
-			dbx.Params{"tokenKey": dbx.NewExp("lower(hex(randomblob(25)))")}, contacts)
-		_, err := q.Execute()
-		return err
-	})
 }
 
 // checkActivationLink answers whether an activation or reset link still

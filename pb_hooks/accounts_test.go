@@ -232,19 +232,60 @@ func TestLinksSurvivePortalSwitch(t *testing.T) {
 		}
 	}
 
-	// An active contact's reset link survives the whole portal's switch.
-	if code, _ := s.call(t, http.MethodPost, "/api/collections/contacts/request-password-reset", "",
-		map[string]string{"email": s.a.manager.Email()}); code != http.StatusNoContent {
-		t.Fatalf("reset request: %d", code)
+	// An active contact's reset link survives either switch.
+	for i, sw := range switches {
+		before := len(queued(t, s.app, dbx.HashExp{"kind": "password_reset"}))
+		if code, _ := s.call(t, http.MethodPost, "/api/collections/contacts/request-password-reset", "",
+			map[string]string{"email": s.a.manager.Email()}); code != http.StatusNoContent {
+			t.Fatalf("reset request: %d", code)
+		}
+		waitFor(t, 5e9, func() bool { return len(queued(t, s.app, dbx.HashExp{"kind": "password_reset"})) > before })
+		reset := linkToken(t, s.app, pb_hooks.NotifyPasswordReset, s.a.manager.Email())
+		sw.off()
+		sw.on()
+		password := fmt.Sprintf("a-new-password-%d", i)
+		if code, body := s.call(t, http.MethodPost, "/api/collections/contacts/confirm-password-reset", "", map[string]string{
+			"token": reset, "password": password, "passwordConfirm": password}); code != http.StatusNoContent {
+			t.Errorf("%s: reset link after the switch: %d %v", sw.name, code, body)
+		}
 	}
-	waitFor(t, 5e9, func() bool { return len(queued(t, s.app, dbx.HashExp{"kind": "password_reset"})) > 0 })
-	reset := linkToken(t, s.app, pb_hooks.NotifyPasswordReset, s.a.manager.Email())
-	setPortal(t, s.app, false)
-	setPortal(t, s.app, true)
-	if code, body := s.call(t, http.MethodPost, "/api/collections/contacts/confirm-password-reset", "", map[string]string{
-		"token": reset, "password": "a-new-password-1", "passwordConfirm": "a-new-password-1"}); code != http.StatusNoContent {
-		t.Errorf("reset link after the switch: %d %v", code, body)
+}
+
+// While a company's portal is off its contacts' sessions are refused on
+// every route; once it is on again, a new sign-in works and an old session
+// stays ended. Other companies are not touched.
+func TestCompanySwitchOffEndsSessions(t *testing.T) {
+	t.Parallel()
+	s := newAccountServer(t)
+	other := portaltest.NewContact(t, s.app, portaltest.NewClient(t, s.app, "Harbour Hotels"), s.a.other, "other@harbour.test")
+	token := func(email string) string {
+		t.Helper()
+		code, body := s.signIn(t, email, portaltest.ContactPassword)
+		if code != http.StatusOK {
+			t.Fatalf("sign in %s: %d %v", email, code, body)
+		}
+		return body["token"].(string)
 	}
+	old, bystander := token(s.a.booker.Email()), token(other.Email())
+	paths := []string{"/api/portal/events?scope=upcoming", "/api/collections/events/records", "/api/collections/clients/records"}
+	expect := func(when, session string, want int) {
+		t.Helper()
+		for _, path := range paths {
+			if code, body := s.call(t, http.MethodGet, path, session, nil); code != want {
+				t.Errorf("%s: GET %s: %d %v, want %d", when, path, code, body, want)
+			}
+		}
+	}
+	expect("before", old, http.StatusOK)
+
+	setClientPortal(t, s.app, s.a.client.Id, false)
+	expect("while off", old, http.StatusUnauthorized)
+	expect("while off, another company", bystander, http.StatusOK)
+
+	setClientPortal(t, s.app, s.a.client.Id, true)
+	expect("after, the old session", old, http.StatusUnauthorized)
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second))) // sessions are told apart by the second
+	expect("after, a new sign-in", token(s.a.booker.Email()), http.StatusOK)
 }
 
 // TestRefusedSignInsCostTheSame counts the password comparisons of every

@@ -78,6 +78,7 @@ func Register(app core.App, config Config) error {
 	p.bindAudit()
 	p.bindImpersonation()
 	p.bindAccountHooks()
+	p.bindSessionHooks()
 	p.bindContactHooks()
 	p.bindClientHooks()
 	p.bindNotificationHooks()

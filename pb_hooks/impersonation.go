@@ -41,6 +41,7 @@ func impersonate(e *core.RequestEvent) error {
 		core.TokenClaimCollectionId: contact.Collection().Id,
 		core.TokenClaimRefreshable:  false,
 		impersonationClaim:          e.Auth.Id,
+		"iat":                       time.Now().Unix(), // see tokenIssuedAt
 	}, contact.TokenKey()+contact.Collection().AuthToken.Secret, impersonationDuration)
 	if err != nil {
 		return e.InternalServerError("", err)

@@ -18,7 +18,7 @@ func contactCan(app core.App, contact *core.Record, perm collections.Permission)
 	if contact == nil || contact.Collection().Name != collections.Contacts {
 		return false
 	}
-	_, roles := visibilityOf(app).load(app)
+	_, roles := loadVisibility(app)
 	return slices.Contains(roles[contact.GetString(collections.FieldRole)], string(perm))
 }
 

@@ -2,7 +2,6 @@ package pb_hooks
 
 import (
 	"strings"
-	"sync"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -43,79 +42,46 @@ func (p *plugin) bindVisibilityHooks() {
 		Id:   HookIDPrefix + "visibility.subscriptions",
 		Func: refuseHiddenFieldSubscriptions,
 	})
-	forget := func(e *core.RecordEvent) error {
-		visibilityOf(e.App).forget()
-		return e.Next()
-	}
-	for _, c := range []string{collections.Tags, collections.Roles} {
-		p.app.OnRecordAfterCreateSuccess(c).BindFunc(forget)
-		p.app.OnRecordAfterUpdateSuccess(c).BindFunc(forget)
-		p.app.OnRecordAfterDeleteSuccess(c).BindFunc(forget)
-	}
+	p.forgetOnChange(func(app core.App) { visibilityOf(app).forget() }, collections.Tags, collections.Roles)
 }
 
-// visibilityOf returns the app's visibility cache, kept in the app's store
-// (shared with its transactions) so that every hook and route reaches it.
-func visibilityOf(app core.App) *visibility {
-	return app.Store().GetOrSet(HookIDPrefix+"visibility", func() any { return &visibility{} }).(*visibility)
+// visibleSets are which tags clients may see and what each role may do.
+// Enrich hooks run once per record (up to a thousand per list, one per
+// realtime subscriber), so they read these from the cache, never the
+// database.
+type visibleSets struct {
+	tags  map[string]bool
+	roles map[string][]string // role id → permissions
 }
 
-// visibility knows which tags clients may see and what each role may do,
-// loaded once and forgotten whenever a tag or role changes: enrich hooks run
-// once per record (up to a thousand per list, one per realtime subscriber),
-// so they must not query the database.
-type visibility struct {
-	mu          sync.Mutex
-	version     int
-	loaded      bool
-	visibleTags map[string]bool
-	roles       map[string][]string // role id → permissions
+// visibilityOf returns the app's cache of the visible tags and the roles.
+func visibilityOf(app core.App) *storeCache[visibleSets] {
+	return cacheOf[visibleSets](app, "visibility")
 }
 
-// forget drops what was loaded; the next record loads it afresh.
-func (v *visibility) forget() {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	v.version++
-	v.loaded = false
-}
-
-// load returns the visible tags and the roles' permissions. A change
-// committed while loading makes the loaded copy stale: it is used for this
-// record but not kept.
-func (v *visibility) load(app core.App) (map[string]bool, map[string][]string) {
-	v.mu.Lock()
-	if v.loaded {
-		defer v.mu.Unlock()
-		return v.visibleTags, v.roles
-	}
-	version := v.version
-	v.mu.Unlock()
-
-	tags, roles := map[string]bool{}, map[string][]string{}
-	var records []*core.Record
-	if err := app.RecordQuery(collections.Tags).AndWhere(dbx.HashExp{collections.FieldClientVisible: true}).All(&records); err != nil {
-		app.Logger().Warn("Could not load the visible tags; showing none", "error", err)
-		return tags, roles
-	}
-	for _, r := range records {
-		tags[r.Id] = true
-	}
-	records = nil
-	if err := app.RecordQuery(collections.Roles).All(&records); err != nil {
-		app.Logger().Warn("Could not load the roles; granting nothing", "error", err)
-		return tags, roles
-	}
-	for _, r := range records {
-		roles[r.Id] = r.GetStringSlice(collections.FieldPermissions)
-	}
-
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.version == version {
-		v.visibleTags, v.roles, v.loaded = tags, roles, true
-	}
-	return tags, roles
+// loadVisibility returns the visible tags and the roles' permissions.
+func loadVisibility(app core.App) (map[string]bool, map[string][]string) {
+	v := visibilityOf(app).get(func() (visibleSets, error) {
+		v := visibleSets{tags: map[string]bool{}, roles: map[string][]string{}}
+		var records []*core.Record
+		if err := app.RecordQuery(collections.Tags).AndWhere(dbx.HashExp{collections.FieldClientVisible: true}).All(&records); err != nil {
+			app.Logger().Warn("Could not load the visible tags; showing none", "error", err)
+			return v, err
+		}
+		for _, r := range records {
+			v.tags[r.Id] = true
+		}
+		records = nil
+		if err := app.RecordQuery(collections.Roles).All(&records); err != nil {
+			app.Logger().Warn("Could not load the roles; granting nothing", "error", err)
+			return v, err
+		}
+		for _, r := range records {
+			v.roles[r.Id] = r.GetStringSlice(collections.FieldPermissions)
+		}
+		return v, nil
+	})
+	return v.tags, v.roles
 }
 
 // maySeePrices is the one answer to "may this requester see prices?"
@@ -148,7 +114,7 @@ func shapePrices(e *core.RecordEnrichEvent) error {
 // (spec E2), and reveals the price as shapePrices does.
 func shapeEvent(e *core.RecordEnrichEvent) error {
 	if e.RequestInfo == nil || !e.RequestInfo.HasSuperuserAuth() {
-		visible, _ := visibilityOf(e.App).load(e.App)
+		visible, _ := loadVisibility(e.App)
 		var shown []string
 		for _, id := range e.Record.GetStringSlice(collections.FieldTags) {
 			if visible[id] {

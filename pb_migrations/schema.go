@@ -118,15 +118,15 @@ func deleteAll(app core.App, names ...string) error {
 	return nil
 }
 
-// registerSettingsField registers, under the calling file's name, the
-// migration that adds one field to the portal settings and gives the
-// existing settings record its initial value (none when initial is nil);
-// down removes the field. A plain UPDATE sets the value, as no hook has
-// anything to say about a setting that did not exist.
-func registerSettingsField(field core.Field, initial any) {
+// registerNewField registers, under the calling file's name, the migration
+// that adds one field to a collection and gives the existing records its
+// initial value (none when initial is nil); down removes the field. A plain
+// UPDATE sets the value, as no hook has anything to say about a field that
+// did not exist.
+func registerNewField(collection string, field core.Field, initial any) {
 	_, file, _, _ := runtime.Caller(1)
 	m.Register(func(app core.App) error {
-		c, err := app.FindCollectionByNameOrId(collections.PortalSettings)
+		c, err := app.FindCollectionByNameOrId(collection)
 		if err != nil {
 			return err
 		}
@@ -137,10 +137,10 @@ func registerSettingsField(field core.Field, initial any) {
 		if initial == nil {
 			return nil
 		}
-		_, err = app.DB().Update(collections.PortalSettings, dbx.Params{field.GetName(): initial}, nil).Execute()
+		_, err = app.DB().Update(collection, dbx.Params{field.GetName(): initial}, nil).Execute()
 		return err
 	}, func(app core.App) error {
-		c, err := app.FindCollectionByNameOrId(collections.PortalSettings)
+		c, err := app.FindCollectionByNameOrId(collection)
 		if err != nil {
 			return err
 		}
