@@ -45,8 +45,12 @@ func (e *Event) Status() EventStatus { return EventStatus(e.GetString(FieldStatu
 // SetStatus sets the event's life-cycle state.
 func (e *Event) SetStatus(s EventStatus) { e.Set(FieldStatus, string(s)) }
 
-// EstimatedPrice returns the server-computed price estimate.
-func (e *Event) EstimatedPrice() float64 { return e.GetFloat(FieldEstimatedPrice) }
+// EstimatedPrice returns the server-computed price estimate in minor units
+// of Currency.
+func (e *Event) EstimatedPrice() int64 { return int64(e.GetInt(FieldEstimatedPrice)) }
+
+// Currency returns the ISO code of the event's estimate.
+func (e *Event) Currency() string { return e.GetString(FieldCurrency) }
 
 // Shift is one staffing line of an event: a profession, a time span and a
 // number of staff.
@@ -127,10 +131,10 @@ func (i *Invoice) Number() string { return i.GetString(FieldNumber) }
 func (i *Invoice) Status() InvoiceStatus { return InvoiceStatus(i.GetString(FieldStatus)) }
 
 // Total returns the invoice total.
-func (i *Invoice) Total() float64 { return i.GetFloat(FieldTotal) }
+func (i *Invoice) Total() int64 { return int64(i.GetInt(FieldTotal)) }
 
 // PaidAmount returns how much of the invoice has been paid.
-func (i *Invoice) PaidAmount() float64 { return i.GetFloat(FieldPaidAmount) }
+func (i *Invoice) PaidAmount() int64 { return int64(i.GetInt(FieldPaidAmount)) }
 
 // DueOn returns the due date.
 func (i *Invoice) DueOn() types.DateTime { return i.GetDateTime(FieldDueOn) }

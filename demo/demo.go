@@ -227,10 +227,11 @@ func (s *seeder) run() {
 	basic := s.create(collections.PriceLists, map[string]any{"name": "Basic 2026", "is_basic": true, "currency": "AUD"})
 	corporate := s.create(collections.PriceLists, map[string]any{"name": "Northwind corporate", "currency": "AUD",
 		"notes": "Negotiated rates, reviewed every January."})
-	for name, basicRate := range map[string]float64{"Waiter": 38, "Bartender": 42, "Steward": 36,
-		"Security officer": 48, "Runner": 32, "Event manager": 75} {
+	// Hourly rates in cents; the corporate list is 10 % off (34.20 for a waiter).
+	for name, basicRate := range map[string]int64{"Waiter": 3800, "Bartender": 4200, "Steward": 3600,
+		"Security officer": 4800, "Runner": 3200, "Event manager": 7500} {
 		s.create(collections.Rates, map[string]any{"price_list": id(basic), "profession": id(prof[name]), "hourly_rate": basicRate})
-		s.create(collections.Rates, map[string]any{"price_list": id(corporate), "profession": id(prof[name]), "hourly_rate": basicRate * 0.9})
+		s.create(collections.Rates, map[string]any{"price_list": id(corporate), "profession": id(prof[name]), "hourly_rate": basicRate * 9 / 10})
 	}
 
 	skill := map[string]*core.Record{}
@@ -534,7 +535,7 @@ func (s *seeder) event(client, by *core.Record, name, venue, address string, day
 		"source": "portal", "tags": tags, "currency": "AUD",
 		"notes": "Smart black uniform. Staff entrance at the loading dock.",
 	})
-	total := 0.0
+	var total int64
 	for _, plan := range plans {
 		sh := s.create(collections.Shifts, map[string]any{"event": id(ev), "profession": id(plan.profession),
 			"starts_at": start, "ends_at": end, "staff_count": plan.count})
@@ -563,8 +564,8 @@ func (s *seeder) event(client, by *core.Record, name, venue, address string, day
 
 // invoice issues an invoice for an event, paid to the given fraction.
 func (s *seeder) invoice(client, event *core.Record, number string, issuedDays, termDays int, paid float64, line string) {
-	const hours, rate, qty = 5.0, 38.0, 3.0
-	total := hours * rate * qty
+	const hours, rate, qty = 5.0, 3800, 3.0 // rate in cents
+	total := int64(hours * qty * rate)
 	issued, due := s.at(issuedDays, 9, time.UTC), s.at(issuedDays+termDays, 9, time.UTC)
 	status := collections.InvoiceIssued
 	switch {
@@ -582,12 +583,12 @@ func (s *seeder) invoice(client, event *core.Record, number string, issuedDays, 
 	}
 	inv := s.create(collections.Invoices, map[string]any{
 		"client": id(client), "number": number, "status": string(status), "issued_on": issued, "due_on": due,
-		"total": total, "paid_amount": total * paid, "currency": "AUD", "events": []string{id(event)},
+		"total": total, "paid_amount": int64(float64(total) * paid), "currency": "AUD", "events": []string{id(event)},
 		"pdf": s.file(number+".pdf", pdf)})
 	s.create(collections.InvoiceLines, map[string]any{"invoice": id(inv), "event": id(event),
 		"description": line, "quantity": hours * qty, "unit_price": rate, "amount": total})
 	if paid > 0 {
 		s.create(collections.Payments, map[string]any{"invoice": id(inv), "paid_on": s.at(issuedDays+7, 10, time.UTC),
-			"amount": total * paid, "method": "Bank transfer", "reference": "NW-" + number})
+			"amount": int64(float64(total) * paid), "method": "Bank transfer", "reference": "NW-" + number})
 	}
 }

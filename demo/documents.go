@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/crewportal/crewportal/money"
 )
 
 // The demo agency's PDFs (its terms and conditions and its invoices) are
@@ -48,10 +50,10 @@ func termsPDF(version string) ([]byte, error) {
 }
 
 // invoicePDF is the printable copy of a demo invoice.
-func invoicePDF(number, client, issued, due, line string, quantity, unitPrice, total float64) ([]byte, error) {
+func invoicePDF(number, client, issued, due, line string, quantity float64, unitPrice, total int64) ([]byte, error) {
 	return documentPDF("Invoice "+number,
 		"Billed to: "+client,
 		"Issued on: "+issued+"    Due on: "+due,
-		fmt.Sprintf("%s\n%.1f hours × AUD %.2f = AUD %.2f", line, quantity, unitPrice, total),
-		fmt.Sprintf("Total due: AUD %.2f", total))
+		fmt.Sprintf("%s\n%.1f hours × %s = %s", line, quantity, money.Format(unitPrice, "AUD", "en-AU"), money.Format(total, "AUD", "en-AU")),
+		"Total due: "+money.Format(total, "AUD", "en-AU"))
 }

@@ -3,7 +3,6 @@ package pb_hooks
 import (
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/money"
 )
 
 // Booking from the portal (spec B1–B5): one request creates the event, its
@@ -61,12 +61,13 @@ type ResourceInput struct {
 	Quantity int    `json:"quantity"`
 }
 
-// Estimate is the server's price estimate of a booking (spec B3).
+// Estimate is the server's price estimate of a booking (spec B3). Amounts
+// are minor units of Currency (package money).
 type Estimate struct {
 	Hours      float64 `json:"hours"`
 	StaffCount int     `json:"staff_count"`
-	HourlyRate float64 `json:"hourly_rate"`
-	Total      float64 `json:"total"`
+	HourlyRate int64   `json:"hourly_rate"`
+	Total      int64   `json:"total"`
 	Currency   string  `json:"currency"`
 	PriceList  string  `json:"price_list"`
 }
@@ -295,11 +296,13 @@ func EstimatePrice(app core.App, clientID, professionID string, start, end time.
 		if err != nil {
 			return nil, err
 		}
-		hours := end.Sub(start).Hours()
-		hourly := rate.GetFloat(collections.FieldHourlyRate)
+		hourly := int64(rate.GetInt(collections.FieldHourlyRate))
+		total, err := money.StaffCost(end.Sub(start), staff, hourly)
+		if err != nil {
+			return nil, err
+		}
 		return &Estimate{
-			Hours: hours, StaffCount: staff, HourlyRate: hourly,
-			Total:    math.Round(hours*float64(staff)*hourly*100) / 100,
+			Hours: end.Sub(start).Hours(), StaffCount: staff, HourlyRate: hourly, Total: total,
 			Currency: list.GetString(collections.FieldCurrency), PriceList: list.GetString(collections.FieldName),
 		}, nil
 	}

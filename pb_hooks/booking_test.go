@@ -37,9 +37,9 @@ func newBookingServer(t *testing.T) *bookingServer {
 	s.hidden = portaltest.NewProfession(t, app, false).Record
 	basic := portaltest.Create(t, app, collections.PriceLists, map[string]any{"name": "Basic", "is_basic": true, "currency": "GBP"})
 	own := portaltest.Create(t, app, collections.PriceLists, map[string]any{"name": "Acme rates", "currency": "GBP"})
-	portaltest.Create(t, app, collections.Rates, map[string]any{"price_list": basic.Id, "profession": s.waiter.Id, "hourly_rate": 20})
-	portaltest.Create(t, app, collections.Rates, map[string]any{"price_list": basic.Id, "profession": s.chef.Id, "hourly_rate": 30})
-	portaltest.Create(t, app, collections.Rates, map[string]any{"price_list": own.Id, "profession": s.waiter.Id, "hourly_rate": 15})
+	portaltest.Create(t, app, collections.Rates, map[string]any{"price_list": basic.Id, "profession": s.waiter.Id, "hourly_rate": 2000})
+	portaltest.Create(t, app, collections.Rates, map[string]any{"price_list": basic.Id, "profession": s.chef.Id, "hourly_rate": 3000})
+	portaltest.Create(t, app, collections.Rates, map[string]any{"price_list": own.Id, "profession": s.waiter.Id, "hourly_rate": 1500})
 	client, _ := app.FindRecordById(collections.Clients, s.a.client.Id)
 	client.Set(collections.FieldDefaultPriceList, own.Id)
 	save(t, app, client)
@@ -164,13 +164,13 @@ func TestBookingServerDecides(t *testing.T) {
 		t.Fatalf("booking: %d %v", code, body)
 	}
 	ev, _ := s.app.FindRecordById(collections.Events, body["id"].(string))
-	// 5 h × 3 staff × 15/h on the client's own list.
+	// 5 h × 3 staff × 15.00/h on the client's own list, in cents.
 	if ev.GetString(collections.FieldStatus) != "to_be_confirmed" || ev.GetString(collections.FieldClient) != s.a.client.Id ||
-		ev.GetFloat(collections.FieldEstimatedPrice) != 225 || ev.GetString(collections.FieldCurrency) != "GBP" {
+		ev.GetInt(collections.FieldEstimatedPrice) != 22500 || ev.GetString(collections.FieldCurrency) != "GBP" {
 		t.Errorf("event status %s client %s price %v %s", ev.GetString(collections.FieldStatus), ev.GetString(collections.FieldClient),
-			ev.GetFloat(collections.FieldEstimatedPrice), ev.GetString(collections.FieldCurrency))
+			ev.GetInt(collections.FieldEstimatedPrice), ev.GetString(collections.FieldCurrency))
 	}
-	if body["estimated_price"] != float64(225) {
+	if body["estimated_price"] != float64(22500) {
 		t.Errorf("a manager (view_prices) does not see the price: %v", body["estimated_price"])
 	}
 	shifts, _ := s.app.FindAllRecords(collections.Shifts, dbx.HashExp{"event": ev.Id})
@@ -236,13 +236,14 @@ func TestEstimateAcrossClockChangesAndMidnight(t *testing.T) {
 		name, start, end string
 		client           string
 		profession       string
-		hours, total     float64
+		hours            float64
+		total            int64 // cents
 	}{
-		{"overnight", "2099-07-10T22:00", "2099-07-11T06:00", s.a.client.Id, s.waiter.Id, 8, 8 * 2 * 15},
-		{"clocks go back (an hour longer)", "2099-10-24T22:00", "2099-10-25T06:00", s.a.client.Id, s.waiter.Id, 9, 9 * 2 * 15},
-		{"clocks go forward (an hour shorter)", "2099-03-28T22:00", "2099-03-29T06:00", s.a.client.Id, s.waiter.Id, 7, 7 * 2 * 15},
-		{"no own list: basic list", "2099-07-10T10:00", "2099-07-10T14:30", basicOnly.Id, s.waiter.Id, 4.5, 4.5 * 2 * 20},
-		{"own list lacks the profession: basic list", "2099-07-10T10:00", "2099-07-10T12:00", s.a.client.Id, s.chef.Id, 2, 2 * 2 * 30},
+		{"overnight", "2099-07-10T22:00", "2099-07-11T06:00", s.a.client.Id, s.waiter.Id, 8, 8 * 2 * 1500},
+		{"clocks go back (an hour longer)", "2099-10-24T22:00", "2099-10-25T06:00", s.a.client.Id, s.waiter.Id, 9, 9 * 2 * 1500},
+		{"clocks go forward (an hour shorter)", "2099-03-28T22:00", "2099-03-29T06:00", s.a.client.Id, s.waiter.Id, 7, 7 * 2 * 1500},
+		{"no own list: basic list", "2099-07-10T10:00", "2099-07-10T14:30", basicOnly.Id, s.waiter.Id, 4.5, 9 * 2000},
+		{"own list lacks the profession: basic list", "2099-07-10T10:00", "2099-07-10T12:00", s.a.client.Id, s.chef.Id, 2, 2 * 2 * 3000},
 	}
 	loc, _ := time.LoadLocation("Europe/London")
 	for _, c := range cases {
@@ -259,7 +260,7 @@ func TestEstimateAcrossClockChangesAndMidnight(t *testing.T) {
 		s.form(map[string]any{"start": back.AddDate(0, 0, -1).Format(time.DateOnly) + "T22:00",
 			"end": back.Format(time.DateOnly) + "T06:00", "staff_count": 2}))
 	est, _ := body["estimate"].(map[string]any)
-	if code != http.StatusOK || est["hours"] != float64(9) || est["total"] != float64(270) {
+	if code != http.StatusOK || est["hours"] != float64(9) || est["total"] != float64(27000) || est["hourly_rate"] != float64(1500) {
 		t.Errorf("estimate route: %d %v", code, body)
 	}
 }

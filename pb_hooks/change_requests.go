@@ -227,6 +227,7 @@ func requestChange(e *core.RequestEvent) error {
 					}
 					if est != nil {
 						values[collections.FieldEstimatedPrice] = est.Total
+						values[collections.FieldCurrency] = est.Currency
 					}
 				}
 			}
@@ -450,8 +451,9 @@ func applyChangeRequest(app core.App, request *collections.ChangeRequest) error 
 		collections.FieldName: form.Name, collections.FieldVenue: form.Venue, collections.FieldAddress: form.Address,
 		collections.FieldNotes: form.Notes, collections.FieldStartsAt: startDT, collections.FieldEndsAt: endDT,
 	})
-	if v, ok := request.Get(collections.FieldEstimatedPrice).(float64); ok && v > 0 {
+	if v := request.GetInt(collections.FieldEstimatedPrice); v > 0 {
 		event.Set(collections.FieldEstimatedPrice, v)
+		event.Set(collections.FieldCurrency, request.GetString(collections.FieldCurrency))
 	}
 	if err := app.Save(event); err != nil {
 		return err

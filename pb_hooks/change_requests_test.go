@@ -205,10 +205,10 @@ func TestChangeRequestDecisions(t *testing.T) {
 	if ev.GetString(collections.FieldName) != "Summer party XL" || ev.GetString(collections.FieldVenue) != "Harbour Hall" ||
 		!ev.GetDateTime(collections.FieldStartsAt).Time().Equal(wantStart) || shift.GetInt(collections.FieldStaffCount) != 5 ||
 		shift.GetString(collections.FieldProfession) != f.chef.Id || !shift.GetDateTime(collections.FieldStartsAt).Time().Equal(wantStart) ||
-		ev.GetFloat(collections.FieldEstimatedPrice) != 6.5*5*30 {
+		ev.GetInt(collections.FieldEstimatedPrice) != 65*5*300 || ev.GetString(collections.FieldCurrency) != "GBP" {
 		t.Errorf("applied: %s at %s from %v; shift %d × %s from %v; price %v", ev.GetString(collections.FieldName),
 			ev.GetString(collections.FieldVenue), ev.GetDateTime(collections.FieldStartsAt), shift.GetInt(collections.FieldStaffCount),
-			shift.GetString(collections.FieldProfession), shift.GetDateTime(collections.FieldStartsAt), ev.GetFloat(collections.FieldEstimatedPrice))
+			shift.GetString(collections.FieldProfession), shift.GetDateTime(collections.FieldStartsAt), ev.GetInt(collections.FieldEstimatedPrice))
 	}
 	r, _ := f.app.FindRecordById(collections.ChangeRequests, id)
 	if r.GetString("decided_by") != f.a.admin1.Id || r.GetDateTime("decided_at").IsZero() {

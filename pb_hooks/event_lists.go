@@ -16,6 +16,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/money"
 )
 
 // Event lists of the portal (spec E1): upcoming and past events of the
@@ -202,7 +203,7 @@ func exportEvents(e *core.RequestEvent) error {
 		row := []string{ev.Name(), ev.Venue(), ev.Address(), ev.StartsAt().Time().In(loc).Format(layout),
 			ev.EndsAt().Time().In(loc).Format(layout), collections.EventStatusLabel(ev.Status())}
 		if prices {
-			row = append(row, strconv.FormatFloat(ev.EstimatedPrice(), 'f', 2, 64), r.GetString(collections.FieldCurrency))
+			row = append(row, money.Decimal(ev.EstimatedPrice(), ev.Currency()), ev.Currency())
 		}
 		if err := w.Write(csvSafe(row)); err != nil {
 			return err

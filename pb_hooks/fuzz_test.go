@@ -47,7 +47,7 @@ func newFuzzPortal(f *testing.F) *fuzzPortal {
 	contact := portaltest.NewContact(f, app, client, portaltest.NewRole(f, app, "", collections.Permissions...), "fuzz@fuzz.test")
 	profession := portaltest.NewProfession(f, app, true)
 	basic := portaltest.Create(f, app, collections.PriceLists, map[string]any{"name": "Basic", "is_basic": true, "currency": "GBP"})
-	portaltest.Create(f, app, collections.Rates, map[string]any{"price_list": basic.Id, "profession": profession.Id, "hourly_rate": 20})
+	portaltest.Create(f, app, collections.Rates, map[string]any{"price_list": basic.Id, "profession": profession.Id, "hourly_rate": 2000})
 	event, _ := portaltest.NewEvent(f, app, client, time.Now().AddDate(0, 1, 0), 4*time.Hour, profession)
 	request := portaltest.Create(f, app, collections.ChangeRequests, map[string]any{"event": event.Id, "kind": "cancellation",
 		"status": "pending", "requested_by": contact.Id})

@@ -252,7 +252,7 @@ func recordValues(app core.App, record *core.Record) (Values, *core.Record, erro
 	case collections.Invoices:
 		inv := collections.Wrap[collections.Invoice](record)
 		v["invoice_number"] = inv.Number()
-		v["invoice_total"] = FormatMoney(inv.Total(), inv.GetString(collections.FieldCurrency))
+		v["invoice_total"] = FormatMoney(inv.Total(), inv.GetString(collections.FieldCurrency), settings.Locale())
 		v["invoice_due"] = dates.Date(inv.DueOn().Time())
 		v["invoice_url"] = portal + "finance"
 	}

@@ -61,7 +61,7 @@ func TestBookEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Northwind's corporate list: Waiter at 90% of 38.00 = 34.20 an hour.
-	waitText(t, ctx, "#book-estimate", "Estimated price: AUD 513.00 (5 h × 3 staff × 34.20/h)")
+	waitText(t, ctx, "#book-estimate", "Estimated price: AUD\u00a0513.00 (5 h × 3 staff × AUD\u00a034.20/h)")
 
 	click(t, ctx, "#book-submit")
 	waitRoute(t, ctx, "event")
@@ -87,7 +87,7 @@ func TestBookEvent(t *testing.T) {
 	if got := event.GetString(collections.FieldTermsVersion); got != "2026-01" {
 		t.Errorf("terms version agreed = %q, want the demo's 2026-01", got)
 	}
-	if got := event.GetFloat(collections.FieldEstimatedPrice); got != 513 {
+	if got := event.GetInt(collections.FieldEstimatedPrice); got != 51300 {
 		t.Errorf("estimated price = %v", got)
 	}
 	shifts, err := app.FindAllRecords(collections.Shifts, dbx.HashExp{"event": event.Id})
@@ -98,7 +98,7 @@ func TestBookEvent(t *testing.T) {
 	click(t, ctx, `#portal-nav a[data-route="events"]`)
 	waitRoute(t, ctx, "events")
 	row := waitText(t, ctx, eventRow(event.Id), "Browser gala")
-	for _, want := range []string{"To be confirmed", "Town Hall", "AUD 513.00"} {
+	for _, want := range []string{"To be confirmed", "Town Hall", "AUD\u00a0513.00"} {
 		if !strings.Contains(row, want) {
 			t.Errorf("the list row lacks %q: %q", want, row)
 		}

@@ -13,7 +13,7 @@ const DELAY_MS = 400;
 /** describeEstimate words an estimate: "AUD 513.00 (5 h × 3 staff × 34.20/h)". */
 export function describeEstimate(estimate) {
   const { total, currency, hours, staff_count: staff, hourly_rate: rate } = estimate;
-  return `${formatMoney(total, currency)} (${formatNumber(hours)} h × ${staff} staff × ${formatNumber(rate, 2, 2)}/h)`;
+  return `${formatMoney(total, currency)} (${formatNumber(hours)} h × ${staff} staff × ${formatMoney(rate, currency)}/h)`;
 }
 
 /**

@@ -152,16 +152,47 @@ export function formatNumber(value, min = 0, max = 2) {
   return Number.isFinite(n) ? fmt.format(n) : "";
 }
 
+function moneyFormat(currency) {
+  const key = `${displayLocale}:money:${currency}`;
+  let fmt = numberFormatters.get(key);
+  if (!fmt) {
+    try {
+      fmt = new Intl.NumberFormat(displayLocale, { style: "currency", currency, currencyDisplay: "code" });
+    } catch {
+      // not an ISO code Intl knows: the common two digits, the code as text
+      fmt = new Intl.NumberFormat(displayLocale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    }
+    numberFormatters.set(key, fmt);
+  }
+  return fmt;
+}
+
 /**
- * formatMoney prints an amount with its currency code first, e.g. "AUD 1,250.00": the code is
- * unambiguous where symbols are not ($ is many currencies). Empty string for a missing amount.
+ * minorToDecimal turns integer minor units into an exact decimal string in major units with the
+ * currency's digits ("123450", 2 → "1234.50"): Intl formats the string exactly, where dividing
+ * would go through a binary float.
  */
-export function formatMoney(amount, currency) {
-  const figure = formatNumber(amount, 2, 2);
-  if (!figure) {
+export function minorToDecimal(minor, digits) {
+  const n = BigInt(minor);
+  const sign = n < 0n ? "-" : "";
+  const s = (n < 0n ? -n : n).toString().padStart(digits + 1, "0");
+  return digits === 0 ? sign + s : `${sign}${s.slice(0, -digits)}.${s.slice(-digits)}`;
+}
+
+/**
+ * formatMoney prints an amount stored as integer minor units (cents: 125000 is 1,250.00) of an
+ * ISO currency with Intl.NumberFormat in the agency's locale, code first, e.g. "AUD 1,250.00" (the
+ * code is unambiguous where symbols are not: $ is many currencies; JPY has no decimals). Empty
+ * string for a missing amount. The server writes money the same way (Go package money).
+ */
+export function formatMoney(minor, currency) {
+  if (minor === null || minor === undefined || minor === "" || !Number.isInteger(Number(minor))) {
     return "";
   }
-  return currency ? `${currency} ${figure}` : figure;
+  const fmt = moneyFormat(currency || "");
+  const digits = fmt.resolvedOptions().maximumFractionDigits;
+  const text = fmt.format(minorToDecimal(Number(minor), digits));
+  return currency && fmt.resolvedOptions().style !== "currency" ? `${currency} ${text}` : text;
 }
 
 /** timeZoneName prints an IANA zone for people, e.g. "America/New_York" → "America/New York". */
