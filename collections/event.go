@@ -136,5 +136,14 @@ func (i *Invoice) Total() int64 { return int64(i.GetInt(FieldTotal)) }
 // PaidAmount returns how much of the invoice has been paid.
 func (i *Invoice) PaidAmount() int64 { return int64(i.GetInt(FieldPaidAmount)) }
 
+// Currency returns the invoice's ISO currency code.
+func (i *Invoice) Currency() string { return i.GetString(FieldCurrency) }
+
+// Outstanding returns what is still to be paid, in minor units.
+func (i *Invoice) Outstanding() int64 { return i.Total() - i.PaidAmount() }
+
+// IssuedOn returns the issue date.
+func (i *Invoice) IssuedOn() types.DateTime { return i.GetDateTime(FieldIssuedOn) }
+
 // DueOn returns the due date.
 func (i *Invoice) DueOn() types.DateTime { return i.GetDateTime(FieldDueOn) }

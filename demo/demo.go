@@ -332,10 +332,7 @@ func (s *seeder) run() {
 	s.create(collections.EventDocuments, map[string]any{"event": id(congress), "title": "Delegate badges sample",
 		"file": s.file("badges.png", siteMapPNG("Badges")), "uploaded_by": id(contact["manager@harbour.test"])})
 
-	s.invoice(northwind, past, "INV-2026-0101", -18, 14, 1, "Waiters, Spring client reception")
-	s.invoice(northwind, past, "INV-2026-0102", -10, 14, 0.5, "Extra hours, Spring client reception")
-	s.invoice(northwind, gala, "INV-2026-0103", -1, 30, 0, "Deposit, Annual partner gala")
-	s.invoice(harbour, harbourPast, "INV-2026-0104", -28, 14, 0, "Security, Trade expo")
+	s.invoices(northwind, harbour, past, gala, harbourPast)
 
 	s.content()
 }
@@ -362,6 +359,32 @@ func (s *seeder) admin() *core.Record {
 }
 
 // settings points the demo at Melbourne and returns its time zone.
+// invoices seeds one invoice in every status, issued in date order so the
+// numbers follow the dates; no email goes out for them.
+func (s *seeder) invoices(northwind, harbour, past, gala, harbourPast *core.Record) {
+	settings, err := collections.LoadSettings(s.app)
+	if err != nil {
+		s.err = err
+		return
+	}
+	s.update(settings.Record, map[string]any{collections.FieldNotifyInvoiceIssued: false})
+	waiters := demoLine{"Waiters, Spring client reception (3 × 5 h)", 15, 3420}
+	s.invoice(northwind, past, -40, 14, 1, collections.InvoicePaid, waiters,
+		demoLine{"Bartender, Spring client reception", 5, 3780})
+	s.invoice(harbour, harbourPast, -28, 14, 0, collections.InvoiceOverdue, demoLine{"Security officers, Trade expo (2 × 9 h)", 18, 4800})
+	s.invoice(northwind, past, -18, 14, 0, collections.InvoiceOverdue, demoLine{"Extra hours, Spring client reception", 2.5, 3420})
+	s.invoice(northwind, past, -10, 30, 0.5, collections.InvoicePartlyPaid, demoLine{"Cloakroom and runners, Spring client reception", 7.5, 3200})
+	s.invoice(northwind, gala, -5, 30, 0, collections.InvoiceIssued, demoLine{"Deposit, Annual partner gala (30 %)", 1, 93312})
+	s.invoice(northwind, gala, -3, 30, 0, collections.InvoiceVoid, demoLine{"Deposit, Annual partner gala", 1, 99000})
+	s.invoice(northwind, gala, 0, 30, 0, collections.InvoiceDraft, demoLine{"Waiters, Annual partner gala", 60, 3420})
+	if s.err == nil {
+		if _, err := pb_hooks.MarkOverdueInvoices(s.app, s.now); err != nil {
+			s.err = err
+		}
+	}
+	s.update(settings.Record, map[string]any{collections.FieldNotifyInvoiceIssued: true})
+}
+
 func (s *seeder) settings() *time.Location {
 	settings, err := collections.LoadSettings(s.app)
 	if err != nil {
@@ -374,6 +397,8 @@ func (s *seeder) settings() *time.Location {
 	// off by default) to the roles that may see it.
 	settings.Set(collections.FieldRosterShowPhotoID, true)
 	settings.Set(collections.FieldRosterShowVehicle, true)
+	settings.Set(collections.FieldAgencyAddress, "Level 4, 120 Collins Street\nMelbourne VIC 3000, Australia\nABN 12 345 678 901")
+	settings.Set(collections.FieldInvoiceInstructions, "Bank transfer to Crewportal Demo Pty Ltd, BSB 063-000, account 1234 5678.")
 	const termsVersion = "2026-01"
 	terms, err := termsPDF(termsVersion)
 	if err != nil {
@@ -563,32 +588,53 @@ func (s *seeder) event(client, by *core.Record, name, venue, address string, day
 }
 
 // invoice issues an invoice for an event, paid to the given fraction.
-func (s *seeder) invoice(client, event *core.Record, number string, issuedDays, termDays int, paid float64, line string) {
-	const hours, rate, qty = 5.0, 3800, 3.0 // rate in cents
-	total := int64(hours * qty * rate)
-	issued, due := s.at(issuedDays, 9, time.UTC), s.at(issuedDays+termDays, 9, time.UTC)
-	status := collections.InvoiceIssued
+// demoLine is one line of a demo invoice: hours at an hourly rate in cents,
+// with Australia's 10 % GST.
+type demoLine struct {
+	description string
+	hours       float64
+	rate        int64
+}
+
+// invoice writes a draft with its lines and, unless draft, issues it the
+// way an admin does (the server numbers it, computes the totals and renders
+// its PDF), backdated issuedDays from today; then it records paidShare of
+// the total as a payment, or voids it.
+func (s *seeder) invoice(client, event *core.Record, issuedDays, termDays int, paidShare float64, final collections.InvoiceStatus, lines ...demoLine) {
+	issued, due := s.day(issuedDays), s.day(issuedDays+termDays)
+	inv := s.create(collections.Invoices, map[string]any{"client": id(client), "currency": "AUD",
+		"events": []string{id(event)}, "issued_on": issued, "due_on": due})
+	for _, l := range lines {
+		s.create(collections.InvoiceLines, map[string]any{"invoice": id(inv), "event": id(event),
+			"description": l.description, "quantity": l.hours, "unit_price": l.rate, "tax_rate": 10})
+	}
+	if s.err != nil || final == collections.InvoiceDraft {
+		return
+	}
+	s.update(inv, map[string]any{"status": string(collections.InvoiceIssued)})
 	switch {
-	case paid >= 1:
-		status = collections.InvoicePaid
-	case paid > 0:
-		status = collections.InvoicePartlyPaid
-	case due.Time().Before(s.now):
-		status = collections.InvoiceOverdue
+	case final == collections.InvoiceVoid:
+		s.update(inv, map[string]any{"status": string(collections.InvoiceVoid), "void_reason": "Issued with the wrong rate; replaced."})
+	case paidShare > 0:
+		s.create(collections.Payments, map[string]any{"invoice": id(inv), "paid_on": s.day(issuedDays + 7),
+			"amount": int64(float64(inv.GetInt(collections.FieldTotal)) * paidShare), "method": "Bank transfer",
+			"reference": inv.GetString(collections.FieldNumber)})
 	}
-	pdf, err := invoicePDF(number, client.GetString(collections.FieldName), issued.Time().Format(time.DateOnly),
-		due.Time().Format(time.DateOnly), line, hours*qty, rate, total)
-	if err != nil && s.err == nil {
-		s.err = err
+}
+
+// day returns the agency's calendar date days from today, as invoices
+// store dates.
+func (s *seeder) day(days int) string {
+	return s.now.AddDate(0, 0, days).Format(time.DateOnly)
+}
+
+// update saves values on an existing record.
+func (s *seeder) update(r *core.Record, values map[string]any) {
+	if s.err != nil {
+		return
 	}
-	inv := s.create(collections.Invoices, map[string]any{
-		"client": id(client), "number": number, "status": string(status), "issued_on": issued, "due_on": due,
-		"total": total, "paid_amount": int64(float64(total) * paid), "currency": "AUD", "events": []string{id(event)},
-		"pdf": s.file(number+".pdf", pdf)})
-	s.create(collections.InvoiceLines, map[string]any{"invoice": id(inv), "event": id(event),
-		"description": line, "quantity": hours * qty, "unit_price": rate, "amount": total})
-	if paid > 0 {
-		s.create(collections.Payments, map[string]any{"invoice": id(inv), "paid_on": s.at(issuedDays+7, 10, time.UTC),
-			"amount": int64(float64(total) * paid), "method": "Bank transfer", "reference": "NW-" + number})
+	r.Load(values)
+	if err := s.app.Save(r); err != nil {
+		s.err = fmt.Errorf("save %s %s: %w", r.Collection().Name, r.Id, err)
 	}
 }

@@ -77,7 +77,7 @@ func TestSeedDemoOnce(t *testing.T) {
 	}
 
 	// Every staff member has a photo and every qualification a certificate
-	// (real PNGs), every invoice its PDF, and the settings the T&C PDF.
+	// (real PNGs), every issued invoice its PDF, and the settings the T&C PDF.
 	for _, want := range []struct{ collection, field, magic string }{
 		{collections.Staff, collections.FieldPhoto, "\x89PNG"},
 		{collections.StaffQualifications, collections.FieldCertificate, "\x89PNG"},
@@ -86,6 +86,9 @@ func TestSeedDemoOnce(t *testing.T) {
 	} {
 		records, _ := app.FindAllRecords(want.collection)
 		for _, r := range records {
+			if r.GetString(collections.FieldStatus) == string(collections.InvoiceDraft) {
+				continue // a draft has no PDF yet
+			}
 			if got := demoFileStart(t, app, r, want.field, len(want.magic)); got != want.magic {
 				t.Errorf("%s %s: %s starts with %q, want %q", want.collection, r.Id, want.field, got, want.magic)
 			}
@@ -96,6 +99,24 @@ func TestSeedDemoOnce(t *testing.T) {
 	if err != nil || len(guide.GetStringSlice(collections.FieldImages)) != 1 ||
 		!strings.Contains(guide.GetString(collections.FieldBody), `<img src="/api/files/cms_pages/`+guide.Id+"/"+guide.GetStringSlice(collections.FieldImages)[0]) {
 		t.Errorf("the uniform guide does not show its image (%v)", err)
+	}
+	// One invoice in every status, numbered in date order without gaps.
+	invoices, _ := app.FindRecordsByFilter(collections.Invoices, "sequence > 0", "sequence", 0, 0)
+	statuses := map[string]bool{}
+	for i, inv := range invoices {
+		if inv.GetInt(collections.FieldSequence) != i+1 || (i > 0 && inv.GetString(collections.FieldIssuedOn) < invoices[i-1].GetString(collections.FieldIssuedOn)) {
+			t.Errorf("invoice %d: sequence %d issued %s", i, inv.GetInt(collections.FieldSequence), inv.GetString(collections.FieldIssuedOn))
+		}
+	}
+	all, _ := app.FindAllRecords(collections.Invoices)
+	for _, inv := range all {
+		statuses[inv.GetString(collections.FieldStatus)] = true
+	}
+	for _, s := range []collections.InvoiceStatus{collections.InvoiceDraft, collections.InvoiceIssued, collections.InvoicePartlyPaid,
+		collections.InvoicePaid, collections.InvoiceOverdue, collections.InvoiceVoid} {
+		if !statuses[string(s)] {
+			t.Errorf("no demo invoice is %s (%v)", s, statuses)
+		}
 	}
 	if settings, _ := collections.LoadSettings(app); settings.GetString(collections.FieldTermsVersion) == "" {
 		t.Error("the demo T&C file has no version")

@@ -5,13 +5,11 @@ import (
 	"fmt"
 
 	"codeberg.org/go-pdf/fpdf"
-
-	"github.com/crewportal/crewportal/money"
 )
 
-// The demo agency's PDFs (its terms and conditions and its invoices) are
-// written here with fpdf, so the demo shows the T&C agreement of a booking
-// and has invoice files to protect and download, without shipping binaries.
+// The demo agency's T&C PDF is written here with fpdf, so the demo shows the
+// T&C agreement of a booking without shipping binaries. (Its invoices' PDFs
+// are the server's own, rendered when the demo issues them.)
 
 // documentPDF writes an A4 document with a title and paragraphs.
 func documentPDF(title string, paragraphs ...string) ([]byte, error) {
@@ -47,13 +45,4 @@ func termsPDF(version string) ([]byte, error) {
 		"3. Hours. Staff are paid for a minimum of four hours per shift; hours beyond the booking are "+
 			"charged as worked, as signed off by the client's contact on site.",
 		"4. Payment. Invoices are due within the term printed on them.")
-}
-
-// invoicePDF is the printable copy of a demo invoice.
-func invoicePDF(number, client, issued, due, line string, quantity float64, unitPrice, total int64) ([]byte, error) {
-	return documentPDF("Invoice "+number,
-		"Billed to: "+client,
-		"Issued on: "+issued+"    Due on: "+due,
-		fmt.Sprintf("%s\n%.1f hours × %s = %s", line, quantity, money.Format(unitPrice, "AUD", "en-AU"), money.Format(total, "AUD", "en-AU")),
-		"Total due: "+money.Format(total, "AUD", "en-AU"))
 }

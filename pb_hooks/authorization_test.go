@@ -69,9 +69,9 @@ var authorizationMatrix = map[string]access{
 	collections.Assignments:             closed,
 	collections.EventDocuments:          withFileAccess(closed, map[string]string{"file": "NWS"}), // the agency's, marked for the client; the rest: documents_test.go
 	collections.ChangeRequests:          {list: "NWS", view: "NWS", create: "S", update: "S", delete: "S"},
-	collections.Invoices:                withFiles(closed, "pdf"), // opened to "download invoices" by the finance issue
-	collections.InvoiceLines:            closed,
-	collections.Payments:                closed,
+	collections.Invoices:                withFileAccess(invoiceAccess("create,delete"), map[string]string{"pdf": "WS"}), // issued: no re-create as issued, no delete
+	collections.InvoiceLines:            invoiceAccess("create,delete"),                                                 // of an issued invoice: frozen (an empty update changes nothing)
+	collections.Payments:                invoiceAccess(""),
 	collections.NotificationTemplates:   withRefusals(closed, "create,delete"),
 	collections.MailOutbox:              closed,
 	collections.MailWorker:              closed,
@@ -152,6 +152,14 @@ func TestRouteTableCovered(t *testing.T) {
 func withRefusals(a access, actions string) access { a.adminRefusals = actions; return a }
 
 func withFileAccess(a access, actors map[string]string) access { a.download = actors; return a }
+
+// invoiceAccess: contacts with view_invoices read their client's issued
+// invoices, lines and payments (the target is an issued invoice; drafts and
+// the PDF's download_invoices: TestInvoicePDFTextAndPermissions); admins
+// write them, with the refusals of a frozen invoice (invoices_test.go).
+func invoiceAccess(adminRefusals string) access {
+	return access{list: "WS", view: "WS", create: "S", update: "S", delete: "S", adminRefusals: adminRefusals}
+}
 
 func withFiles(a access, fields ...string) access {
 	a.download = map[string]string{}

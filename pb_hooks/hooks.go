@@ -41,8 +41,9 @@ type Config struct {
 	Outbox OutboxConfig
 
 	// Now is the portal's clock for rules that depend on the time, such as
-	// the team leader's phone shown only until the event ends. Nil is
-	// time.Now; tests set it to move time.
+	// the team leader's phone shown only until the event ends and the
+	// invoices' issue dates and overdue job. Nil is time.Now; tests set it
+	// to move time.
 	Now func() time.Time
 }
 
@@ -86,6 +87,7 @@ func Register(app core.App, config Config) error {
 	p.bindContentHooks()
 	p.bindRosterHooks()
 	p.bindDocumentHooks()
+	p.bindInvoiceHooks()
 	p.bindRoutes()
 	p.bindRateLimit()
 	p.bindListNarrowing()

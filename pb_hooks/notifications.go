@@ -41,6 +41,7 @@ const (
 	NotifyChangeApproved  NotificationKind = "change_approved"
 	NotifyChangeDeclined  NotificationKind = "change_declined"
 	NotifyInvoiceIssued   NotificationKind = "invoice_issued"
+	NotifyInvoiceOverdue  NotificationKind = "invoice_overdue"
 	NotifyPasswordReset   NotificationKind = "password_reset"
 	NotifyEmailChange     NotificationKind = "email_change"
 )
@@ -101,6 +102,8 @@ var notificationCatalogue = map[NotificationKind]notificationSpec{
 	NotifyChangeDeclined:  {to: toActor, permission: collections.PermRequestChanges, placeholders: withEvent("request_kind", "changes", "reason")},
 	NotifyInvoiceIssued: {to: toPermitted, permission: collections.PermViewInvoices,
 		placeholders: []string{"invoice_number", "invoice_total", "invoice_due", "invoice_url"}},
+	NotifyInvoiceOverdue: {to: toPermitted, permission: collections.PermViewInvoices,
+		placeholders: []string{"invoice_number", "invoice_total", "invoice_outstanding", "invoice_due", "invoice_url"}},
 }
 
 // audience is how the dashboard labels who receives the kind.
@@ -252,8 +255,9 @@ func recordValues(app core.App, record *core.Record) (Values, *core.Record, erro
 	case collections.Invoices:
 		inv := collections.Wrap[collections.Invoice](record)
 		v["invoice_number"] = inv.Number()
-		v["invoice_total"] = FormatMoney(inv.Total(), inv.GetString(collections.FieldCurrency), settings.Locale())
-		v["invoice_due"] = dates.Date(inv.DueOn().Time())
+		v["invoice_total"] = FormatMoney(inv.Total(), inv.Currency(), settings.Locale())
+		v["invoice_outstanding"] = FormatMoney(inv.Outstanding(), inv.Currency(), settings.Locale())
+		v["invoice_due"] = formatInvoiceDate(inv.DueOn(), settings.Locale())
 		v["invoice_url"] = portal + "finance"
 	}
 	if id := record.GetString(collections.FieldEvent); event == nil && id != "" {

@@ -44,6 +44,7 @@ func TestQueryPlans(t *testing.T) {
 	}
 	client := portaltest.NewClient(t, app, "Plans")
 	contact := portaltest.NewContact(t, app, client, nil, "plans@client.test").Record
+	finance := portaltest.NewContact(t, app, client, portaltest.NewRole(t, app, "", collections.PermViewInvoices), "finance@client.test").Record
 	cases = append(cases, []struct {
 		name  string
 		query *dbx.Query
@@ -57,6 +58,19 @@ func TestQueryPlans(t *testing.T) {
 			"idx_client_snippets_enabled"},
 		{"portal: the sign-in snippet", portaltest.ListRuleQuery(t, app, collections.ClientSnippets, nil,
 			`key = "sign_in_message"`, ""), "idx_client_snippets_key"},
+		// The Finance page: a client's invoices newest first (and filtered by
+		// status and date), their lines and payments.
+		{"portal: a client's invoices", portaltest.ListRuleQuery(t, app, collections.Invoices, finance, "", "-issued_on"),
+			"idx_invoices_client_issued"},
+		{"portal: a client's invoices by status and date", portaltest.ListRuleQuery(t, app, collections.Invoices, finance,
+			`status = "overdue" && issued_on >= "2026-01-01"`, "-issued_on"), "idx_invoices_"}, // client or status: either narrows
+		{"portal: a client's payments", portaltest.ListRuleQuery(t, app, collections.Payments, finance, "", "-paid_on"),
+			"idx_payments_client"},
+		{"portal: an invoice's lines", portaltest.ListRuleQuery(t, app, collections.InvoiceLines, finance, `invoice = "x"`, ""),
+			"idx_invoice_lines_"},
+		{"invoices: the overdue job", app.RecordQuery(collections.Invoices).AndWhere(dbx.NewExp(
+			"([[status]] = 'issued' OR [[status]] = 'partly_paid') AND [[due_on]] != '' AND [[due_on]] < {:today}",
+			dbx.Params{"today": now})).Build(), "idx_invoices_status_due"},
 	}...)
 	for name, q := range pb_hooks.EventListQueries(app) {
 		cases = append(cases, struct {
