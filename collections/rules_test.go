@@ -28,6 +28,8 @@ func TestRulesUseTheFragments(t *testing.T) {
 		{collections.Staff, "view", collections.RuleAnd(collections.RuleProtectedFile, is, collections.RuleRosteredForOwnClient("id"))},
 		{collections.StaffQualifications, "view", collections.RuleAnd(collections.RuleProtectedFile, is, collections.RuleRosteredForOwnClient("staff"))},
 		{collections.Clients, "update", collections.RuleAnd(is, collections.RuleHasPermission(collections.PermEditCompany), `id = @request.auth.client`)},
+		{collections.Invoices, "list", collections.RuleAnd(is, own, collections.RuleHasPermission(collections.PermViewInvoices), `status != "draft"`)},
+		{collections.Payments, "view", collections.RuleAnd(is, own, collections.RuleHasPermission(collections.PermViewInvoices), `invoice.status != "draft"`)},
 	}
 	for _, c := range cases {
 		col, err := app.FindCollectionByNameOrId(c.collection)

@@ -1,15 +1,11 @@
 package pb_public_test
 
 import (
-	"context"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -323,38 +319,7 @@ func TestEventListFiltersAndExport(t *testing.T) {
 
 	// The button saves the CSV of the current filters as a file.
 	openPage(t, ctx, base, "/client-portal/events?q=breakfast", "events")
-	dir := t.TempDir()
-	progress := chromedp.Events(ctx, browser.DownloadProgress)
-	if err := chromedp.Do(ctx,
-		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-			on := true
-			_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-				Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &on,
-			})
-			return err
-		}),
-		chromedp.Click(chromedp.CSS("#events-export")),
-	); err != nil {
-		t.Fatal(err)
-	}
-	var file string
-	for ev, err := range progress {
-		if err != nil {
-			t.Fatalf("no download: %v", err)
-		}
-		if ev.State == browser.DownloadProgressStateCompleted {
-			file = filepath.Join(dir, ev.GUID)
-			break
-		}
-		if ev.State == browser.DownloadProgressStateCanceled {
-			t.Fatal("the download was cancelled")
-		}
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	csv := string(data)
+	csv := string(downloadByClicking(t, ctx, "#events-export"))
 	if !strings.HasPrefix(csv, "Event,Venue,Address,Start,End,Status,Estimated price,Currency\n") || !strings.Contains(csv, "Product launch breakfast") {
 		t.Errorf("downloaded CSV:\n%s", csv)
 	}

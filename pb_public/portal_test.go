@@ -3,10 +3,13 @@ package pb_public_test
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -344,4 +347,41 @@ func TestSignInSaysWhenThePortalIsClosed(t *testing.T) {
 	// A contact who tries anyway is told the same in plain words.
 	signIn(t, ctx, base, "manager@northwind.test", demo.ContactPassword)
 	waitText(t, ctx, "#signin-error", "Closed for maintenance until 9am.")
+}
+
+// downloadByClicking clicks the element matching sel and returns the bytes
+// of the file the browser downloads.
+func downloadByClicking(t *testing.T, ctx context.Context, sel string) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	progress := chromedp.Events(ctx, browser.DownloadProgress)
+	if err := chromedp.Do(ctx,
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			on := true
+			_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+				Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &on,
+			})
+			return err
+		}),
+		chromedp.Click(chromedp.CSS(sel)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	for ev, err := range progress {
+		if err != nil {
+			t.Fatalf("no download: %v", err)
+		}
+		if ev.State == browser.DownloadProgressStateCompleted {
+			data, err := os.ReadFile(filepath.Join(dir, ev.GUID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return data
+		}
+		if ev.State == browser.DownloadProgressStateCanceled {
+			t.Fatal("the download was cancelled")
+		}
+	}
+	t.Fatal("no download")
+	return nil
 }

@@ -132,7 +132,7 @@ export async function changesCard({ event, shifts, requests, settings, timeZone,
       request.reason && h("p", { class: "request__reason" }, h("strong", null, "Reason: "), request.reason),
       can("view_prices") &&
         request.estimated_price > 0 &&
-        h("p", { class: "request__price" }, `New estimated price: ${formatMoney(request.estimated_price, event.currency)}`),
+        h("p", { class: "request__price" }, `New estimated price: ${formatMoney(request.estimated_price, request.currency || event.currency)}`),
       withdraw && h("div", { class: "form__actions" }, withdraw),
     );
   }

@@ -48,3 +48,20 @@ export function statusBadge(labels, status) {
     known ? labels[status] : String(status ?? ""),
   );
 }
+
+/**
+ * dataTable is a list table with a caption for screen readers: columns are { label, number (right
+ * aligned), hidden (label for screen readers only) }, falsy ones left out; rows are <tr> elements
+ * whose cells carry data-label, so narrow screens can stack them.
+ */
+export function dataTable({ id, caption, columns, rows }) {
+  const heading = (c) =>
+    h("th", { scope: "col", class: c.number ? "data-table__number" : null }, c.hidden ? h("span", { class: "visually-hidden" }, c.label) : c.label);
+  return h(
+    "table",
+    { id, class: "data-table" },
+    h("caption", { class: "visually-hidden" }, caption),
+    h("thead", null, h("tr", null, columns.filter(Boolean).map(heading))),
+    h("tbody", null, rows),
+  );
+}

@@ -29,9 +29,13 @@ export async function downloadFile(url, fallbackName) {
     }
     throw new ClientResponseError({ url, status: response.status, data });
   }
-  const blob = await response.blob();
+  saveFile(await response.blob(), fileName(response) || fallbackName);
+}
+
+/** saveFile hands blob to the browser as a download named name (e.g. a CSV made in the page). */
+export function saveFile(blob, name) {
   const href = URL.createObjectURL(blob);
-  const link = h("a", { href, download: fileName(response) || fallbackName, hidden: true });
+  const link = h("a", { href, download: name, hidden: true });
   document.body.append(link);
   link.click();
   link.remove();

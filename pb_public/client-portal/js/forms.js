@@ -204,3 +204,36 @@ export function savingForm({ id, submitLabel, submitId, busyLabel = "Saving…",
   handleSubmit(form, { submit, busyLabel, alert, status, check, save, overrides });
   return { alert, status, form, submit };
 }
+
+/**
+ * submitFilters makes a list's filter form, on submit, read the named fields (trimmed) into a copy
+ * of base, refuse a "to" date before the "from" date (in alert and under the field), and hand the
+ * filters to go (which navigates to the filtered list's URL).
+ */
+export function submitFilters(form, alert, names, base, go) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    alert.textContent = "";
+    const next = { ...base };
+    for (const key of names) {
+      next[key] = String(form.elements.namedItem(key).value ?? "").trim();
+    }
+    if (next.from && next.to && next.to < next.from) {
+      alert.textContent = showFieldErrors(form, { to: "Choose a date on or after the first one." }).join(" ");
+      return;
+    }
+    go(next);
+  });
+}
+
+/** statusFilterField is a list filter's "Status" select: "Any status" and each label by value. */
+export function statusFilterField(value, labels) {
+  return field({
+    id: "filter-status",
+    name: "status",
+    type: "select",
+    label: "Status",
+    value,
+    options: [{ value: "", label: "Any status" }, ...Object.entries(labels).map(([v, label]) => ({ value: v, label }))],
+  });
+}

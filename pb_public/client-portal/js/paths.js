@@ -8,6 +8,7 @@ export const FORGOT_PASSWORD = `${BASE}/forgot-password`;
 export const EVENTS = `${BASE}/events`;
 export const BOOK = `${BASE}/book`;
 export const PAGES = `${BASE}/pages`;
+export const FINANCE = `${BASE}/finance`;
 
 /** pagePath is the address of the CMS page with `slug` (spec M1). */
 export function pagePath(slug) {

@@ -1,6 +1,6 @@
 // The portal's route table: the one place that lists every page, its URL, who may see it and its
 // menu label. The router and the navigation are both built from it. Field meanings: see router.js.
-import { BASE, BOOK, EVENTS, FORGOT_PASSWORD, HOME, PAGES, SIGN_IN } from "./paths.js";
+import { BASE, BOOK, EVENTS, FINANCE, FORGOT_PASSWORD, HOME, PAGES, SIGN_IN } from "./paths.js";
 
 const placeholder = () => import("./pages/placeholder.js");
 
@@ -89,13 +89,13 @@ export const routes = [
   },
   {
     name: "finance",
-    path: `${BASE}/finance`,
+    path: FINANCE,
     title: "Finance",
     nav: "Finance",
     access: "contact",
-    permissions: ["view_invoices", "view_prices"],
-    props: { intro: "Your orders, invoices and payments.", snippet: "finance_note" },
-    load: placeholder,
+    permissions: ["view_invoices"],
+    props: { snippet: "finance_note" },
+    load: () => import("./pages/finance.js"),
   },
   {
     name: "documents",

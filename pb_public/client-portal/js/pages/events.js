@@ -5,10 +5,11 @@ import { h } from "../dom.js";
 import { card, emptyState, statusMessage } from "../components.js";
 import { downloadFile } from "../download.js";
 import { errorMessage, fieldErrors } from "../errors.js";
-import { eventStatusBadge, eventStatusLabels } from "../event-status.js";
-import { formatDateRange, formatMoney, timeZoneName } from "../format.js";
-import { field, formAlert, setBusy, showFieldErrors } from "../forms.js";
-import { BOOK, EVENTS, eventPath } from "../paths.js";
+import { eventStatusLabels } from "../event-status.js";
+import { eventTable } from "../event-table.js";
+import { timeZoneName } from "../format.js";
+import { field, formAlert, setBusy, showFieldErrors, statusFilterField, submitFilters } from "../forms.js";
+import { BOOK, EVENTS } from "../paths.js";
 import { can } from "../permissions.js";
 import { eventsCsvURL, listEvents } from "../portal-api.js";
 import { agencyTimeZone } from "../settings.js";
@@ -118,14 +119,7 @@ function filtersForm(filters, ctx) {
     "form",
     { id: "events-filters", class: "filters", role: "search", "aria-label": "Filter events", novalidate: true },
     field({ id: "filter-q", name: "q", type: "search", label: "Search name or venue", value: filters.q, autocomplete: "off" }),
-    field({
-      id: "filter-status",
-      name: "status",
-      type: "select",
-      label: "Status",
-      value: filters.status,
-      options: [{ value: "", label: "Any status" }, ...Object.entries(eventStatusLabels()).map(([value, label]) => ({ value, label }))],
-    }),
+    statusFilterField(filters.status, eventStatusLabels()),
     field({ id: "filter-from", name: "from", type: "date", label: "Starts on or after", value: filters.from }),
     field({ id: "filter-to", name: "to", type: "date", label: "Starts on or before", value: filters.to }),
     h(
@@ -136,19 +130,7 @@ function filtersForm(filters, ctx) {
         h("a", { id: "filter-clear", class: "button button--secondary", href: listURL({ scope: filters.scope, page: 1 }) }, "Clear filters"),
     ),
   );
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    alert.textContent = "";
-    const next = { scope: filters.scope, page: 1 };
-    for (const key of FILTERS) {
-      next[key] = String(form.elements.namedItem(key).value ?? "").trim();
-    }
-    if (next.from && next.to && next.to < next.from) {
-      alert.textContent = showFieldErrors(form, { to: "Choose a date on or after the first one." }).join(" ");
-      return;
-    }
-    ctx.navigate(listURL(next));
-  });
+  submitFilters(form, alert, FILTERS, { scope: filters.scope, page: 1 }, (next) => ctx.navigate(listURL(next)));
   return { root: h("div", { class: "filters-box" }, alert, form), form, alert };
 }
 
@@ -165,45 +147,11 @@ function results(result, filters, { prices, timeZone }) {
   const caption = filters.scope === "past" ? "Past events" : "Upcoming events";
   return [
     h("p", { id: "events-summary", class: "list-summary" }, summary(result, filters)),
-    h(
-      "table",
-      { id: "events-table", class: "data-table" },
-      h("caption", { class: "visually-hidden" }, caption),
-      h(
-        "thead",
-        null,
-        h(
-          "tr",
-          null,
-          h("th", { scope: "col" }, "Event"),
-          h("th", { scope: "col" }, "When"),
-          h("th", { scope: "col" }, "Venue"),
-          h("th", { scope: "col" }, "Status"),
-          prices && h("th", { scope: "col", class: "data-table__number" }, "Estimated price"),
-        ),
-      ),
-      h("tbody", null, result.items.map((event) => eventRow(event, { prices, timeZone }))),
-    ),
+    eventTable(result.items, { id: "events-table", caption, prices, timeZone }),
     pagination(result, filters),
   ];
 }
 
-function eventRow(event, { prices, timeZone }) {
-  return h(
-    "tr",
-    { dataset: { eventId: event.id } },
-    h("th", { scope: "row", class: "data-table__title" }, h("a", { href: eventPath(event.id) }, event.name || "Untitled event")),
-    h("td", { dataset: { label: "When" } }, formatDateRange(event.starts_at, event.ends_at, timeZone)),
-    h("td", { dataset: { label: "Venue" } }, event.venue || "—"),
-    h("td", { dataset: { label: "Status" } }, eventStatusBadge(event.status)),
-    prices &&
-      h(
-        "td",
-        { class: "data-table__number", dataset: { label: "Estimated price" } },
-        event.estimated_price ? formatMoney(event.estimated_price, event.currency) : "Not estimated",
-      ),
-  );
-}
 
 function summary(result, filters) {
   const noun = result.totalItems === 1 ? "event" : "events";

@@ -1,0 +1,295 @@
+// Finance (spec F1, F2): summary cards per currency (outstanding, overdue, paid this year), the
+// company's issued invoices with their status, dates, amounts, paid and outstanding, filtered by
+// status and issue date (in the URL, so reload and links keep them), each invoice's payments, the
+// PDF for roles that may download invoices, a CSV export of the filtered list, and the order history
+// with estimated prices for roles that may see prices. The server decides everything shown: drafts
+// never arrive, amounts are integer minor units (cents) computed by the server.
+import { h } from "../dom.js";
+import { card, dataTable, emptyState, statusBadge, statusMessage } from "../components.js";
+import { downloadFile, saveFile } from "../download.js";
+import { errorMessage } from "../errors.js";
+import { eventTable } from "../event-table.js";
+import { formatDate, formatMoney, minorToDecimal } from "../format.js";
+import { field, formAlert, setBusy, statusFilterField, submitFilters } from "../forms.js";
+import { FINANCE } from "../paths.js";
+import { pb } from "../pb.js";
+import { can } from "../permissions.js";
+import { agencyTimeZone } from "../settings.js";
+import { snippetSlot } from "../snippets.js";
+
+/** INVOICE_STATUSES are the statuses a client sees, with their labels (drafts never reach them). */
+export const INVOICE_STATUSES = {
+  issued: "Issued",
+  partly_paid: "Partly paid",
+  overdue: "Overdue",
+  paid: "Paid",
+  void: "Void",
+};
+const OPEN = ["issued", "partly_paid", "overdue"];
+const FILTERS = ["status", "from", "to"];
+// Invoice and payment dates are calendar dates stored at midnight UTC: read them in UTC.
+const DATE_ZONE = "UTC";
+
+export async function render(root, ctx) {
+  const filters = readFilters(ctx.query);
+  const prices = can("view_prices");
+  const [note, all, listed, payments, orders, timeZone] = await Promise.all([
+    snippetSlot(ctx.props.snippet),
+    // Two reads of one collection at once: each needs its own request key, or the SDK cancels one.
+    pb.collection("invoices").getFullList({ sort: "-issued_on,-sequence", fields: "id,status,currency,total,paid_amount", requestKey: "finance-summary" }),
+    pb.collection("invoices").getFullList({ sort: "-issued_on,-sequence", filter: invoiceFilter(filters), requestKey: "finance-list" }),
+    pb.collection("payments").getFullList({ sort: "-paid_on", requestKey: "finance-payments" }),
+    prices
+      ? pb.collection("events").getList(1, 20, {
+          sort: "-starts_at",
+          fields: "id,name,venue,starts_at,ends_at,status,estimated_price,currency",
+          requestKey: "finance-orders",
+        })
+      : null,
+    agencyTimeZone(),
+  ]);
+  const currencies = Object.fromEntries(all.map((inv) => [inv.id, inv.currency]));
+  const filterForm = filtersForm(filters, ctx);
+  const exporter = exportControls(listed);
+  root.append(
+    h("h1", { class: "page__title" }, "Finance"),
+    h("p", { class: "page__intro" }, "Your invoices, what is paid and what is still open."),
+    note,
+    summaryCards(all, payments, currencies, timeZone),
+    filterForm,
+    card({ id: "invoices", title: "Invoices", action: exporter.button }, exporter.messages, invoiceList(listed, payments, filters)),
+    orders && card({ id: "orders", title: "Order history" }, orderHistory(orders.items, timeZone)),
+  );
+}
+
+function readFilters(query) {
+  const status = query.get("status") ?? "";
+  return {
+    status: Object.hasOwn(INVOICE_STATUSES, status) ? status : "",
+    from: /^\d{4}-\d{2}-\d{2}$/.test(query.get("from") ?? "") ? query.get("from") : "",
+    to: /^\d{4}-\d{2}-\d{2}$/.test(query.get("to") ?? "") ? query.get("to") : "",
+  };
+}
+
+function invoiceFilter({ status, from, to }) {
+  const parts = [];
+  if (status) {
+    parts.push(pb.filter("status = {:status}", { status }));
+  }
+  if (from) {
+    parts.push(pb.filter("issued_on >= {:from}", { from: `${from} 00:00:00.000Z` }));
+  }
+  if (to) {
+    parts.push(pb.filter("issued_on <= {:to}", { to: `${to} 23:59:59.999Z` }));
+  }
+  return parts.join(" && ");
+}
+
+function financeURL(filters) {
+  const params = new URLSearchParams();
+  for (const key of FILTERS) {
+    if (filters[key]) {
+      params.set(key, filters[key]);
+    }
+  }
+  const query = params.toString();
+  return query ? `${FINANCE}?${query}` : FINANCE;
+}
+
+/** outstanding is what is left to pay on an invoice (nothing on a void one). */
+function outstanding(inv) {
+  return inv.status === "void" ? 0 : Math.max(0, (inv.total ?? 0) - (inv.paid_amount ?? 0));
+}
+
+/**
+ * summaryCards totals, per currency, what is outstanding on open invoices, what of it is overdue,
+ * and the payments made this calendar year (the agency's year).
+ */
+function summaryCards(invoices, payments, currencies, timeZone) {
+  const year = new Intl.DateTimeFormat("en", { year: "numeric", timeZone }).format(new Date());
+  const sums = new Map();
+  const sumOf = (currency) => {
+    if (!sums.has(currency)) {
+      sums.set(currency, { outstanding: 0, overdue: 0, paid: 0 });
+    }
+    return sums.get(currency);
+  };
+  for (const inv of invoices) {
+    if (OPEN.includes(inv.status)) {
+      const s = sumOf(inv.currency);
+      s.outstanding += outstanding(inv);
+      if (inv.status === "overdue") {
+        s.overdue += outstanding(inv);
+      }
+    }
+  }
+  for (const p of payments) {
+    if (String(p.paid_on ?? "").startsWith(year) && currencies[p.invoice]) {
+      sumOf(currencies[p.invoice]).paid += p.amount ?? 0;
+    }
+  }
+  if (sums.size === 0) {
+    return null;
+  }
+  const stat = (label, value, currency, kind) =>
+    h("div", { class: `finance-stat${kind ? ` finance-stat--${kind}` : ""}` }, h("dt", null, label), h("dd", null, formatMoney(value, currency)));
+  return h(
+    "section",
+    { id: "finance-summary", class: "finance-summary", "aria-label": "Summary" },
+    [...sums].map(([currency, s]) =>
+      h(
+        "dl",
+        { class: "finance-summary__currency", dataset: { currency } },
+        stat("Outstanding", s.outstanding, currency),
+        stat("Overdue", s.overdue, currency, s.overdue > 0 ? "alert" : ""),
+        stat(`Paid in ${year}`, s.paid, currency),
+      ),
+    ),
+  );
+}
+
+function filtersForm(filters, ctx) {
+  const alert = formAlert("finance-filters-error");
+  const form = h(
+    "form",
+    { id: "finance-filters", class: "filters", role: "search", "aria-label": "Filter invoices", novalidate: true },
+    statusFilterField(filters.status, INVOICE_STATUSES),
+    field({ id: "filter-from", name: "from", type: "date", label: "Issued on or after", value: filters.from }),
+    field({ id: "filter-to", name: "to", type: "date", label: "Issued on or before", value: filters.to }),
+    h(
+      "div",
+      { class: "filters__actions" },
+      h("button", { type: "submit", id: "filter-apply", class: "button button--primary" }, "Show invoices"),
+      FILTERS.some((key) => filters[key]) && h("a", { id: "filter-clear", class: "button button--secondary", href: FINANCE }, "Clear filters"),
+    ),
+  );
+  submitFilters(form, alert, FILTERS, {}, (next) => ctx.navigate(financeURL(next)));
+  return h("div", { class: "filters-box" }, alert, form);
+}
+
+function invoiceList(invoices, payments, filters) {
+  if (invoices.length === 0) {
+    return emptyState(
+      h("p", null, FILTERS.some((key) => filters[key]) ? "No invoices match your filters." : "You have no invoices yet."),
+    );
+  }
+  const download = can("download_invoices");
+  return dataTable({
+    id: "invoices-table",
+    caption: "Invoices",
+    columns: [
+      { label: "Invoice" },
+      { label: "Status" },
+      { label: "Issued" },
+      { label: "Due" },
+      { label: "Amount", number: true },
+      { label: "Paid", number: true },
+      { label: "Outstanding", number: true },
+      { label: "Payments" },
+      download && { label: "PDF", hidden: true },
+    ],
+    rows: invoices.map((inv) => invoiceRow(inv, payments.filter((p) => p.invoice === inv.id), download)),
+  });
+}
+
+function invoiceRow(inv, payments, download) {
+  return h(
+    "tr",
+    { dataset: { invoiceId: inv.id, status: inv.status } },
+    h("th", { scope: "row", class: "data-table__title finance-number" }, inv.number),
+    h("td", { dataset: { label: "Status" } }, statusBadge(INVOICE_STATUSES, inv.status)),
+    h("td", { dataset: { label: "Issued" } }, formatDate(inv.issued_on, DATE_ZONE)),
+    h("td", { dataset: { label: "Due" } }, formatDate(inv.due_on, DATE_ZONE)),
+    h("td", { class: "data-table__number", dataset: { label: "Amount" } }, formatMoney(inv.total, inv.currency)),
+    h("td", { class: "data-table__number", dataset: { label: "Paid" } }, formatMoney(inv.paid_amount ?? 0, inv.currency)),
+    h("td", { class: "data-table__number", dataset: { label: "Outstanding" } }, formatMoney(outstanding(inv), inv.currency)),
+    h(
+      "td",
+      { dataset: { label: "Payments" } },
+      payments.length === 0
+        ? "—"
+        : h(
+            "ul",
+            { class: "finance-payments" },
+            payments.map((p) =>
+              h("li", null, `${formatDate(p.paid_on, DATE_ZONE)}: ${formatMoney(p.amount, inv.currency)}${p.method ? ` (${p.method})` : ""}`),
+            ),
+          ),
+    ),
+    download && h("td", { dataset: { label: "PDF" } }, inv.pdf ? pdfButton(inv) : "—"),
+  );
+}
+
+/** pdfButton downloads the invoice's PDF with a short-lived file token (the file is protected). */
+function pdfButton(inv) {
+  const button = h(
+    "button",
+    { type: "button", class: "button button--secondary button--small", dataset: { pdf: inv.number }, "aria-label": `Download invoice ${inv.number} (PDF)` },
+    "PDF",
+  );
+  const alert = h("span", { class: "field-error", role: "alert" });
+  button.addEventListener("click", async () => {
+    alert.textContent = "";
+    setBusy(button, true, "…");
+    try {
+      const token = await pb.files.getToken();
+      await downloadFile(pb.files.getURL(inv, inv.pdf, { token }), `${inv.number}.pdf`);
+    } catch (err) {
+      alert.textContent = errorMessage(err);
+    } finally {
+      setBusy(button, false);
+    }
+  });
+  return h("span", null, button, alert);
+}
+
+/** exportControls is the "Export CSV" button of the filtered invoice list and where it reports. */
+function exportControls(invoices) {
+  const status = statusMessage("invoices-export-status");
+  const button = h("button", { type: "button", id: "invoices-export", class: "button button--secondary button--small" }, "Export CSV");
+  button.addEventListener("click", () => {
+    saveFile(new Blob([invoicesCSV(invoices)], { type: "text/csv;charset=utf-8" }), "invoices.csv");
+    status.textContent = `Exported ${invoices.length} ${invoices.length === 1 ? "invoice" : "invoices"}.`;
+  });
+  return { button, messages: status };
+}
+
+/**
+ * invoicesCSV writes the list as CSV with the page's words for statuses and exact decimal amounts
+ * in major units (1234.50), dates as YYYY-MM-DD.
+ */
+export function invoicesCSV(invoices) {
+  const digits = (currency) => {
+    try {
+      return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits;
+    } catch {
+      return 2;
+    }
+  };
+  const cell = (v) => {
+    const s = String(v ?? "");
+    return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  const rows = [["Number", "Status", "Issued", "Due", "Currency", "Amount", "Paid", "Outstanding"]];
+  for (const inv of invoices) {
+    const d = digits(inv.currency);
+    rows.push([
+      inv.number,
+      INVOICE_STATUSES[inv.status] ?? inv.status,
+      String(inv.issued_on ?? "").slice(0, 10),
+      String(inv.due_on ?? "").slice(0, 10),
+      inv.currency,
+      minorToDecimal(inv.total ?? 0, d),
+      minorToDecimal(inv.paid_amount ?? 0, d),
+      minorToDecimal(outstanding(inv), d),
+    ]);
+  }
+  return `${rows.map((r) => r.map(cell).join(",")).join("\r\n")}\r\n`;
+}
+
+function orderHistory(events, timeZone) {
+  if (events.length === 0) {
+    return emptyState(h("p", null, "You have no orders yet."));
+  }
+  return eventTable(events, { id: "orders-table", caption: "Order history", prices: true, timeZone });
+}
