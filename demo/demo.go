@@ -399,6 +399,7 @@ func (s *seeder) settings() *time.Location {
 	settings.Set(collections.FieldRosterShowVehicle, true)
 	settings.Set(collections.FieldAgencyAddress, "Level 4, 120 Collins Street\nMelbourne VIC 3000, Australia\nABN 12 345 678 901")
 	settings.Set(collections.FieldInvoiceInstructions, "Bank transfer to Crewportal Demo Pty Ltd, BSB 063-000, account 1234 5678.")
+	settings.Set(collections.FieldAgencyLogo, s.file("agency-logo.png", logoPNG()))
 	const termsVersion = "2026-01"
 	terms, err := termsPDF(termsVersion)
 	if err != nil {

@@ -34,6 +34,11 @@ func badgePNG(name string, n int) []byte {
 	return labelPNG("ID "+initials(name)+" "+strings.ToUpper(name), palette[n%len(palette)], 480, 300, 2)
 }
 
+// logoPNG draws the demo agency's logo, printed on its invoices.
+func logoPNG() []byte {
+	return labelPNG("CREWPORTAL DEMO", palette[0], 360, 72, 3)
+}
+
 // siteMapPNG draws a simple venue plan with labelled areas.
 func siteMapPNG(venue string) []byte {
 	img := image.NewRGBA(image.Rect(0, 0, 200, 120))

@@ -47,7 +47,7 @@ var closed = access{list: "S", view: "S", create: "S", update: "S", delete: "S"}
 var authorizationMatrix = map[string]access{
 	collections.Groups: closed,
 	collections.PortalSettings: {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S", adminRefusals: "create,delete",
-		download: map[string]string{"terms_file": allActors}}, // the T&C are a public document
+		download: map[string]string{"terms_file": allActors, "agency_logo": allActors}}, // the T&C and the logo are public
 	collections.Professions:    {list: "ONWS", view: "ONWS", create: "S", update: "S", delete: "S", adminRefusals: "create,delete"},
 	collections.PriceLists:     closed,
 	collections.Rates:          closed,

@@ -48,6 +48,7 @@ type invoiceDocumentLine struct {
 // the payment instructions; a void invoice gets a large VOID stamp.
 func renderInvoicePDF(d invoiceDocument) ([]byte, error) {
 	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetMargins(15, 12, 15) // the columns below fill the 180 mm between
 	pdf.SetCreator("Crewportal", true)
 	pdf.SetTitle("Invoice "+d.Number, true)
 	pdf.SetCompression(true)
