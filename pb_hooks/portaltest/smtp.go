@@ -2,6 +2,7 @@ package portaltest
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -67,12 +68,19 @@ func (s *SMTPServer) listen(addr string) {
 	go srv.Serve(ln)
 }
 
-// Stop closes the server; connections are refused until Start.
+// Stop shuts the server down as a mail server does for maintenance: new
+// connections are refused until Start, and a message already being handed
+// over is finished and answered first. (Cut mid-answer, a message the
+// server has taken would be sent again: delivery is at least once, and the
+// tests that count each email exactly once must not see that window.) A
+// session still open after a few seconds is left to its read timeout.
 func (s *SMTPServer) Stop() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.server != nil {
-		s.server.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		s.server.Shutdown(ctx)
 		s.server = nil
 	}
 }
