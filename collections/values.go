@@ -58,6 +58,31 @@ const (
 	InvoiceVoid       InvoiceStatus = "void"
 )
 
+// ClientInvoiceStatuses are the statuses a client sees, in the order the
+// Finance page offers them; drafts never reach clients.
+var ClientInvoiceStatuses = []InvoiceStatus{InvoiceIssued, InvoicePartlyPaid, InvoiceOverdue, InvoicePaid, InvoiceVoid}
+
+// invoiceStatusLabels are the words clients read for each invoice status.
+var invoiceStatusLabels = map[InvoiceStatus]string{
+	InvoiceDraft: "Draft", InvoiceIssued: "Issued", InvoicePartlyPaid: "Partly paid",
+	InvoicePaid: "Paid", InvoiceOverdue: "Overdue", InvoiceVoid: "Void",
+}
+
+// InvoiceStatusLabel is how people read the status, e.g. "Partly paid"; an
+// unknown value is shown as it is.
+func InvoiceStatusLabel(s InvoiceStatus) string {
+	if label, ok := invoiceStatusLabels[s]; ok {
+		return label
+	}
+	return string(s)
+}
+
+// InvoiceStatusOpen reports whether an invoice in this status still has
+// money to come: issued, partly paid or overdue.
+func InvoiceStatusOpen(s InvoiceStatus) bool {
+	return s == InvoiceIssued || s == InvoicePartlyPaid || s == InvoiceOverdue
+}
+
 // Permission is one right a role grants to its contacts (spec A4).
 type Permission string
 

@@ -11,12 +11,14 @@ import (
 
 // PortalMetadata is what the portal pages mirror of the server's rules, so
 // they are written once, here, and the pages never drift from them: the
-// event statuses with the words clients read and whether they are final, the
-// fields a change request may propose, and the booking form's limits.
+// event and invoice statuses with the words clients read and whether they
+// are final (events) or still open (invoices), the fields a change request
+// may propose, and the booking form's limits.
 type PortalMetadata struct {
-	EventStatuses    []EventStatusInfo `json:"event_statuses"`
-	ProposableFields []string          `json:"proposable_fields"`
-	Limits           BookingLimits     `json:"limits"`
+	EventStatuses    []EventStatusInfo   `json:"event_statuses"`
+	InvoiceStatuses  []InvoiceStatusInfo `json:"invoice_statuses"`
+	ProposableFields []string            `json:"proposable_fields"`
+	Limits           BookingLimits       `json:"limits"`
 }
 
 // EventStatusInfo is one event status as the portal shows it.
@@ -26,6 +28,15 @@ type EventStatusInfo struct {
 	// Final is true for a status the event never leaves: it can no longer be
 	// changed or cancelled.
 	Final bool `json:"final"`
+}
+
+// InvoiceStatusInfo is one invoice status as the Finance page shows it.
+type InvoiceStatusInfo struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+	// Open is true while money is still to come (issued, partly paid,
+	// overdue): the page counts it as outstanding.
+	Open bool `json:"open"`
 }
 
 // BookingLimits are the limits a booking or a change request is checked
@@ -45,8 +56,13 @@ func Metadata() PortalMetadata {
 	for i, s := range collections.EventStatuses {
 		statuses[i] = EventStatusInfo{Value: string(s), Label: collections.EventStatusLabel(s), Final: slices.Contains(final, s)}
 	}
+	invoices := make([]InvoiceStatusInfo, len(collections.ClientInvoiceStatuses))
+	for i, s := range collections.ClientInvoiceStatuses {
+		invoices[i] = InvoiceStatusInfo{Value: string(s), Label: collections.InvoiceStatusLabel(s), Open: collections.InvoiceStatusOpen(s)}
+	}
 	return PortalMetadata{
 		EventStatuses:    statuses,
+		InvoiceStatuses:  invoices,
 		ProposableFields: proposableFields,
 		Limits: BookingLimits{
 			MaxStaffCount:     maxStaffCount,

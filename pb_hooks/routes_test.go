@@ -59,6 +59,7 @@ func TestPortalRoutes(t *testing.T) {
 				`{"value":"declined","label":"Declined","final":true}`,
 				`{"value":"cancelled","label":"Cancelled","final":true}`,
 				`{"value":"completed","label":"Completed","final":true}`,
+				`"invoice_statuses":[{"value":"issued","label":"Issued","open":true},{"value":"partly_paid","label":"Partly paid","open":true},{"value":"overdue","label":"Overdue","open":true},{"value":"paid","label":"Paid","open":false},{"value":"void","label":"Void","open":false}]`,
 				`"proposable_fields":["name","venue","address","start","end","staff_count","notes","profession","start_occurrence","end_occurrence"]`,
 				`"max_staff_count":200`, `"max_resource_lines":20`, `"max_resource_quantity":1000`,
 			},

@@ -1,9 +1,9 @@
 // What the pages mirror of the server's rules, served by GET /api/portal/metadata so they are written
-// once, in Go: the event statuses with the words clients read and whether they are final, the fields
+// once, in Go: the event and invoice statuses with the words clients read (and whether final or open), the fields
 // a change request may propose, and the booking limits. app.js loads it before the first page.
 import { pb } from "./pb.js";
 
-let metadata = { event_statuses: [], proposable_fields: [], limits: {} };
+let metadata = { event_statuses: [], invoice_statuses: [], proposable_fields: [], limits: {} };
 
 /**
  * loadMetadata fetches the metadata once. If the server can't be reached the portal still starts:
@@ -20,6 +20,11 @@ export async function loadMetadata() {
 /** eventStatuses lists the event statuses ({ value, label, final }) in life-cycle order. */
 export function eventStatuses() {
   return metadata.event_statuses ?? [];
+}
+
+/** invoiceStatuses lists the invoice statuses a client sees ({ value, label, open }), in filter order. */
+export function invoiceStatuses() {
+  return metadata.invoice_statuses ?? [];
 }
 
 /** proposableFields lists the event fields a change request may propose. */

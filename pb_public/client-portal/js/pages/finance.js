@@ -11,21 +11,22 @@ import { errorMessage } from "../errors.js";
 import { eventTable } from "../event-table.js";
 import { formatDate, formatMoney, minorToDecimal } from "../format.js";
 import { field, formAlert, setBusy, statusFilterField, submitFilters } from "../forms.js";
+import { invoiceStatuses } from "../metadata.js";
 import { FINANCE } from "../paths.js";
 import { pb } from "../pb.js";
 import { can } from "../permissions.js";
 import { agencyTimeZone } from "../settings.js";
 import { snippetSlot } from "../snippets.js";
 
-/** INVOICE_STATUSES are the statuses a client sees, with their labels (drafts never reach them). */
-export const INVOICE_STATUSES = {
-  issued: "Issued",
-  partly_paid: "Partly paid",
-  overdue: "Overdue",
-  paid: "Paid",
-  void: "Void",
-};
-const OPEN = ["issued", "partly_paid", "overdue"];
+/** invoiceStatusLabels maps each status a client sees to its words, from the server's metadata. */
+function invoiceStatusLabels() {
+  return Object.fromEntries(invoiceStatuses().map((s) => [s.value, s.label]));
+}
+
+/** isOpen reports whether money is still to come on the invoice (issued, partly paid, overdue). */
+function isOpen(inv) {
+  return invoiceStatuses().some((s) => s.value === inv.status && s.open);
+}
 const FILTERS = ["status", "from", "to"];
 // Invoice and payment dates are calendar dates stored at midnight UTC: read them in UTC.
 const DATE_ZONE = "UTC";
@@ -65,7 +66,7 @@ export async function render(root, ctx) {
 function readFilters(query) {
   const status = query.get("status") ?? "";
   return {
-    status: Object.hasOwn(INVOICE_STATUSES, status) ? status : "",
+    status: Object.hasOwn(invoiceStatusLabels(), status) ? status : "",
     from: /^\d{4}-\d{2}-\d{2}$/.test(query.get("from") ?? "") ? query.get("from") : "",
     to: /^\d{4}-\d{2}-\d{2}$/.test(query.get("to") ?? "") ? query.get("to") : "",
   };
@@ -115,7 +116,7 @@ function summaryCards(invoices, payments, currencies, timeZone) {
     return sums.get(currency);
   };
   for (const inv of invoices) {
-    if (OPEN.includes(inv.status)) {
+    if (isOpen(inv)) {
       const s = sumOf(inv.currency);
       s.outstanding += outstanding(inv);
       if (inv.status === "overdue") {
@@ -153,7 +154,7 @@ function filtersForm(filters, ctx) {
   const form = h(
     "form",
     { id: "finance-filters", class: "filters", role: "search", "aria-label": "Filter invoices", novalidate: true },
-    statusFilterField(filters.status, INVOICE_STATUSES),
+    statusFilterField(filters.status, invoiceStatusLabels()),
     field({ id: "filter-from", name: "from", type: "date", label: "Issued on or after", value: filters.from }),
     field({ id: "filter-to", name: "to", type: "date", label: "Issued on or before", value: filters.to }),
     h(
@@ -197,7 +198,7 @@ function invoiceRow(inv, payments, download) {
     "tr",
     { dataset: { invoiceId: inv.id, status: inv.status } },
     h("th", { scope: "row", class: "data-table__title finance-number" }, inv.number),
-    h("td", { dataset: { label: "Status" } }, statusBadge(INVOICE_STATUSES, inv.status)),
+    h("td", { dataset: { label: "Status" } }, statusBadge(invoiceStatusLabels(), inv.status)),
     h("td", { dataset: { label: "Issued" } }, formatDate(inv.issued_on, DATE_ZONE)),
     h("td", { dataset: { label: "Due" } }, formatDate(inv.due_on, DATE_ZONE)),
     h("td", { class: "data-table__number", dataset: { label: "Amount" } }, formatMoney(inv.total, inv.currency)),
@@ -275,7 +276,7 @@ export function invoicesCSV(invoices) {
     const d = digits(inv.currency);
     rows.push([
       inv.number,
-      INVOICE_STATUSES[inv.status] ?? inv.status,
+      invoiceStatusLabels()[inv.status] ?? inv.status,
       String(inv.issued_on ?? "").slice(0, 10),
       String(inv.due_on ?? "").slice(0, 10),
       inv.currency,
