@@ -1,7 +1,9 @@
 // Formatting of dates, times and money for display. Dates are stored in UTC and always shown in the
 // agency's time zone (spec E3), which callers pass in (see settings.js); Intl does the DST maths.
 // Dates, times and numbers are written the agency's way (portal_settings.locale, e.g. en-AU), not
-// the browser's, so every client reads the same "Wed, 9 Dec 2026, 06:00" as the agency's emails.
+// the browser's, so every client reads dates the way the agency's emails write them (pb_hooks/dates.go,
+// the same CLDR conventions; small differences remain, e.g. Intl writes "06:00 AM" where emails write
+// "6:00 am" for en-US).
 
 const formatters = new Map();
 
