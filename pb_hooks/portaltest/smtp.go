@@ -28,6 +28,7 @@ type SMTPServer struct {
 	t       testing.TB
 	mu      sync.Mutex
 	server  *smtp.Server
+	ln      net.Listener
 	stalled chan struct{}
 }
 
@@ -63,7 +64,7 @@ func (s *SMTPServer) listen(addr string) {
 	srv.ReadTimeout = 30 * time.Second
 	srv.WriteTimeout = 30 * time.Second
 	s.mu.Lock()
-	s.server, s.Addr = srv, ln.Addr().String()
+	s.server, s.ln, s.Addr = srv, ln, ln.Addr().String()
 	s.mu.Unlock()
 	go srv.Serve(ln)
 }
@@ -81,7 +82,10 @@ func (s *SMTPServer) Stop() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		s.server.Shutdown(ctx)
-		s.server = nil
+		// The listener is closed here too: Shutdown only closes the ones
+		// Serve has registered, and Start must find the port free.
+		s.ln.Close()
+		s.server, s.ln = nil, nil
 	}
 }
 
