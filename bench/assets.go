@@ -13,8 +13,8 @@ import (
 )
 
 // AssetReport is what a browser downloads to show the portal's first page
-// (the shell, its stylesheet and every module the home page imports,
-// statically or through the router), on a first visit and on a repeat one.
+// (the shell, every file it names, and every module those import, the home
+// page's through the router), on a first visit and on a repeat one.
 type AssetReport struct {
 	Files int `json:"files"`
 	// RawBytes are the files' sizes; WireBytes what a first visit moves
@@ -30,13 +30,13 @@ type AssetReport struct {
 	RoundTrips int `json:"roundTrips"`
 }
 
-// The home page module is loaded by the router, not by a static import.
-var firstPageEntries = []string{"/client-portal/js/pages/home.js"}
-
 var (
-	htmlRef   = regexp.MustCompile(`(?:href|src)="(/client-portal/[^"]+)"`)
-	jsImport  = regexp.MustCompile(`(?m)(?:^|;|\s)(?:import|export)\s*(?:[\w*{}\s,$]+\s*from\s*)?["']([^"']+)["']`)
-	cacheable = regexp.MustCompile(`max-age=([1-9][0-9]*)`)
+	htmlRef  = regexp.MustCompile(`(?:href|src)="(/client-portal/[^"]+)"`)
+	jsImport = regexp.MustCompile(`(?m)(?:^|;|\s)(?:import|export)\s*(?:[\w*{}\s,$]+\s*from\s*)?["']([^"']+)["']`)
+	// The home page's module is loaded by the router (a dynamic import of
+	// pages/home.js, or of its bundled chunk home.<hash>.js).
+	firstPageImport = regexp.MustCompile(`import\(\s*["']([^"']*/home(?:\.[A-Za-z0-9]+)?\.js)["']\s*\)`)
+	cacheable       = regexp.MustCompile(`max-age=([1-9][0-9]*)`)
 )
 
 // MeasureFirstLoad fetches the portal's first page as a browser would.
@@ -87,11 +87,13 @@ func MeasureFirstLoad(ctx context.Context, baseURL string) (*AssetReport, error)
 			for _, m := range jsImport.FindAllStringSubmatch(string(body), -1) {
 				refs = append(refs, resolve(path, m[1]))
 			}
+			for _, m := range firstPageImport.FindAllStringSubmatch(string(body), -1) {
+				refs = append(refs, resolve(path, m[1]))
+			}
 		case !strings.Contains(path[strings.LastIndex(path, "/"):], "."):
 			for _, m := range htmlRef.FindAllStringSubmatch(string(body), -1) {
 				refs = append(refs, m[1])
 			}
-			refs = append(refs, firstPageEntries...)
 		}
 		for _, ref := range refs {
 			if err := fetch(ref, depth+1); err != nil {

@@ -19,23 +19,22 @@ import (
 )
 
 // The portal's files are sent compressed (gzip, made once per file and
-// kept), with an ETag (the content's hash) and Last-Modified, so a browser
-// revalidates with a 304 instead of downloading again; only file names that
-// carry a content hash are cached as immutable. The shell lists every module
-// the portal's entry point imports as a modulepreload, so the browser fetches
-// them at once instead of discovering them one import level at a time.
+// kept), with an ETag (the content's hash); files whose names carry a content
+// hash (the bundle, bundle.go) are cached as immutable, every other file is
+// revalidated (a 304 for a current copy). Only the shell, a document, gets
+// the document headers (CSP, referrer and permissions policies): on a script
+// or stylesheet they are bytes on the wire that no browser reads.
 
 // contentHashed is a file name carrying a hash of its content (app.3f9a1c2b.js):
 // a new content is a new name, so the old one may be cached for good.
 var contentHashed = regexp.MustCompile(`\.[0-9a-f]{8,}\.[a-z0-9]+$`)
 
-// staticImport is a static `import … from "./x.js"`, `import "./x.js"` or
-// `export … from "./x.js"` of an ES module (dynamic import() is left alone:
-// pages load when the router needs them).
-var staticImport = regexp.MustCompile(`(?m)^\s*(?:import|export)\s*(?:[\w*{}\s,$]+\s*from\s*)?["'](\.{1,2}/[^"']+)["']`)
+// documentOnlyHeaders are set on every answer (PocketBase's security
+// headers, headers.go's Permissions-Policy) but browsers read them only on
+// a document: a script or stylesheet goes without.
+var documentOnlyHeaders = []string{"Permissions-Policy", "X-Frame-Options", "X-XSS-Protection", "Cross-Origin-Opener-Policy"}
 
 const (
-	portalEntry       = "js/app.js"
 	immutableCaching  = "public, max-age=31536000, immutable"
 	revalidateCaching = "no-cache"
 )
@@ -46,6 +45,11 @@ type portalFiles struct {
 	started time.Time
 	mu      sync.Mutex
 	files   map[string]*portalFile
+
+	bundleMu  sync.Mutex
+	bundle    *portalBundle
+	bundleKey string
+	fixed     bool // the files never change: the bundle is made once
 }
 
 // portalFile is one file as it is sent, kept until the file changes on disk
@@ -81,14 +85,22 @@ func (p *portalFiles) load(name string) (*portalFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &portalFile{modTime: info.ModTime(), size: info.Size(), contentType: mime.TypeByExtension(path.Ext(name))}
-	if name == "index.html" {
-		body = p.withModulePreloads(body)
+	f := newPortalFile(name, body, info.ModTime())
+	p.files[name] = f
+	return f, nil
+}
+
+// newPortalFile prepares a file for sending: its type, ETag and, when it
+// pays, its gzip.
+func newPortalFile(name string, body []byte, modTime time.Time) *portalFile {
+	f := &portalFile{modTime: modTime, size: int64(len(body)), body: body,
+		contentType: mime.TypeByExtension(path.Ext(name))}
+	if path.Ext(name) == ".map" {
+		f.contentType = "application/json" // a source map
 	}
 	if f.contentType == "" {
 		f.contentType = "application/octet-stream"
 	}
-	f.body = body
 	sum := sha256.Sum256(body)
 	f.etag = `"` + hex.EncodeToString(sum[:12]) + `"`
 	if compressible(f.contentType) && len(body) > 256 {
@@ -98,8 +110,7 @@ func (p *portalFiles) load(name string) (*portalFile, error) {
 			f.gzipped = buf.Bytes()
 		}
 	}
-	p.files[name] = f
-	return f, nil
+	return f
 }
 
 func compressible(contentType string) bool {
@@ -111,33 +122,31 @@ func compressible(contentType string) bool {
 	return false
 }
 
-// withModulePreloads adds to the shell's head a modulepreload of every module
-// the entry point imports, directly or through other modules.
-func (p *portalFiles) withModulePreloads(shell []byte) []byte {
-	var links strings.Builder
-	seen := map[string]bool{portalEntry: true}
-	queue := []string{portalEntry}
-	for len(queue) > 0 {
-		name := queue[0]
-		queue = queue[1:]
-		src, err := fs.ReadFile(p.fsys, name)
-		if err != nil {
-			continue
-		}
-		for _, m := range staticImport.FindAllSubmatch(src, -1) {
-			dep := path.Join(path.Dir(name), string(m[1]))
-			if !seen[dep] {
-				seen[dep] = true
-				queue = append(queue, dep)
-				links.WriteString(`  <link rel="modulepreload" href="` + PortalPath + dep + "\">\n")
-			}
-		}
-	}
-	return bytes.Replace(shell, []byte("</head>"), []byte(links.String()+"</head>"), 1)
-}
-
-// serve sends the file, a 304 when the browser's copy is current, or a 404.
+// serve sends a portal file: the shell for index.html, a file of the
+// bundle, or a file of the portal folder as it is.
 func (p *portalFiles) serve(e *core.RequestEvent, name string) error {
+	if name == "index.html" {
+		b, err := p.bundled()
+		if err != nil {
+			return err
+		}
+		return p.send(e, b.shell, revalidateCaching)
+	}
+	if strings.HasPrefix(name, bundleDir) {
+		b, err := p.bundled()
+		if err != nil {
+			return err
+		}
+		f := b.assets[name]
+		if f == nil {
+			return e.NotFoundError("File not found.", nil)
+		}
+		caching := immutableCaching
+		if path.Ext(name) == ".map" {
+			caching = revalidateCaching // a map can change while its script does not (comments)
+		}
+		return p.send(e, f, caching)
+	}
 	f, err := p.load(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return e.NotFoundError("File not found.", err)
@@ -145,21 +154,43 @@ func (p *portalFiles) serve(e *core.RequestEvent, name string) error {
 	if err != nil {
 		return err
 	}
-	h := e.Response.Header()
-	modified := f.modTime
-	if modified.IsZero() {
-		modified = p.started // embedded files carry no time; they change only with the binary
-	}
-	h.Set("ETag", f.etag)
-	h.Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
-	h.Add("Vary", "Accept-Encoding")
+	caching := revalidateCaching
 	if contentHashed.MatchString(name) {
-		h.Set("Cache-Control", immutableCaching)
-	} else {
-		h.Set("Cache-Control", revalidateCaching)
+		caching = immutableCaching
+	}
+	return p.send(e, f, caching)
+}
+
+// send sends the file, or a 304 when the browser's copy is current.
+func (p *portalFiles) send(e *core.RequestEvent, f *portalFile, caching string) error {
+	h := e.Response.Header()
+	document := strings.HasPrefix(f.contentType, "text/html")
+	if !document {
+		for _, name := range documentOnlyHeaders {
+			h.Del(name)
+		}
+	}
+	h.Set("Cache-Control", caching)
+	h.Set("ETag", f.etag)
+	h.Set("Vary", "Accept-Encoding")
+	modified := f.modTime
+	if caching != immutableCaching {
+		if modified.IsZero() {
+			modified = p.started // embedded files carry no time; they change only with the binary
+		}
+		h.Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
 	}
 	if notModified(e.Request, f.etag, modified) {
+		// A 304 carries only validators and caching (RFC 9110 15.4.5): the
+		// browser keeps the other headers of the copy it has.
+		for _, name := range append(documentOnlyHeaders, "X-Content-Type-Options") {
+			h.Del(name)
+		}
 		return e.NoContent(http.StatusNotModified)
+	}
+	if document {
+		h.Set("Content-Security-Policy", portalCSP)
+		h.Set("Referrer-Policy", "same-origin")
 	}
 	body := f.body
 	if f.gzipped != nil && acceptsGzip(e.Request) {

@@ -28,7 +28,7 @@ func TestPortalRoutes(t *testing.T) {
 			Method:          http.MethodGet,
 			URL:             "/client-portal/",
 			ExpectedStatus:  http.StatusOK,
-			ExpectedContent: []string{`<script type="module" src="/client-portal/js/app.js">`},
+			ExpectedContent: []string{`<script type="module" src="/client-portal/assets/app.`},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
 				if csp := res.Header.Get("Content-Security-Policy"); csp == "" {
 					t.Error("no Content-Security-Policy on the portal shell")
@@ -40,7 +40,7 @@ func TestPortalRoutes(t *testing.T) {
 			Method:          http.MethodGet,
 			URL:             "/client-portal/events/abc123",
 			ExpectedStatus:  http.StatusOK,
-			ExpectedContent: []string{`/client-portal/js/app.js`},
+			ExpectedContent: []string{`/client-portal/assets/app.`},
 		},
 		{
 			Name:            "a missing asset is a 404, not the shell",

@@ -9,6 +9,8 @@ import { impersonator } from "./impersonation.js";
 import { canAny, loadPermissions } from "./permissions.js";
 import { menuPages } from "./cms-pages.js";
 import { HOME, pagePath } from "./paths.js";
+// The bundle (pb_hooks/bundle.go) turns the image into its content-hashed URL, cached for good.
+import logoURL from "../img/favicon.svg";
 
 // Where an admin goes back to after viewing the portal as a contact: the PocketBase dashboard.
 const DASHBOARD = "/_/";
@@ -73,7 +75,7 @@ function brand() {
   return h(
     "a",
     { class: "brand", href: HOME },
-    h("img", { class: "brand__logo", src: "/client-portal/img/favicon.svg", alt: "", width: "28", height: "28" }),
+    h("img", { class: "brand__logo", src: logoURL, alt: "", width: "28", height: "28" }),
     h("span", { class: "brand__name" }, "Crewportal"),
   );
 }
