@@ -97,20 +97,13 @@ var Calls = []Call{
 		return get("/api/portal/events.csv", "scope", "upcoming")
 	}},
 
-	{Name: "event: event", Page: "event", Request: func(c *contact) (string, string, any) {
-		return get(records("events")+"/"+c.Event, "expand", "tags,created_by")
+	// The event page: its one call (event, shifts, resource lines, change
+	// requests, settings, roster, documents) and the file token its links use.
+	{Name: "event: page (one call)", Page: "event", Request: func(c *contact) (string, string, any) {
+		return get("/api/portal/events/" + c.Event + "/page")
 	}},
-	{Name: "event: shifts", Page: "event", Request: func(c *contact) (string, string, any) {
-		return fullList("shifts", "filter", fmt.Sprintf("event = '%s'", c.Event), "sort", "starts_at", "expand", "profession")
-	}},
-	{Name: "event: resources", Page: "event", Request: func(c *contact) (string, string, any) {
-		return fullList("resource_lines", "filter", fmt.Sprintf("event = '%s'", c.Event), "sort", "created")
-	}},
-	{Name: "event: change requests", Page: "event", Request: func(c *contact) (string, string, any) {
-		return fullList("change_requests", "filter", fmt.Sprintf("event = '%s'", c.Event), "sort", "-created", "expand", "requested_by")
-	}},
-	{Name: "event: settings", Page: "event", Request: func(*contact) (string, string, any) {
-		return get(records("portal_settings"), "page", "1", "perPage", "1", "skipTotal", "1", "filter", "")
+	{Name: "event: file token", Page: "event", Request: func(*contact) (string, string, any) {
+		return http.MethodPost, "/api/files/token", nil
 	}},
 
 	{Name: "contacts: colleagues", Page: "contacts", Request: func(c *contact) (string, string, any) {

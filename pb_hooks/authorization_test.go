@@ -116,6 +116,9 @@ var customRoutes = []struct {
 	// Every contact of the event's client gets its roster answer (what it
 	// holds depends on the role: roster_test.go); another client's gets 404.
 	{http.MethodGet, "/api/portal/events/{id}/roster", "/api/portal/events/{event}/roster", "NW", nil},
+	// The event page in one call, as every part's own request: the same
+	// contacts (the parts' shapes by role: event_page_test.go).
+	{http.MethodGet, "/api/portal/events/{id}/page", "/api/portal/events/{event}/page", "NW", nil},
 	// Documents: every contact lists its own company's; uploading (a body
 	// with "file" is sent as the portal sends files) needs the permission;
 	// deleting is for one's own upload ({document} is the manager's).
@@ -179,13 +182,7 @@ type matrixFixture struct {
 
 func newMatrixFixture(t *testing.T) *matrixFixture {
 	t.Helper()
-	app := portaltest.OpenApp(t, portaltest.NewDemoDataDir(t), pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{Disabled: true}})
-	// Rate limits would turn this burst of requests into 429s.
-	settings := app.Settings()
-	settings.RateLimits.Enabled = false
-	if err := app.Save(settings); err != nil {
-		t.Fatal(err)
-	}
+	app := demoAppWithoutRateLimits(t)
 	fillEmptyCollections(t, app)
 	manager := findContact(t, app, "manager@northwind.test")
 	northwind := collections.Wrap[collections.Client](must(app.FindRecordById(collections.Clients, manager.GetString(collections.FieldClient))))
@@ -206,6 +203,19 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 			'N': tok(nobody.Record), 'W': tok(manager), 'S': tok(admin)},
 		ownerID: northwind.Id,
 	}
+}
+
+// demoAppWithoutRateLimits is the demo agency, its outbox idle and its rate
+// limits off: they would turn a test's burst of requests into 429s.
+func demoAppWithoutRateLimits(t *testing.T) core.App {
+	t.Helper()
+	app := portaltest.OpenApp(t, portaltest.NewDemoDataDir(t), pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{Disabled: true}})
+	settings := app.Settings()
+	settings.RateLimits.Enabled = false
+	if err := app.Save(settings); err != nil {
+		t.Fatal(err)
+	}
+	return app
 }
 
 func must[T any](v T, err error) T {

@@ -45,10 +45,7 @@ func filterListsByAuthValues(e *core.RequestEvent) error {
 	}
 	original := e.Request.URL.RawQuery
 	q := e.Request.URL.Query()
-	if own := strings.TrimSpace(q.Get("filter")); own != "" {
-		filter = "(" + own + ") && (" + filter + ")"
-	}
-	q.Set("filter", filter)
+	q.Set("filter", narrowed(q.Get("filter"), filter))
 	e.Request.URL.RawQuery = q.Encode()
 	defer func() { e.Request.URL.RawQuery = original }() // the request log shows what the caller sent
 	return e.Next()
@@ -67,7 +64,17 @@ func listFilterWithAuthValues(app core.App, path string, contact *core.Record) (
 		return "", false
 	}
 	c, err := app.FindCachedCollectionByNameOrId(name)
-	if err != nil || c.ListRule == nil || *c.ListRule == "" {
+	if err != nil {
+		return "", false
+	}
+	return listNarrowingOf(c, contact)
+}
+
+// listNarrowingOf is the narrowing of the collection's list rule for the
+// contact (collections.ListNarrowing), unless it names a hidden field, which
+// PocketBase refuses in a contact's filter.
+func listNarrowingOf(c *core.Collection, contact *core.Record) (string, bool) {
+	if c.ListRule == nil || *c.ListRule == "" {
 		return "", false
 	}
 	filter, ok := collections.ListNarrowing(*c.ListRule, collections.AuthValues{ID: contact.Id,
@@ -76,6 +83,15 @@ func listFilterWithAuthValues(app core.App, path string, contact *core.Record) (
 		return "", false
 	}
 	return filter, true
+}
+
+// narrowed is the caller's own filter (may be empty) with the narrowing
+// added, as the record-API list runs it.
+func narrowed(own, narrowing string) string {
+	if own = strings.TrimSpace(own); own != "" {
+		return "(" + own + ") && (" + narrowing + ")"
+	}
+	return narrowing
 }
 
 // hiddenIn reports whether the filter names a hidden field of the collection.

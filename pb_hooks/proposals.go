@@ -118,10 +118,16 @@ func cancellationLines(event *core.Record, compare bool) Proposal {
 // says old → new against the event as it is now: right for a pending
 // request and for a decision about to be applied. Otherwise it lists the
 // proposed values only, since an approved request's event already has them.
+//
+// Only a compared request reads its event, so the decided requests of a list
+// (every one but the single pending request) cost no query for it.
 func describeRequest(app core.App, request *collections.ChangeRequest, compare bool) (Proposal, error) {
-	event, err := app.FindRecordById(collections.Events, request.EventID())
-	if err != nil {
-		return nil, fmt.Errorf("describe request %s: %w", request.Id, err)
+	var event *core.Record
+	if compare {
+		var err error
+		if event, err = app.FindRecordById(collections.Events, request.EventID()); err != nil {
+			return nil, fmt.Errorf("describe request %s: %w", request.Id, err)
+		}
 	}
 	if request.Kind() == collections.RequestCancellation {
 		return cancellationLines(event, compare), nil
@@ -182,9 +188,14 @@ func eventStatusName(s collections.EventStatus) string {
 // addRequestSummary gives every reader of a change request (or of a row of
 // the "To approve" list, which has the request's id) the request in words.
 func addRequestSummary(e *core.RecordEnrichEvent) error {
-	request, err := collections.Find[collections.ChangeRequest](e.App, collections.ChangeRequests, e.Record.Id)
-	if err != nil {
-		return e.Next() // not a request any more (e.g. deleted meanwhile): nothing to say
+	request := collections.Wrap[collections.ChangeRequest](e.Record)
+	if e.Record.Collection().Name != collections.ChangeRequests {
+		// A "To approve" row: the request itself has the fields described.
+		found, err := collections.Find[collections.ChangeRequest](e.App, collections.ChangeRequests, e.Record.Id)
+		if err != nil {
+			return e.Next() // not a request any more (e.g. deleted meanwhile): nothing to say
+		}
+		request = found
 	}
 	lines, err := describeRequest(e.App, request, request.Status() == collections.RequestPending)
 	if err != nil {

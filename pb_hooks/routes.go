@@ -53,6 +53,10 @@ func (p *plugin) routes() []route {
 		// Team leader, roster and required qualifications (spec R1–R4), as
 		// the settings and the contact's role allow.
 		{http.MethodGet, "/api/portal/events/{id}/roster", p.eventRoster, contactWith("")},
+		// The event page in one call: the event, its shifts, resource lines,
+		// change requests, the settings, roster and documents, each as its
+		// own request answers it (event_page.go).
+		{http.MethodGet, "/api/portal/events/{id}/page", p.eventPage, contactWith("")},
 		// Event documents (spec D1, D2): every contact lists the company's;
 		// uploading needs the permission, deleting is for one's own uploads.
 		{http.MethodGet, "/api/portal/documents", p.listDocuments, contactWith("")},

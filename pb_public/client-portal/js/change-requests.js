@@ -4,7 +4,6 @@
 // last decided request, and the forms to request a change (pre-filled, only changed fields are
 // sent) or a cancellation. The server decides what is allowed; the page only hides what it refuses.
 import { h } from "./dom.js";
-import { pb } from "./pb.js";
 import { contactName, currentContact } from "./auth.js";
 import { card, notice, statusMessage } from "./components.js";
 import { errorMessage } from "./errors.js";
@@ -14,22 +13,12 @@ import { liveEstimate } from "./estimate.js";
 import { formatDateTime, formatMoney, parseDate, toLocalInput } from "./format.js";
 import { field, formAlert, handleSubmit, setBusy } from "./forms.js";
 import { can } from "./permissions.js";
-import { requestChange, withdrawRequest } from "./portal-api.js";
+import { loadEventPage, requestChange, withdrawRequest } from "./portal-api.js";
 import { bookableProfessions } from "./professions.js";
 
 /** SPLIT_MESSAGE is the server's wording for events split into several positions (spec C2). */
 export const SPLIT_MESSAGE =
   "This event was split into several positions with different times or professions, so changes go through the agency.";
-
-/** loadChangeRequests reads the event's requests, newest first. */
-export function loadChangeRequests(eventId) {
-  return pb.collection("change_requests").getFullList({
-    filter: pb.filter("event = {:e}", { e: eventId }),
-    sort: "-created",
-    expand: "requested_by",
-    requestKey: null,
-  });
-}
 
 /**
  * changesCard builds the "Changes and cancellation" card.
@@ -80,11 +69,11 @@ export async function changesCard({ event, shifts, requests, settings, timeZone,
     body.replaceChildren(...parts);
   }
 
-  /** refresh reloads the requests and redraws, then announces message. */
+  /** refresh reloads the requests (through the page's one call) and redraws, then announces message. */
   async function refresh(message = "") {
     status.textContent = "";
     try {
-      await draw(await loadChangeRequests(event.id));
+      await draw((await loadEventPage(event.id)).change_requests);
     } catch (err) {
       alert.textContent = `The requests could not be reloaded. ${errorMessage(err)}`;
       return;

@@ -89,12 +89,14 @@ function compact(filters) {
 }
 
 /**
- * loadRoster resolves to the event's { team_leader, show, people, shifts }: the team leader (phone
- * only until the event ends), the roster and the required qualifications, as far as the settings
- * and the contact's role allow (the server decides; `show` says which parts came).
+ * loadEventPage resolves to everything the event page shows, in one call: { event (expanded tags
+ * and created_by), shifts (by start, expanded profession), resource_lines, change_requests
+ * (newest first, expanded requested_by), settings (or null), roster, documents }, each part as the
+ * record API, the roster route ({ team_leader, show, people, shifts }: what the settings and the
+ * role allow) and the documents list give it. A 404 means the event isn't the contact's to see.
  */
-export function loadRoster(eventId) {
-  return pb.send(`/api/portal/events/${encodeURIComponent(eventId)}/roster`, { requestKey: null });
+export function loadEventPage(eventId) {
+  return pb.send(`/api/portal/events/${encodeURIComponent(eventId)}/page`, { requestKey: null });
 }
 
 /**

@@ -4,10 +4,9 @@
 // with "Book again" (B5), the change and cancellation requests (C1–C3), the team leader, roster and
 // required qualifications (R1–R3) and the event's documents (D1, D2).
 import { h } from "../dom.js";
-import { pb } from "../pb.js";
 import { contactName, currentContact } from "../auth.js";
 import { card, emptyState, notice, statusMessage } from "../components.js";
-import { changesCard, loadChangeRequests } from "../change-requests.js";
+import { changesCard } from "../change-requests.js";
 import { documentsCard } from "../documents.js";
 import { isRefused } from "../errors.js";
 import { eventStatusBadge } from "../event-status.js";
@@ -16,16 +15,17 @@ import { formatDate, formatDateRange, formatDateTime, formatMoney, timeZoneName 
 import { EVENTS, bookAgainPath, eventPath } from "../paths.js";
 import { can } from "../permissions.js";
 import { fileToken } from "../photos.js";
-import { listDocuments, loadRoster } from "../portal-api.js";
+import { loadEventPage } from "../portal-api.js";
 import { requiredQualificationsCard, rosterCard, teamLeaderCard } from "../roster.js";
-import { agencyTimeZone, loadSettings } from "../settings.js";
+import { agencyTimeZone } from "../settings.js";
 
 export async function render(root, ctx) {
   const id = ctx.params.id;
-  const byEvent = pb.filter("event = {:e}", { e: id });
-  let event;
+  // One call for the page's data; the time zone (shared by every page) and the file token alongside.
+  const shared = Promise.all([agencyTimeZone(), fileToken()]);
+  let page;
   try {
-    event = await pb.collection("events").getOne(id, { expand: "tags,created_by" });
+    page = await loadEventPage(id);
   } catch (err) {
     if (isRefused(err)) {
       ctx.setTitle("Event not found");
@@ -34,16 +34,9 @@ export async function render(root, ctx) {
     }
     throw err;
   }
-  const [shifts, resources, requests, timeZone, settings, roster, documents, token] = await Promise.all([
-    pb.collection("shifts").getFullList({ filter: byEvent, sort: "starts_at", expand: "profession" }),
-    pb.collection("resource_lines").getFullList({ filter: byEvent, sort: "created" }),
-    loadChangeRequests(id),
-    agencyTimeZone(),
-    loadSettings().catch(() => null), // without it the change form just doesn't ask for a count
-    loadRoster(id),
-    listDocuments(id),
-    fileToken(),
-  ]);
+  const [timeZone, token] = await shared;
+  // Without the settings the change form just doesn't ask for a count.
+  const { event, shifts, resource_lines: resources, change_requests: requests, settings, roster, documents } = page;
   ctx.setTitle(event.name || "Event details");
   const people = rosterCard(roster, { token, timeZone });
 

@@ -1,0 +1,81 @@
+package pb_hooks
+
+import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/crewportal/crewportal/collections"
+)
+
+// eventPageListSize is how many shifts, resource lines and change requests
+// the page's answer holds at most: one batch of the SDK's getFullList
+// (PocketBase's largest page), which the page read them with before.
+const eventPageListSize = 1000
+
+// EventPage is the answer of the event page's route: everything the page
+// shows, each part exactly as its own request served it before (the record
+// API for the records, the roster and documents routes for theirs).
+type EventPage struct {
+	// Event is the event as GET /api/collections/events/records/{id}
+	// ?expand=tags,created_by answers it.
+	Event *core.Record `json:"event"`
+	// Shifts are the event's shifts by start, expanded profession.
+	Shifts []*core.Record `json:"shifts"`
+	// ResourceLines are the event's resource lines in the order booked.
+	ResourceLines []*core.Record `json:"resource_lines"`
+	// ChangeRequests are the event's change requests, newest first,
+	// expanded requested_by (where the contacts' rule lets it expand).
+	ChangeRequests []*core.Record `json:"change_requests"`
+	// Settings is the portal settings record as a contact reads it, or nil.
+	Settings *core.Record `json:"settings"`
+	// Roster is the roster route's answer for the event.
+	Roster *EventRoster `json:"roster"`
+	// Documents is the documents route's answer for the event.
+	Documents *DocumentList `json:"documents"`
+}
+
+// eventPage answers the event page in one call instead of seven. A contact
+// who may not view the event gets the record API's 404 and nothing else.
+// The number of queries does not grow with the event's shifts, lines or
+// requests.
+func (p *plugin) eventPage(e *core.RequestEvent) error {
+	event, err := viewRecord(e, collections.Events, e.Request.PathValue("id"), "tags,created_by")
+	if err != nil {
+		return err
+	}
+	page := &EventPage{Event: event}
+	// The id is the stored record's (PocketBase ids are [a-z0-9]), safe
+	// inside the quotes, as the page's pb.filter wrote it.
+	ofEvent := collections.FieldEvent + " = '" + event.Id + "'"
+	for _, part := range []struct {
+		into       *[]*core.Record
+		collection string
+		list       recordList
+	}{
+		{&page.Shifts, collections.Shifts, recordList{filter: ofEvent, sort: "starts_at", expand: "profession"}},
+		{&page.ResourceLines, collections.ResourceLines, recordList{filter: ofEvent, sort: "created"}},
+		{&page.ChangeRequests, collections.ChangeRequests, recordList{filter: ofEvent, sort: "-created", expand: "requested_by"}},
+	} {
+		part.list.perPage = eventPageListSize
+		if *part.into, err = listRecords(e, part.collection, part.list); err != nil {
+			return err
+		}
+	}
+	// As the page's getFirstListItem("") read it.
+	settings, err := listRecords(e, collections.PortalSettings, recordList{perPage: 1})
+	if err != nil {
+		return err
+	}
+	if len(settings) > 0 {
+		page.Settings = settings[0]
+	}
+	if page.Roster, err = loadRoster(e.App, e.Auth, event, p.now()); err != nil {
+		return err
+	}
+	if page.Documents, err = loadDocuments(e.App, e.Auth, event.Id, p.now()); err != nil {
+		return err
+	}
+	e.Response.Header().Set("Cache-Control", "private, no-store")
+	return e.JSON(http.StatusOK, page)
+}

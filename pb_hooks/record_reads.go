@@ -1,0 +1,161 @@
+package pb_hooks
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/search"
+)
+
+// Reading records inside a portal route exactly as the record API answers
+// them to the same requester, so a route that gathers what a page needs
+// into one answer (the event page) serves each part as its own record-API
+// request would: the collection's API rule, applied by PocketBase's own
+// resolver; the hooks bound to list and view requests (the plugin's shaping:
+// split notices, colleagues' names, and any hook an integrator adds); and
+// PocketBase's enrichment (expand, with each expanded collection's view
+// rule, and OnRecordEnrich: visible tags only, prices by role, hidden
+// fields). What it leaves out is the per-request work a combined answer
+// saves: authenticating again, and the 0–500 ms delay PocketBase adds to a
+// client-filtered list that comes back empty (a guard against probing with
+// filters; these filters are the route's own, on an event the requester was
+// just allowed to view).
+
+// recordList is one record-API list as the portal's SDK sends it: a filter
+// and sort in PocketBase's syntax, relations to expand, and one page.
+type recordList struct {
+	filter, sort, expand string
+	perPage              int
+}
+
+// viewRecord answers as GET /api/collections/{collection}/records/{id}
+// with ?expand= would: the record when the view rule lets the requester see
+// it, otherwise the record API's own 404 (or 403 for a superusers-only
+// collection).
+func viewRecord(e *core.RequestEvent, collectionName, id, expand string) (*core.Record, error) {
+	collection, info, err := readContext(e, collectionName)
+	if err != nil {
+		return nil, err
+	}
+	if collection.ViewRule == nil && !info.HasSuperuserAuth() {
+		return nil, e.ForbiddenError("Only superusers can perform this action.", nil)
+	}
+	record, err := e.App.FindRecordById(collection, id, func(q *dbx.SelectQuery) error {
+		resolver := core.NewRecordFieldResolver(e.App, collection, info, true)
+		if err := applyRule(resolver, info, collection.ViewRule, q); err != nil {
+			return err
+		}
+		return resolver.UpdateQuery(q)
+	})
+	if err != nil {
+		return nil, e.NotFoundError("", err)
+	}
+	event := &core.RecordRequestEvent{RequestEvent: e, Record: record}
+	event.Collection = collection
+	enriched := false
+	err = e.App.OnRecordViewRequest().Trigger(event, func(ve *core.RecordRequestEvent) error {
+		record, enriched = ve.Record, true
+		return apis.EnrichRecord(ve.RequestEvent, ve.Record, expandList(expand)...)
+	})
+	return record, shaped(err, enriched)
+}
+
+// listRecords answers as GET /api/collections/{collection}/records with the
+// list's filter, sort, expand and perPage (skipTotal) would: the records the
+// list rule lets the requester see, with the filter the list-narrowing
+// middleware adds for a contact (so SQLite searches the same indexes).
+func listRecords(e *core.RequestEvent, collectionName string, list recordList) ([]*core.Record, error) {
+	collection, info, err := readContext(e, collectionName)
+	if err != nil {
+		return nil, err
+	}
+	if collection.ListRule == nil && !info.HasSuperuserAuth() {
+		return nil, e.ForbiddenError("Only superusers can perform this action.", nil)
+	}
+	query := e.App.RecordQuery(collection)
+	resolver := core.NewRecordFieldResolver(e.App, collection, info, true)
+	// The search provider adds the resolver's joins when it runs the query.
+	if err := applyRule(resolver, info, collection.ListRule, query); err != nil {
+		return nil, err
+	}
+	resolver.SetAllowHiddenFields(info.HasSuperuserAuth())
+	filter := list.filter
+	if e.Auth != nil && !info.HasSuperuserAuth() {
+		if narrowing, ok := listNarrowingOf(collection, e.Auth); ok {
+			filter = narrowed(filter, narrowing)
+		}
+	}
+	provider := search.NewProvider(resolver).Query(query).Page(1).PerPage(list.perPage).SkipTotal(true)
+	if filter != "" {
+		provider.AddFilter(search.FilterData(filter))
+	}
+	if list.sort != "" {
+		provider.Sort(search.ParseSortFromString(list.sort))
+	}
+	records := []*core.Record{}
+	result, err := provider.Exec(&records)
+	if err != nil {
+		return nil, err
+	}
+	event := &core.RecordsListRequestEvent{RequestEvent: e, Records: records, Result: result}
+	event.Collection = collection
+	enriched := false
+	err = e.App.OnRecordsListRequest().Trigger(event, func(le *core.RecordsListRequestEvent) error {
+		records, enriched = le.Records, true
+		return apis.EnrichRecords(le.RequestEvent, le.Records, expandList(list.expand)...)
+	})
+	return records, shaped(err, enriched)
+}
+
+// readContext is the collection and the request's info, the latter without
+// the route's own query: a part's expand is the part's, never the caller's.
+func readContext(e *core.RequestEvent, collectionName string) (*core.Collection, *core.RequestInfo, error) {
+	collection, err := e.App.FindCachedCollectionByNameOrId(collectionName)
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err := e.RequestInfo()
+	if err != nil {
+		return nil, nil, err
+	}
+	clear(info.Query)
+	return collection, info, nil
+}
+
+// applyRule adds the rule, resolved for the requester by PocketBase, to the
+// query (superusers pass every rule; a nil rule was refused before). The
+// caller applies the resolver's joins, as the record API does.
+func applyRule(resolver *core.RecordFieldResolver, info *core.RequestInfo, rule *string, q *dbx.SelectQuery) error {
+	if info.HasSuperuserAuth() || rule == nil || *rule == "" {
+		return nil
+	}
+	expr, err := search.FilterData(*rule).BuildExpr(resolver)
+	if err != nil {
+		return err
+	}
+	q.AndWhere(expr)
+	return nil
+}
+
+// errNotShaped is a request hook that ended the chain before enrichment:
+// the records would go out without their shaping, so they do not go out.
+var errNotShaped = errors.New("a request hook stopped the records' enrichment")
+
+// shaped is the outcome of a request hook chain whose final handler enriches.
+func shaped(err error, enriched bool) error {
+	if err == nil && !enriched {
+		return errNotShaped
+	}
+	return err
+}
+
+// expandList splits an expand parameter ("tags,created_by").
+func expandList(expand string) []string {
+	if expand == "" {
+		return nil
+	}
+	return strings.Split(expand, ",")
+}
