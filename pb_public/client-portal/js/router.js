@@ -33,6 +33,7 @@ import { isSignedIn } from "./auth.js";
 import { HOME, canonicalPath, isPortalPath, signInUrl } from "./paths.js";
 
 const APP_NAME = "Crewportal";
+const RELOADED_FOR = "crewportal.reloadedFor";
 
 /**
  * createRouter wires the route table to the page.
@@ -185,7 +186,7 @@ export function createRouter({ routes, notFound, forbidden, errorPage, mount, au
       if (refusal) {
         throw refusal;
       }
-      const module = await page.load();
+      const module = await loadPage(page);
       if (token !== seq) {
         return;
       }
@@ -218,6 +219,23 @@ export function createRouter({ routes, notFound, forbidden, errorPage, mount, au
     }
     if (focus) {
       main.focus({ preventScroll: true });
+    }
+  }
+
+  // A page's module is a chunk of the bundle whose name carries its content's hash: after an upgrade
+  // of the server the old name is gone. Reloading once gets the new shell, which names the new chunks.
+  async function loadPage(page) {
+    try {
+      const module = await page.load();
+      sessionStorage.removeItem(RELOADED_FOR);
+      return module;
+    } catch (err) {
+      if (sessionStorage.getItem(RELOADED_FOR) === location.href) {
+        throw err;
+      }
+      sessionStorage.setItem(RELOADED_FOR, location.href);
+      location.reload();
+      return new Promise(() => {}); // the reload replaces this page
     }
   }
 
