@@ -79,9 +79,10 @@ func (p *portalFiles) bundled() (*portalBundle, error) {
 		if b, err = buildPortalBundle(p.fsys); err != nil {
 			return nil, err
 		}
-		// esbuild's working memory (~30 MB) is garbage now: handed back to
-		// the system at once rather than kept in the process's RSS.
-		debug.FreeOSMemory()
+		// esbuild's working memory (~30 MB) is garbage once its last
+		// goroutines end, soon after the build: handed back to the system
+		// then, rather than kept in the process's RSS until reused.
+		time.AfterFunc(time.Second, debug.FreeOSMemory)
 		if fixed {
 			bundles.byContent[key] = b
 		}
