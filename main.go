@@ -28,6 +28,9 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	if err := startProfilerFromEnv(); err != nil {
+		log.Fatal(err)
+	}
 	// Dev mode (SQL logging) only with --dev, so the demo banner stays readable under go run.
 	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false,
 		DataMaxOpenConns: db.MaxOpenConns, DataMaxIdleConns: db.MaxIdleConns, DBConnect: db.Connect})

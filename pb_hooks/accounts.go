@@ -62,7 +62,7 @@ func (p *plugin) bindAccountHooks() {
 // accessRefusal explains in plain words why a contact may not use the portal
 // now, or returns "" when it may.
 func accessRefusal(app core.App, contact *core.Record) (string, error) {
-	settings, err := collections.LoadSettings(app)
+	settings, err := portalSettings(app)
 	if err != nil {
 		return "", err
 	}
@@ -182,7 +182,7 @@ func contactDefaults(e *core.RecordEvent) error {
 
 // activationLinkDuration is how long activation links stay valid.
 func activationLinkDuration(app core.App) time.Duration {
-	settings, err := collections.LoadSettings(app)
+	settings, err := portalSettings(app)
 	if err != nil || settings.GetInt(collections.FieldActivationLinkHours) <= 0 {
 		return 72 * time.Hour
 	}
@@ -286,7 +286,7 @@ func reportEmailChange(e *core.RecordConfirmEmailChangeRequestEvent) error {
 // linkExpiry writes when a link sent now expires, in the agency's time zone.
 func linkExpiry(app core.App, d time.Duration) string {
 	dates := NewAgencyDates(time.UTC, collections.DefaultLocale)
-	if s, err := collections.LoadSettings(app); err == nil {
+	if s, err := portalSettings(app); err == nil {
 		dates = DatesOf(s)
 	}
 	t := time.Now().Add(d)

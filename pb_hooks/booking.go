@@ -93,7 +93,7 @@ var pricingFields = []string{"form", "start", "end", "profession", "staff_count"
 // some fields have errors, so the estimate can price a form whose other
 // fields are unfinished.
 func validateBooking(app core.App, contact *core.Record, in BookingInput, now time.Time) (*booking, validation.Errors) {
-	settings, err := collections.LoadSettings(app)
+	settings, err := portalSettings(app)
 	if err != nil {
 		return nil, validation.Errors{"form": validation.NewError("validation_settings", "The portal settings could not be read.")}
 	}

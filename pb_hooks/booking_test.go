@@ -135,6 +135,7 @@ func TestBookingValidation(t *testing.T) {
 		if _, err := s.app.NonconcurrentDB().Update(collections.PortalSettings, dbx.Params{"terms_file": "terms.pdf", "terms_version": "2026-02"}, nil).Execute(); err != nil {
 			t.Fatal(err)
 		}
+		pb_hooks.ForgetSettings(s.app)
 	}
 	noCount := map[string]any{"staff_count": nil}
 	if code, body := s.call(t, http.MethodPost, "/api/portal/bookings", s.booker, s.form(noCount)); code != http.StatusBadRequest ||

@@ -189,7 +189,7 @@ func requestChange(e *core.RequestEvent) error {
 	if msg := changeRefusal(e.App, event, shape, now); msg != "" {
 		return e.Error(http.StatusConflict, msg, nil)
 	}
-	settings, err := collections.LoadSettings(e.App)
+	settings, err := portalSettings(e.App)
 	if err != nil {
 		return err
 	}
@@ -428,7 +428,7 @@ func applyChangeRequest(app core.App, request *collections.ChangeRequest) error 
 		event.Set(collections.FieldStatus, string(collections.EventCancelled))
 		return app.Save(event)
 	}
-	settings, err := collections.LoadSettings(app)
+	settings, err := portalSettings(app)
 	if err != nil {
 		return err
 	}

@@ -96,7 +96,7 @@ func uploadPolicy(app core.App, contact *core.Record, settings *collections.Sett
 // loadDocuments lists the documents the contact may see, newest first, of
 // one event of its client (eventID) or of all of them (""), as at now.
 func loadDocuments(app core.App, contact *core.Record, eventID string, now time.Time) (*DocumentList, error) {
-	settings, err := collections.LoadSettings(app)
+	settings, err := portalSettings(app)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +183,7 @@ func uploadBodyLimit() *hook.Handler[*core.RequestEvent] {
 		Id:       apis.DefaultBodyLimitMiddlewareId,
 		Priority: apis.DefaultBodyLimitMiddlewarePriority,
 		Func: func(e *core.RequestEvent) error {
-			settings, err := collections.LoadSettings(e.App)
+			settings, err := portalSettings(e.App)
 			if err != nil {
 				return err
 			}
@@ -196,7 +196,7 @@ func uploadBodyLimit() *hook.Handler[*core.RequestEvent] {
 // to an event of the contact's client, audits it and emails the group's
 // admins, all in one transaction. A refused file writes nothing.
 func (p *plugin) uploadDocument(e *core.RequestEvent) error {
-	settings, err := collections.LoadSettings(e.App)
+	settings, err := portalSettings(e.App)
 	if err != nil {
 		return err
 	}
@@ -249,7 +249,7 @@ func (p *plugin) uploadDocument(e *core.RequestEvent) error {
 // deleteDocument deletes a document the contact uploaded, before its event
 // starts.
 func (p *plugin) deleteDocument(e *core.RequestEvent) error {
-	settings, err := collections.LoadSettings(e.App)
+	settings, err := portalSettings(e.App)
 	if err != nil {
 		return err
 	}
@@ -294,7 +294,7 @@ func guardDocumentFiles(e *core.FileDownloadRequestEvent) error {
 	if auth == nil {
 		return e.NotFoundError("", nil)
 	}
-	settings, err := collections.LoadSettings(e.App)
+	settings, err := portalSettings(e.App)
 	if err != nil {
 		return err
 	}

@@ -131,7 +131,7 @@ func eventListRequest(e *core.RequestEvent) (EventListQuery, *time.Location, err
 	if errs != nil {
 		return f, nil, e.BadRequestError("Some filters are not valid.", errs)
 	}
-	settings, err := collections.LoadSettings(e.App)
+	settings, err := portalSettings(e.App)
 	if err != nil {
 		return f, nil, err
 	}

@@ -87,3 +87,7 @@ func DocumentQueries(app core.App) map[string][2]any {
 			OrderBy("created DESC").Build(), "idx_event_documents_"},
 	}
 }
+
+// ForgetSettings drops the cached portal settings, for tests that change the
+// settings row with SQL (past the hooks that would do it).
+func ForgetSettings(app core.App) { settingsCacheOf(app).forget() }

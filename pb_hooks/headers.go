@@ -83,7 +83,7 @@ func originAllowed(app core.App, origin string) bool {
 	if origin == originOf(app.Settings().Meta.AppURL) {
 		return true
 	}
-	settings, err := collections.LoadSettings(app)
+	settings, err := portalSettings(app)
 	if err != nil {
 		return false
 	}

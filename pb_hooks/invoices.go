@@ -246,7 +246,7 @@ func setInvoiceTotals(app core.App, inv *core.Record) (money.InvoiceTotals, erro
 // render the PDF, save, and queue the "invoice issued" emails.
 func (p *plugin) issueInvoice(e *core.RecordEvent, move statusTransition) error {
 	inv := e.Record
-	settings, err := collections.LoadSettings(e.App)
+	settings, err := portalSettings(e.App)
 	if err != nil {
 		return err
 	}
@@ -461,7 +461,7 @@ func (p *plugin) voidInvoice(e *core.RecordEvent, old *core.Record, move statusT
 	if collections.InvoiceStatus(move.from) == collections.InvoicePaid {
 		return fieldError(collections.FieldStatus, "validation_invoice_transition", "A paid invoice cannot be voided.")
 	}
-	settings, err := collections.LoadSettings(e.App)
+	settings, err := portalSettings(e.App)
 	if err != nil {
 		return err
 	}
@@ -578,7 +578,7 @@ func (p *plugin) changePayment(e *core.RecordEvent) error {
 		}
 		total, code := int64(inv.GetInt(collections.FieldTotal)), inv.GetString(collections.FieldCurrency)
 		if paid > total {
-			settings, err := collections.LoadSettings(tx)
+			settings, err := portalSettings(tx)
 			if err != nil {
 				return err
 			}
@@ -602,7 +602,7 @@ func (p *plugin) changePayment(e *core.RecordEvent) error {
 // date: paid in full, overdue (past its due date in the agency's time
 // zone), partly paid, or issued.
 func (p *plugin) derivedStatus(app core.App, inv *core.Record) (collections.InvoiceStatus, error) {
-	settings, err := collections.LoadSettings(app)
+	settings, err := portalSettings(app)
 	if err != nil {
 		return "", err
 	}
@@ -630,7 +630,7 @@ func statusFromPayments(inv *core.Record, today string) collections.InvoiceStatu
 // did. It returns how many it marked. The cron job OverdueJobID calls it
 // every 15 minutes with the plugin's clock.
 func MarkOverdueInvoices(app core.App, now time.Time) (int, error) {
-	settings, err := collections.LoadSettings(app)
+	settings, err := portalSettings(app)
 	if err != nil {
 		return 0, err
 	}

@@ -26,31 +26,40 @@ func (p *plugin) bindNameHooks() {
 // own client (one query per request).
 func nameColleagues(field, nameField string) func(*core.RequestEvent, ...*core.Record) {
 	return func(e *core.RequestEvent, records ...*core.Record) {
-		var ids []any
+		ids := make([]any, 0, len(records))
+		seen := make(map[string]bool, len(records))
 		for _, r := range records {
-			if id := r.GetString(field); id != "" {
+			if id := r.GetString(field); id != "" && !seen[id] {
+				seen[id] = true
 				ids = append(ids, id)
 			}
 		}
 		if len(ids) == 0 {
 			return
 		}
-		var contacts []*core.Record
-		if err := e.App.RecordQuery(collections.Contacts).AndWhere(dbx.In("id", ids...)).All(&contacts); err != nil {
+		// Only the three columns it needs: building whole contact records
+		// was a tenth of the server's CPU on the event lists and exports.
+		var contacts []struct {
+			ID     string `db:"id"`
+			Client string `db:"client"`
+			Name   string `db:"name"`
+		}
+		if err := e.App.DB().Select("id", collections.FieldClient, collections.FieldName).
+			From(collections.Contacts).Where(dbx.In("id", ids...)).All(&contacts); err != nil {
 			e.App.Logger().Warn("Could not name who asked", "error", err)
 			return
 		}
-		byID := make(map[string]*core.Record, len(contacts))
-		for _, c := range contacts {
-			byID[c.Id] = c
+		byID := make(map[string]int, len(contacts))
+		for i, c := range contacts {
+			byID[c.ID] = i
 		}
 		for _, r := range records {
-			c := byID[r.GetString(field)]
-			if c == nil || c.GetString(collections.FieldClient) != r.GetString(collections.FieldClient) {
+			i, ok := byID[r.GetString(field)]
+			if !ok || contacts[i].Client != r.GetString(collections.FieldClient) {
 				continue
 			}
 			r.WithCustomData(true)
-			r.Set(nameField, c.GetString(collections.FieldName))
+			r.Set(nameField, contacts[i].Name)
 		}
 	}
 }

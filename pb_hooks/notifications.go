@@ -234,7 +234,7 @@ func recordValues(app core.App, record *core.Record) (Values, *core.Record, erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("client of %s %s: %w", record.Collection().Name, record.Id, err)
 	}
-	settings, err := collections.LoadSettings(app)
+	settings, err := portalSettings(app)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -330,7 +330,7 @@ func groupAdmins(app core.App, client *core.Record) ([]recipient, error) {
 	if len(out) > 0 {
 		return out, nil
 	}
-	settings, err := collections.LoadSettings(app)
+	settings, err := portalSettings(app)
 	if err != nil {
 		return nil, err
 	}

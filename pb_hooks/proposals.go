@@ -132,7 +132,7 @@ func describeRequest(app core.App, request *collections.ChangeRequest, compare b
 	if request.Kind() == collections.RequestCancellation {
 		return cancellationLines(event, compare), nil
 	}
-	settings, err := collections.LoadSettings(app)
+	settings, err := portalSettings(app)
 	if err != nil {
 		return nil, err
 	}

@@ -48,7 +48,7 @@ type RosterView struct {
 // view_roster and view_staff_documents for the contact. Read on every
 // request, so a change applies to the next one.
 func rosterViewOf(app core.App, contact *core.Record) (RosterView, error) {
-	settings, err := collections.LoadSettings(app)
+	settings, err := portalSettings(app)
 	if err != nil {
 		return RosterView{}, err
 	}

@@ -104,7 +104,7 @@ func contactWith(perm collections.Permission) []*hook.Handler[*core.RequestEvent
 // portalStatus tells the sign-in page whether the portal is open (spec A1)
 // and, while it is closed, the message to show.
 func portalStatus(e *core.RequestEvent) error {
-	settings, err := collections.LoadSettings(e.App)
+	settings, err := portalSettings(e.App)
 	if err != nil {
 		return err
 	}

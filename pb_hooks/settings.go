@@ -32,6 +32,32 @@ func (p *plugin) bindSettingsHooks() {
 		Id:   HookIDPrefix + "settings.locale",
 		Func: validateSettingsLocale,
 	})
+	p.forgetOnChange(func(app core.App) { settingsCacheOf(app).forget() }, collections.PortalSettings)
+}
+
+// portalSettings returns the portal settings from the app's cache: nearly
+// every portal request reads them (time zone, locale, visibility switches)
+// and they change a few times a year. Each caller gets its own copy, so
+// one that sets a field changes nothing for the others. Code that saves the
+// settings loads them with collections.LoadSettings instead.
+func portalSettings(app core.App) (*collections.Settings, error) {
+	var loadErr error
+	r := settingsCacheOf(app).get(func() (*core.Record, error) {
+		s, err := collections.LoadSettings(app)
+		if err != nil {
+			loadErr = err
+			return nil, err
+		}
+		return s.Record, nil
+	})
+	if r == nil {
+		return nil, loadErr
+	}
+	return collections.Wrap[collections.Settings](r.Fresh()), nil
+}
+
+func settingsCacheOf(app core.App) *storeCache[*core.Record] {
+	return cacheOf[*core.Record](app, "settings")
 }
 
 func refuseSecondSettings(e *core.RecordEvent) error {
