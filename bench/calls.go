@@ -16,6 +16,9 @@ type Call struct {
 	Superuser bool
 	// Write calls change data; they run fewer requests per round.
 	Write bool
+	// Action calls follow a click on the page (another tab, an export),
+	// so they are not part of the page's load.
+	Action bool
 	// Request builds the request for one contact.
 	Request func(c *contact) (method, path string, body any)
 }
@@ -55,22 +58,22 @@ func sdkDate(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.00
 var Calls = []Call{
 	// Every signed-in page: the shell, the menu and the session.
 	{Name: "shell: metadata", Page: "shell", Request: func(*contact) (string, string, any) { return get("/api/portal/metadata") }},
-	{Name: "shell: token refresh", Page: "shell", Request: func(*contact) (string, string, any) {
+	{Name: "shell: token refresh with the portal session", Page: "shell", Request: func(*contact) (string, string, any) {
 		return http.MethodPost, "/api/collections/contacts/auth-refresh", nil
 	}},
-	{Name: "shell: role permissions", Page: "shell", Request: func(c *contact) (string, string, any) {
+	{Name: "api: role permissions", Page: "api", Request: func(c *contact) (string, string, any) {
 		return get(records("roles")+"/"+c.Role, "fields", "permissions")
 	}},
-	{Name: "shell: time zone", Page: "shell", Request: func(*contact) (string, string, any) {
+	{Name: "api: time zone", Page: "api", Request: func(*contact) (string, string, any) {
 		return get(records("portal_settings"), "page", "1", "perPage", "1", "skipTotal", "1", "filter", "", "fields", "time_zone,locale")
 	}},
-	{Name: "shell: client name", Page: "shell", Request: func(c *contact) (string, string, any) {
+	{Name: "api: client name", Page: "api", Request: func(c *contact) (string, string, any) {
 		return get(records("clients")+"/"+c.Client, "fields", "name")
 	}},
-	{Name: "shell: menu pages", Page: "shell", Request: func(*contact) (string, string, any) {
+	{Name: "api: menu pages", Page: "api", Request: func(*contact) (string, string, any) {
 		return fullList("cms_pages", "sort", "menu_order,title", "fields", "title,slug")
 	}},
-	{Name: "shell: snippets", Page: "shell", Request: func(*contact) (string, string, any) {
+	{Name: "api: snippets", Page: "api", Request: func(*contact) (string, string, any) {
 		return fullList("client_snippets", "fields", "key,content,tone,background_color,text_color,text_align")
 	}},
 
@@ -90,10 +93,10 @@ var Calls = []Call{
 	{Name: "events: upcoming", Page: "events", Request: func(*contact) (string, string, any) {
 		return get("/api/portal/events", "scope", "upcoming", "perPage", "20")
 	}},
-	{Name: "events: past", Page: "events", Request: func(*contact) (string, string, any) {
+	{Name: "events: past", Page: "events", Action: true, Request: func(*contact) (string, string, any) {
 		return get("/api/portal/events", "scope", "past", "perPage", "20")
 	}},
-	{Name: "events: CSV export", Page: "events", Request: func(*contact) (string, string, any) {
+	{Name: "events: CSV export", Page: "events", Action: true, Request: func(*contact) (string, string, any) {
 		return get("/api/portal/events.csv", "scope", "upcoming")
 	}},
 

@@ -60,8 +60,8 @@ type Report struct {
 	FirstLoad *AssetReport `json:"firstLoad,omitempty"`
 	Baseline  CallResult   `json:"baseline"`
 	Calls     []CallResult `json:"calls"`
-	// PageCPU sums, per page, the CPU of the calls it makes (the shell's
-	// included), as ms per page load.
+	// PageCPU sums, per page, the CPU of the calls it makes when it loads
+	// (the shell's included), as ms per page load.
 	PageCPU map[string]float64 `json:"pageCpuMs"`
 }
 
@@ -140,7 +140,7 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	for _, call := range calls {
 		res := results[call.Name].result(call, r.errors[call.Name])
 		rep.Calls = append(rep.Calls, res)
-		if call.Page != "api" && !call.Write {
+		if call.Page != "api" && !call.Write && !call.Action {
 			rep.PageCPU[call.Page] += res.CPUPerRequest
 		}
 	}

@@ -80,6 +80,7 @@ func Register(app core.App, config Config) error {
 	p.bindImpersonation()
 	p.bindAccountHooks()
 	p.bindSessionHooks()
+	p.bindShellHooks()
 	p.bindContactHooks()
 	p.bindClientHooks()
 	p.bindNotificationHooks()

@@ -38,21 +38,3 @@ export function signOut() {
   clearImpersonator();
   pb.authStore.clear();
 }
-
-/**
- * refreshSession asks the server to confirm the stored session once per page load, which also
- * renews the token and picks up changes made elsewhere (name, disabled access). Network problems
- * keep the session: the pages report those themselves.
- */
-export async function refreshSession() {
-  if (!isSignedIn()) {
-    return;
-  }
-  try {
-    await pb.collection(CONTACTS).authRefresh({ requestKey: null });
-  } catch (err) {
-    if (err?.status === 401 || err?.status === 403 || err?.status === 404) {
-      signOut();
-    }
-  }
-}

@@ -1,10 +1,15 @@
 // CMS pages (spec M1): pages admins write for clients. The server's rule decides which pages a
 // contact may read (published, for clients, not limited to other clients); the menu lists them.
 import { pb } from "./pb.js";
+import { portalSession } from "./session.js";
 
-/** menuPages resolves to the contact's pages for the menu ({ title, slug }, in menu order). */
-export function menuPages() {
-  return pb.collection("cms_pages").getFullList({ sort: "menu_order,title", fields: "title,slug", requestKey: null });
+/**
+ * menuPages resolves to the contact's pages for the menu ({ title, slug }, in menu order), which come
+ * with the portal session.
+ */
+export async function menuPages() {
+  const session = await portalSession();
+  return session?.menu_pages ?? [];
 }
 
 /** findPage resolves to the page with `slug` ({ id, title, slug, body }); it rejects with 404 when

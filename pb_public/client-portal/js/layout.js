@@ -9,6 +9,7 @@ import { impersonator } from "./impersonation.js";
 import { canAny, loadPermissions } from "./permissions.js";
 import { menuPages } from "./cms-pages.js";
 import { HOME, pagePath } from "./paths.js";
+import { portalSession } from "./session.js";
 // The bundle (pb_hooks/bundle.go) turns the image into its content-hashed URL, cached for good.
 import logoURL from "../img/favicon.svg";
 
@@ -248,11 +249,10 @@ function impersonationBanner() {
     if (company.clientId !== contact.client) {
       company = { clientId: contact.client, name: "" };
       const asked = company;
-      pb.collection("clients")
-        .getOne(contact.client, { fields: "name", requestKey: null })
-        .then((client) => {
-          if (company === asked) {
-            company.name = client.name ?? "";
+      portalSession()
+        .then((session) => {
+          if (company === asked && session?.company?.id === asked.clientId) {
+            company.name = session.company.name ?? "";
             update();
           }
         })

@@ -1,8 +1,8 @@
 // What the signed-in contact's role allows (spec A4), for hiding what they cannot do. The server
-// enforces every permission itself; this only keeps the menu and the pages honest. The role is
-// loaded once per page load and contact (a different contact or a changed role loads it again).
-import { pb } from "./pb.js";
+// enforces every permission itself; this only keeps the menu and the pages honest. The role's
+// permissions come with the portal session (session.js), once per page load and contact.
 import { currentContact } from "./auth.js";
+import { portalSession } from "./session.js";
 
 /** PERMISSION_LABELS words each permission the way the portal describes a role. */
 export const PERMISSION_LABELS = {
@@ -67,16 +67,8 @@ async function fetchPermissions(contact) {
   if (!contact?.role) {
     return new Set();
   }
-  try {
-    // requestKey null: the layout and a page may ask at the same time; the SDK must not cancel one.
-    const role = await pb.collection("roles").getOne(contact.role, { fields: "permissions", requestKey: null });
-    return new Set(Array.isArray(role.permissions) ? role.permissions : []);
-  } catch (err) {
-    if (err?.status === 403 || err?.status === 404) {
-      return new Set(); // a role the contact may not see grants nothing
-    }
-    throw err;
-  }
+  const session = await portalSession();
+  return new Set(Array.isArray(session?.permissions) ? session.permissions : []);
 }
 
 /** can reports whether the loaded role grants permission (false until loadPermissions resolved). */

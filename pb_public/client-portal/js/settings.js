@@ -2,6 +2,7 @@
 // is fetched once per page load and shared; a failed fetch is not cached, the next caller retries.
 import { pb } from "./pb.js";
 import { browserTimeZone, isValidTimeZone, setDisplayLocale } from "./format.js";
+import { portalSession } from "./session.js";
 
 let timeZonePromise = null;
 
@@ -12,10 +13,7 @@ let timeZonePromise = null;
  * time zone is used.
  */
 export function agencyTimeZone() {
-  timeZonePromise ??= pb
-    .collection("portal_settings")
-    // requestKey null: several pages share this one request, the SDK must not auto-cancel it.
-    .getFirstListItem("", { fields: "time_zone,locale", requestKey: null })
+  timeZonePromise ??= displaySettings()
     .then((settings) => {
       setDisplayLocale(settings?.locale);
       return isValidTimeZone(settings?.time_zone) ? settings.time_zone : browserTimeZone();
@@ -25,6 +23,16 @@ export function agencyTimeZone() {
       return browserTimeZone();
     });
   return timeZonePromise;
+}
+
+// A contact's come with the portal session; a visitor's pages ask the settings themselves.
+async function displaySettings() {
+  const session = await portalSession();
+  return (
+    session ??
+    // requestKey null: several pages share this one request, the SDK must not auto-cancel it.
+    pb.collection("portal_settings").getFirstListItem("", { fields: "time_zone,locale", requestKey: null })
+  );
 }
 
 /**

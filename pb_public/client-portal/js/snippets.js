@@ -4,6 +4,7 @@
 // all of them at once and shows the one a place names, or nothing.
 import { h } from "./dom.js";
 import { pb } from "./pb.js";
+import { recentSession } from "./session.js";
 import { adminHTML } from "./admin-html.js";
 
 // The snippet catalogue: the places of the portal (collections/content.go).
@@ -31,14 +32,23 @@ pb.authStore.onChange(() => {
 function loadSnippets() {
   const auth = pb.authStore.record?.id ?? "";
   if (!cache || cache.auth !== auth || Date.now() - cache.at > MAX_AGE_MS) {
-    const snippets = pb
-      .collection("client_snippets")
-      .getFullList({ fields: "key,content,tone,background_color,text_color,text_align", requestKey: null })
-      .then((list) => new Map(list.map((s) => [s.key, s])))
+    // A contact's come with a recent portal session; visitors and older sessions ask the list.
+    const session = recentSession(MAX_AGE_MS);
+    const list = session
+      ? session.then((s) => s?.snippets ?? fetchSnippets())
+      : fetchSnippets();
+    const snippets = list
+      .then((all) => new Map(all.map((s) => [s.key, s])))
       .catch(() => new Map()); // a missing note never breaks the page it sits on
     cache = { auth, at: Date.now(), snippets };
   }
   return cache.snippets;
+}
+
+function fetchSnippets() {
+  return pb
+    .collection("client_snippets")
+    .getFullList({ fields: "key,content,tone,background_color,text_color,text_align", requestKey: null });
 }
 
 /** snippetSlot resolves to the snippet of `key` as an element, or null when there is none to show. */
