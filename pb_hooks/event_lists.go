@@ -95,7 +95,10 @@ func eventListSelect(app core.App, clientID string, f EventListQuery, loc *time.
 	nowDT, _ := types.ParseDateTime(now.UTC())
 	q := app.RecordQuery(collections.Events).AndWhere(dbx.HashExp{collections.FieldClient: clientID})
 	if f.Scope == "past" {
-		q = q.AndWhere(dbx.NewExp("[[ends_at]] < {:now}", dbx.Params{"now": nowDT.String()})).
+		// starts_at < now follows from ends_at < now (validateTimesInOrder);
+		// saying it lets SQLite walk the (client, starts_at) index backwards
+		// and stop after a page, instead of sorting all of a client's past.
+		q = q.AndWhere(dbx.NewExp("[[starts_at]] < {:now} AND [[ends_at]] < {:now}", dbx.Params{"now": nowDT.String()})).
 			OrderBy("starts_at DESC", "id DESC")
 	} else {
 		q = q.AndWhere(dbx.NewExp("[[ends_at]] >= {:now}", dbx.Params{"now": nowDT.String()})).

@@ -1,6 +1,7 @@
 package pb_hooks_test
 
 import (
+	"net/http"
 	"testing"
 	"time"
 
@@ -73,4 +74,35 @@ func TestStoredAtomicFollowsShifts(t *testing.T) {
 		t.Fatal(err)
 	}
 	step("atomic typed onto a split event", true, false)
+}
+
+// TestTimesInOrder checks that an admin cannot save an event or a shift
+// that ends before (or when) it starts, whatever the path: the event lists
+// count on a past event having started in the past.
+func TestTimesInOrder(t *testing.T) {
+	t.Parallel()
+	app := portaltest.App(t)
+	client := portaltest.NewClient(t, app, "Times")
+	start := time.Now().Add(48 * time.Hour)
+	event, shifts := portaltest.NewEvent(t, app, client, start, 4*time.Hour, portaltest.NewProfession(t, app, true))
+	base := portaltest.StartServer(t, app)
+	admin := portaltest.AuthHeaders(t, portaltest.NewSuperuser(t, app, "times@agency.test"))["Authorization"]
+
+	for _, c := range []struct{ collection, id string }{{collections.Events, event.Id}, {collections.Shifts, shifts[0].Id}} {
+		for _, end := range []time.Time{start, start.Add(-time.Hour)} {
+			status, body := portaltest.CallJSON(t, http.MethodPatch, base+"/api/collections/"+c.collection+"/records/"+c.id, admin,
+				map[string]any{collections.FieldEndsAt: end.UTC().Format("2006-01-02 15:04:05.000Z")})
+			data, _ := body["data"].(map[string]any)
+			if status != http.StatusBadRequest || data[collections.FieldEndsAt] == nil {
+				t.Errorf("%s ending at %s (start %s): %d %v, want 400 on ends_at", c.collection, end, start, status, body)
+			}
+		}
+	}
+	r, err := app.FindRecordById(collections.Events, event.Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.GetDateTime(collections.FieldEndsAt).Time(); !got.After(start) {
+		t.Errorf("a refused change was saved: ends %s", got)
+	}
 }

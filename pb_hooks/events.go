@@ -28,7 +28,23 @@ func (p *plugin) bindEventHooks() {
 		Id:   HookIDPrefix + "events.transition",
 		Func: checkTransitionAndNotify,
 	})
+	p.app.OnRecordValidate(collections.Events, collections.Shifts).Bind(&hook.Handler[*core.RecordEvent]{
+		Id:   HookIDPrefix + "events.timesInOrder",
+		Func: validateTimesInOrder,
+	})
 	p.bindShaping(collections.Events, "events.shape", prepareEventsForClient)
+}
+
+// validateTimesInOrder refuses an event or shift that ends before it starts,
+// however it is saved (the booking form checks this too, but not the
+// dashboard). The event lists rely on it: a past event started in the past.
+func validateTimesInOrder(e *core.RecordEvent) error {
+	start, end := e.Record.GetDateTime(collections.FieldStartsAt), e.Record.GetDateTime(collections.FieldEndsAt)
+	if !start.IsZero() && !end.IsZero() && !end.After(start) {
+		return validation.Errors{collections.FieldEndsAt: validation.NewError("validation_ends_before_start",
+			"The end must be after the start.")}
+	}
+	return e.Next()
 }
 
 // bindShaping runs shape on the records a list or view request returns,
