@@ -29,6 +29,9 @@ type Options struct {
 	Rounds    int // rounds; each runs every call then the baseline (default 3)
 	// Only, when set, runs just the calls whose names contain one of these.
 	Only []string
+	// Mail is the mail server the outbox sends to during the run: MailNone,
+	// MailSink or MailStall.
+	Mail string
 	Log  io.Writer // progress, or nil
 }
 
@@ -53,6 +56,7 @@ type Report struct {
 	When      time.Time    `json:"when"`
 	Shape     *Shape       `json:"shape,omitempty"`
 	Contacts  int          `json:"contacts"`
+	Mail      string       `json:"mail,omitempty"`
 	Rounds    int          `json:"rounds"`
 	StartupMs float64      `json:"startupMs,omitempty"`
 	RSSPeakMB float64      `json:"rssPeakMB"`
@@ -105,6 +109,16 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	if err := r.signIn(ctx); err != nil {
 		return nil, err
 	}
+	if opt.Mail != MailNone {
+		mail, addr, err := startMailServer(opt.Mail)
+		if err != nil {
+			return nil, err
+		}
+		defer mail.close()
+		if err := r.useMailServer(ctx, addr); err != nil {
+			return nil, fmt.Errorf("mail settings: %w", err)
+		}
+	}
 	calls := r.selected()
 	sampler := startRSSSampler(opt.ServerPID)
 	results := map[string]*phaseTotals{}
@@ -134,7 +148,7 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 		r.logf("round %d/%d done", round, opt.Rounds)
 	}
 	peak, end := sampler.stop()
-	rep := &Report{When: time.Now().UTC(), Contacts: opt.Contacts, Rounds: opt.Rounds, RSSPeakMB: peak, RSSEndMB: end,
+	rep := &Report{When: time.Now().UTC(), Contacts: opt.Contacts, Mail: opt.Mail, Rounds: opt.Rounds, RSSPeakMB: peak, RSSEndMB: end,
 		Baseline: base.result(Baseline, r.errors[Baseline.Name]), PageCPU: map[string]float64{}}
 	rep.Baseline.VsBaseline = 1
 	for _, call := range calls {

@@ -32,7 +32,12 @@ func (r *Report) Table(w io.Writer) error {
 	for _, p := range pages {
 		fmt.Fprintf(w, " %s %.2f;", p, r.PageCPU[p])
 	}
-	fmt.Fprintf(w, "\n%d contacts × %d rounds; server RSS peak %.0f MB, at the end %.0f MB", r.Contacts, r.Rounds, r.RSSPeakMB, r.RSSEndMB)
+	mail := r.Mail
+	if mail == "" {
+		mail = "none configured"
+	}
+	fmt.Fprintf(w, "\n%d contacts × %d rounds, mail server: %s; server RSS peak %.0f MB, at the end %.0f MB",
+		r.Contacts, r.Rounds, mail, r.RSSPeakMB, r.RSSEndMB)
 	if r.StartupMs > 0 {
 		fmt.Fprintf(w, "; start-up to serving %.0f ms", r.StartupMs)
 	}

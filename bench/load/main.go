@@ -35,6 +35,7 @@ func main() {
 	rounds := flag.Int("rounds", 3, "rounds of every call, each followed by the baseline")
 	only := flag.String("only", "", "comma-separated parts of call names to run (default: every call)")
 	jsonOut := flag.String("json", "", "also write the report as JSON to this file")
+	mail := flag.String("mail", bench.MailSink, `the mail server the outbox sends to: "sink" (accepts at once), "stall" (never answers), "" (none configured)`)
 	flag.Parse()
 	if *server == "" {
 		log.Fatal("--server is required: go build -o /tmp/crewportal . first")
@@ -48,7 +49,7 @@ func main() {
 		*dir = tmp
 	}
 	if err := run(*server, *dir, *scale, *jsonOut, bench.Options{
-		Contacts: *contacts, Requests: *requests, Rounds: *rounds, Only: splitList(*only), Log: os.Stderr,
+		Contacts: *contacts, Requests: *requests, Rounds: *rounds, Only: splitList(*only), Mail: *mail, Log: os.Stderr,
 	}); err != nil {
 		log.Fatal(err)
 	}
