@@ -4,7 +4,6 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
-	"github.com/pocketbase/pocketbase/tools/search"
 
 	"github.com/crewportal/crewportal/collections"
 )
@@ -143,12 +142,8 @@ func selectListedFor(e *core.RequestEvent, contact *core.Record, name string, de
 	asContact.Auth = contact
 	q := e.App.RecordQuery(collection)
 	resolver := core.NewRecordFieldResolver(e.App, collection, &asContact, true)
-	if rule := *collection.ListRule; rule != "" {
-		expr, err := search.FilterData(rule).BuildExpr(resolver)
-		if err != nil {
-			return err
-		}
-		q.AndWhere(expr)
+	if err := applyRule(resolver, &asContact, collection.ListRule, q); err != nil {
+		return err
 	}
 	if err := resolver.UpdateQuery(q); err != nil {
 		return err
