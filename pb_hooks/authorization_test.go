@@ -207,7 +207,7 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 
 // demoAppWithoutRateLimits is the demo agency, its outbox idle and its rate
 // limits off: they would turn a test's burst of requests into 429s.
-func demoAppWithoutRateLimits(t *testing.T) core.App {
+func demoAppWithoutRateLimits(t testing.TB) core.App {
 	t.Helper()
 	app := portaltest.OpenApp(t, portaltest.NewDemoDataDir(t), pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{Disabled: true}})
 	settings := app.Settings()
