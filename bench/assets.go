@@ -48,10 +48,15 @@ func MeasureFirstLoad(ctx context.Context, baseURL string) (*AssetReport, error)
 	}
 	seen := map[string]*fetched{}
 	rep := &AssetReport{}
-	var fetch func(path string, depth int) error
-	fetch = func(path string, depth int) error {
-		if f, ok := seen[path]; ok {
-			f.depth = min(f.depth, depth) // a modulepreload fetches it early
+	// Breadth first, as the browser fetches: a file is counted at the
+	// shallowest depth that names it (a modulepreload fetches it early).
+	type ref struct {
+		path  string
+		depth int
+	}
+	queue := []ref{{"/client-portal/", 1}}
+	fetch := func(path string, depth int) error {
+		if _, ok := seen[path]; ok {
 			return nil
 		}
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+path, nil)
@@ -95,15 +100,15 @@ func MeasureFirstLoad(ctx context.Context, baseURL string) (*AssetReport, error)
 				refs = append(refs, m[1])
 			}
 		}
-		for _, ref := range refs {
-			if err := fetch(ref, depth+1); err != nil {
-				return err
-			}
+		for _, r := range refs {
+			queue = append(queue, ref{r, depth + 1})
 		}
 		return nil
 	}
-	if err := fetch("/client-portal/", 1); err != nil {
-		return nil, err
+	for ; len(queue) > 0; queue = queue[1:] {
+		if err := fetch(queue[0].path, queue[0].depth); err != nil {
+			return nil, err
+		}
 	}
 	for _, f := range seen {
 		rep.RoundTrips = max(rep.RoundTrips, f.depth)

@@ -282,11 +282,16 @@ func bundleErrors(result api.BuildResult) error {
 	return errors.New("bundling the portal: " + strings.Join(msgs, "; "))
 }
 
-// sharedModules finds the modules the entry points import statically
-// (every page needs them) and the pages they load lazily. esbuild's code
-// splitting makes one chunk per set of entry points that share a module, so
-// these modules would be spread over many small chunks, all fetched at
-// start; made a dependency of every lazy page as well, they form one.
+// sharedModules decides which modules make up the one chunk the entry
+// point loads at start: those it imports itself, and those two or more
+// lazily loaded pages import (a module of one page stays in that page's
+// chunk). esbuild's code splitting makes one chunk per set of entry points
+// (the entry and each lazy page) that share a module, so the first page
+// would wait for a cascade of small chunks; made a dependency of the entry
+// point and of every lazy page, the shared modules form one chunk, and a
+// page is one file. It returns what to add to each of those: imports of
+// the shared modules (their code defines what the pages use, so loading
+// them at start changes only when they arrive).
 func sharedModules(fsys fs.FS, entries []string) (map[string]string, error) {
 	var scripts []string
 	for _, e := range entries {
@@ -300,23 +305,58 @@ func sharedModules(fsys fs.FS, entries []string) (map[string]string, error) {
 		return nil, err
 	}
 	var meta struct {
-		Inputs map[string]json.RawMessage `json:"inputs"`
+		Inputs map[string]struct {
+			Imports []struct {
+				Path string `json:"path"`
+				Kind string `json:"kind"`
+			} `json:"imports"`
+		} `json:"inputs"`
 	}
 	if err := json.Unmarshal([]byte(result.Metafile), &meta); err != nil {
 		return nil, fmt.Errorf("bundling the portal: metafile: %w", err)
 	}
+	// What a module needs at once: its static imports, and theirs.
+	closure := func(from string) map[string]bool {
+		seen := map[string]bool{}
+		var walk func(name string)
+		walk = func(name string) {
+			for _, imp := range meta.Inputs[strings.TrimPrefix(name, "/")].Imports {
+				if dep := "/" + strings.TrimPrefix(imp.Path, "/"); imp.Kind == "import-statement" && !seen[dep] {
+					seen[dep] = true
+					walk(dep)
+				}
+			}
+		}
+		walk(from)
+		return seen
+	}
+	var pages []string
+	lazy.Range(func(page, _ any) bool {
+		pages = append(pages, page.(string))
+		return true
+	})
+	needed := map[string]int{}
+	for _, page := range pages {
+		for name := range closure(page) {
+			needed[name]++
+		}
+	}
+	for _, entry := range scripts {
+		for name := range closure(entry) {
+			needed[name] += 2
+		}
+	}
 	var imports strings.Builder
-	for _, in := range slices.Sorted(maps.Keys(meta.Inputs)) { // the same bundle, the same names
-		name := "/" + strings.TrimPrefix(in, "/")
-		if ext := path.Ext(name); (ext == ".js" || ext == ".mjs") && !slices.Contains(scripts, name) {
+	for _, name := range slices.Sorted(maps.Keys(needed)) { // the same bundle, the same names
+		_, isPage := lazy.Load(name)
+		if ext := path.Ext(name); (ext == ".js" || ext == ".mjs") && needed[name] >= 2 && !isPage && !slices.Contains(scripts, name) {
 			imports.WriteString("\nimport " + strconv.Quote(name) + ";")
 		}
 	}
 	shared := map[string]string{}
-	lazy.Range(func(page, _ any) bool {
-		shared[page.(string)] = imports.String()
-		return true
-	})
+	for _, name := range append(scripts, pages...) {
+		shared[name] = imports.String()
+	}
 	return shared, nil
 }
 
@@ -326,8 +366,7 @@ func sharedModules(fsys fs.FS, entries []string) (map[string]string, error) {
 // the portal's path.
 type portalSources struct {
 	fsys fs.FS
-	// lazy, when set, collects the pages loaded by a dynamic import, which
-	// this pass leaves out.
+	// lazy, when set, collects the pages loaded by a dynamic import.
 	lazy *sync.Map
 	// shared is what to add to each lazy page: imports of the shared modules.
 	shared map[string]string
@@ -347,7 +386,6 @@ func (s portalSources) plugin() api.Plugin {
 			}
 			if s.lazy != nil && args.Kind == api.ResolveJSDynamicImport {
 				s.lazy.Store(resolved, true)
-				return api.OnResolveResult{Path: resolved, External: true}, nil
 			}
 			return api.OnResolveResult{Path: resolved}, nil
 		})
