@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -197,6 +198,7 @@ func (p *portalFiles) send(e *core.RequestEvent, f *portalFile, caching string) 
 		h.Set("Content-Encoding", "gzip")
 		body = f.gzipped
 	}
+	h.Set("Content-Length", strconv.Itoa(len(body))) // rather than chunked: the length is known
 	return e.Blob(http.StatusOK, f.contentType, body)
 }
 

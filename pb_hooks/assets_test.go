@@ -60,7 +60,7 @@ func TestPortalFilesCaching(t *testing.T) {
 		res, body := get(ref[1], nil)
 		if res.StatusCode != http.StatusOK || res.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" ||
 			res.Header.Get("Content-Security-Policy") != "" || res.Header.Get("Permissions-Policy") != "" ||
-			res.Header.Get("X-Frame-Options") != "" || res.Header.Get("Last-Modified") != "" {
+			res.Header.Get("X-Frame-Options") != "" || res.Header.Get("Last-Modified") != "" || res.ContentLength != int64(len(body)) {
 			t.Errorf("%s: %d, headers %v", ref[1], res.StatusCode, res.Header)
 		}
 		bundle.Write(body)

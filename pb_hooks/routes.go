@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -134,10 +135,11 @@ func servePortal(public fs.FS) func(*core.RequestEvent) error {
 		panic(err) // fs.Sub fails only for an invalid path literal
 	}
 	files := newPortalFiles(pages)
-	// Bundling takes a moment (~0.2 s of CPU): made while the server starts,
-	// neither start-up nor the first visitor waits. A failure is reported
-	// by the request that needs the bundle.
-	go files.bundled()
+	// Bundling takes a moment (~0.2 s of CPU): made a second after the
+	// server starts, start-up keeps the CPU for itself and the first visitor
+	// does not wait (one arriving sooner makes it). A failure is reported by
+	// the request that needs the bundle.
+	time.AfterFunc(time.Second, func() { files.bundled() })
 	return func(e *core.RequestEvent) error {
 		name := strings.TrimPrefix(e.Request.PathValue(apis.StaticWildcardParam), "/")
 		if path.Ext(name) == "" {
