@@ -195,7 +195,7 @@ func TestDatabaseConfig(t *testing.T) {
 	t.Setenv("CREWPORTAL_DB_CONNS", "")
 	t.Setenv("CREWPORTAL_DB_CACHE_MB", "")
 	c, err := pb_hooks.DatabaseConfigFromEnv()
-	if err != nil || c.MaxOpenConns < 4 || c.MaxIdleConns != c.MaxOpenConns || c.CacheMB != 8 {
+	if err != nil || c.MaxOpenConns < 4 || c.MaxIdleConns != c.MaxOpenConns || c.CacheMB != 4 {
 		t.Errorf("defaults: %+v, %v", c, err)
 	}
 	t.Setenv("CREWPORTAL_DB_CONNS", "6")

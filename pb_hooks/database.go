@@ -17,11 +17,11 @@ import (
 // load from a fraction of the memory.
 type DatabaseConfig struct {
 	// MaxOpenConns bounds the data connections used at once (readers; writes
-	// have their own single connection). Default: 4 per CPU, at least 4.
+	// have their own single connection). Default: 2 per CPU, at least 4.
 	MaxOpenConns int
 	// MaxIdleConns connections stay open between requests. Default: MaxOpenConns.
 	MaxIdleConns int
-	// CacheMB is each connection's SQLite page cache. Default: 8 (PocketBase: 32).
+	// CacheMB is each connection's SQLite page cache. Default: 4 (PocketBase: 32).
 	CacheMB int
 }
 
@@ -43,13 +43,13 @@ func DatabaseConfigFromEnv() (DatabaseConfig, error) {
 
 func (c DatabaseConfig) withDefaults() DatabaseConfig {
 	if c.MaxOpenConns <= 0 {
-		c.MaxOpenConns = max(4, 4*runtime.NumCPU())
+		c.MaxOpenConns = max(4, 2*runtime.NumCPU())
 	}
 	if c.MaxIdleConns <= 0 || c.MaxIdleConns > c.MaxOpenConns {
 		c.MaxIdleConns = c.MaxOpenConns
 	}
 	if c.CacheMB <= 0 {
-		c.CacheMB = 8
+		c.CacheMB = 4
 	}
 	return c
 }
