@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -35,12 +36,21 @@ func (s *Settings) TimeZone() string { return s.GetString(FieldTimeZone) }
 
 // Location returns the agency's time zone, or UTC when the name is unknown.
 func (s *Settings) Location() *time.Location {
-	loc, err := time.LoadLocation(s.TimeZone())
+	name := s.TimeZone()
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return time.UTC
 	}
+	locations.Store(name, loc)
 	return loc
 }
+
+// locations keeps the time zones loaded: time.LoadLocation reads and parses
+// the zone's file on every call, and nearly every request needs the zone.
+var locations sync.Map
 
 // DefaultLocale is the locale of an agency that has not chosen one.
 const DefaultLocale = "en-GB"

@@ -425,6 +425,14 @@ func saveBooking(tx core.App, contact *core.Record, b *booking) (*core.Record, e
 			return nil, err
 		}
 	}
+	// The shift's hook stored the event's atomic flag with SQL; the answer
+	// must say what is stored, not the "no shifts yet" of the event's own
+	// save (a booking answered as a split event otherwise).
+	var atomic bool
+	if err := tx.DB().Select(FieldAtomic).From(collections.Events).Where(dbx.HashExp{"id": event.Id}).Row(&atomic); err != nil {
+		return nil, err
+	}
+	event.Set(FieldAtomic, atomic)
 	return event, nil
 }
 

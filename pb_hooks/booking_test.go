@@ -122,6 +122,10 @@ func TestBookingValidation(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("booking without a count: %d %v", code, body)
 	}
+	// One shift: the answer is an atomic event, with no split notice.
+	if body[pb_hooks.FieldAtomic] != true || body[pb_hooks.FieldSplitNotice] != nil {
+		t.Errorf("the booking's answer: atomic %v, split notice %v; want an atomic event", body[pb_hooks.FieldAtomic], body[pb_hooks.FieldSplitNotice])
+	}
 	shift, _ := s.app.FindFirstRecordByData(collections.Shifts, collections.FieldEvent, body["id"])
 	if shift.GetInt(collections.FieldStaffCount) != 2 {
 		t.Errorf("staff count %d, want the agency default 2", shift.GetInt(collections.FieldStaffCount))
