@@ -3,6 +3,7 @@ package pb_hooks
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-playground/locales"
@@ -79,13 +80,23 @@ func DatesOf(settings *collections.Settings) AgencyDates {
 // back to the tag's language and then to collections.DefaultLocale.
 func NewAgencyDates(zone *time.Location, tag string) AgencyDates {
 	key := dateLocaleKey(tag)
+	if made, ok := translators.Load(key); ok {
+		pair := made.([2]locales.Translator)
+		return AgencyDates{Zone: zone, date: pair[0], clock: pair[1]}
+	}
 	date := dateLocales[key]
 	clock := clockLocales[key]
 	if clock == nil {
 		clock = date
 	}
-	return AgencyDates{Zone: zone, date: date(), clock: clock()}
+	pair := [2]locales.Translator{date(), clock()}
+	translators.Store(key, pair)
+	return AgencyDates{Zone: zone, date: pair[0], clock: pair[1]}
 }
+
+// translators keeps the CLDR translators made, by dateLocales key: making
+// one builds all of a locale's tables, and they are only read afterwards.
+var translators sync.Map
 
 // dateLocaleKey finds the dateLocales entry for a tag: the tag itself, its
 // language, or the default.
