@@ -101,12 +101,9 @@ var Calls = []Call{
 	}},
 
 	// The event page: its one call (event, shifts, resource lines, change
-	// requests, settings, roster, documents) and the file token its links use.
+	// requests, settings, roster, documents and the file token its links use).
 	{Name: "event: page (one call)", Page: "event", Request: func(c *contact) (string, string, any) {
 		return get("/api/portal/events/" + c.Event + "/page")
-	}},
-	{Name: "event: file token", Page: "event", Request: func(*contact) (string, string, any) {
-		return http.MethodPost, "/api/files/token", nil
 	}},
 
 	{Name: "contacts: colleagues", Page: "contacts", Request: func(c *contact) (string, string, any) {

@@ -52,7 +52,7 @@ func BenchmarkEventPage(b *testing.B) {
 		name     string
 		requests [][2]string // method, path
 	}{
-		{"one call", [][2]string{{http.MethodGet, eventPagePath(gala.Id)}, {http.MethodPost, "/api/files/token"}}},
+		{"one call", [][2]string{{http.MethodGet, eventPagePath(gala.Id)}}},
 		{"separate calls", append(pathsOf(http.MethodGet, separate), [2]string{http.MethodPost, "/api/files/token"})},
 	}
 	for _, page := range pages {

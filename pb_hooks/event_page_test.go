@@ -26,7 +26,8 @@ func eventPagePath(eventID string) string { return "/api/portal/events/" + event
 
 // separateEventPageCalls are the requests the event page made before its
 // one call, by the part of the page's answer each one is: the answer must
-// hold exactly what these return to the same contact.
+// hold exactly what these return to the same contact (and a file token, as
+// POST /api/files/token gives it).
 func separateEventPageCalls(eventID string) map[string]string {
 	byEvent := url.QueryEscape(`event = '` + eventID + `'`)
 	list := func(collection, query string) string {
@@ -91,13 +92,20 @@ func TestEventPageAnswersAsItsParts(t *testing.T) {
 				if status != http.StatusOK {
 					t.Fatalf("page: %d %s", status, raw)
 				}
-				// The route takes no query: a caller's expand reshapes no part.
-				if _, again := portaltest.Call(t, http.MethodGet, base+eventPagePath(ev.Id)+"?expand=client,created_by.role", token, nil); !bytes.Equal(again, raw) {
-					t.Errorf("?expand= changed the answer:\n%s", again)
-				}
 				var page map[string]any
 				if err := json.Unmarshal(raw, &page); err != nil {
 					t.Fatal(err)
+				}
+				// The file token is the contact's own, as POST /api/files/token gives it.
+				fileToken, _ := page["file_token"].(string)
+				if holder, err := app.FindAuthRecordByToken(fileToken, core.TokenTypeFile); err != nil || holder.Id != contact.Id {
+					t.Errorf("file_token %q is not a file token of %s: %v", fileToken, login.Email, err)
+				}
+				delete(page, "file_token")
+				// The route takes no query: a caller's expand reshapes no part.
+				_, again := portaltest.CallJSON(t, http.MethodGet, base+eventPagePath(ev.Id)+"?expand=client,created_by.role", token, nil)
+				if delete(again, "file_token"); !reflect.DeepEqual(again, page) {
+					t.Errorf("?expand= changed the answer:\n%s", mustJSON(again))
 				}
 				for part, path := range separateEventPageCalls(ev.Id) {
 					status, body := portaltest.Call(t, http.MethodGet, base+path, token, nil)

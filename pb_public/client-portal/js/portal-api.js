@@ -93,7 +93,8 @@ function compact(filters) {
  * and created_by), shifts (by start, expanded profession), resource_lines, change_requests
  * (newest first, expanded requested_by), settings (or null), roster, documents }, each part as the
  * record API, the roster route ({ team_leader, show, people, shifts }: what the settings and the
- * role allow) and the documents list give it. A 404 means the event isn't the contact's to see.
+ * role allow) and the documents list give it, and file_token, for the page's links to protected
+ * files. A 404 means the event isn't the contact's to see.
  */
 export function loadEventPage(eventId) {
   return pb.send(`/api/portal/events/${encodeURIComponent(eventId)}/page`, { requestKey: null });

@@ -14,15 +14,14 @@ import { takeFlash } from "../flash.js";
 import { formatDate, formatDateRange, formatDateTime, formatMoney, timeZoneName } from "../format.js";
 import { EVENTS, bookAgainPath, eventPath } from "../paths.js";
 import { can } from "../permissions.js";
-import { fileToken } from "../photos.js";
 import { loadEventPage } from "../portal-api.js";
 import { requiredQualificationsCard, rosterCard, teamLeaderCard } from "../roster.js";
 import { agencyTimeZone } from "../settings.js";
 
 export async function render(root, ctx) {
   const id = ctx.params.id;
-  // One call for the page's data; the time zone (shared by every page) and the file token alongside.
-  const shared = Promise.all([agencyTimeZone(), fileToken()]);
+  // One call for the page's data (and the file token its links use); the time zone is every page's.
+  const zone = agencyTimeZone();
   let page;
   try {
     page = await loadEventPage(id);
@@ -34,9 +33,9 @@ export async function render(root, ctx) {
     }
     throw err;
   }
-  const [timeZone, token] = await shared;
+  const timeZone = await zone;
   // Without the settings the change form just doesn't ask for a count.
-  const { event, shifts, resource_lines: resources, change_requests: requests, settings, roster, documents } = page;
+  const { event, shifts, resource_lines: resources, change_requests: requests, settings, roster, documents, file_token: token } = page;
   ctx.setTitle(event.name || "Event details");
   const people = rosterCard(roster, { token, timeZone });
 
