@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -21,6 +22,8 @@ type Call struct {
 	Action bool
 	// Request builds the request for one contact.
 	Request func(c *contact) (method, path string, body any)
+	// Answer, when set, reads a successful answer (a booking's new event).
+	Answer func(c *contact, data []byte)
 }
 
 // Baseline is PocketBase's own plain list as a superuser: every call is
@@ -122,6 +125,23 @@ var Calls = []Call{
 	{Name: "book: booking", Page: "book", Write: true, Request: func(c *contact) (string, string, any) {
 		c.bookings++
 		return http.MethodPost, "/api/portal/bookings", c.bookingForm(c.bookings)
+	}, Answer: func(c *contact, data []byte) {
+		var event struct{ ID string }
+		if json.Unmarshal(data, &event) == nil && event.ID != "" {
+			c.booked = append(c.booked, event.ID)
+		}
+	}},
+	// One request per event the contact booked above (an event takes one
+	// pending request at a time); with no booking run first it is refused.
+	{Name: "event: change request", Page: "event", Write: true, Action: true, Request: func(c *contact) (string, string, any) {
+		id := c.Event
+		if c.changed < len(c.booked) {
+			id = c.booked[c.changed]
+		}
+		c.changed++
+		return http.MethodPost, "/api/portal/events/" + id + "/change-requests", map[string]any{
+			"kind": "change", "proposed": map[string]any{"venue": fmt.Sprintf("Hall %d", c.changed)}, "reason": "More guests",
+		}
 	}},
 
 	// What an integrator pages through with the contact's token.

@@ -74,6 +74,8 @@ type contact struct {
 	Email, Token, Client, Role, Event string
 	profession                        string
 	bookings                          int
+	booked                            []string // events this contact booked, for its change requests
+	changed                           int
 }
 
 type runner struct {
@@ -346,6 +348,8 @@ func (r *runner) phase(ctx context.Context, call Call, n int, t *phaseTotals) er
 				if err != nil || status/100 != 2 {
 					errs++
 					r.noteError(call.Name, fmt.Sprintf("%s %s: %d %v %s", method, path, status, err, truncate(data)))
+				} else if call.Answer != nil {
+					call.Answer(as, data)
 				}
 			}
 			mu.Lock()
