@@ -41,6 +41,7 @@ type ChangeRequestInput struct {
 }
 
 func (p *plugin) bindChangeRequestHooks() {
+	p.forgetOnChange(func(app core.App) { splitNoticeContactsOf(app).forget() }, collections.Clients, collections.Groups)
 	p.app.OnRecordUpdateRequest(collections.ChangeRequests).Bind(&hook.Handler[*core.RecordRequestEvent]{
 		Id:   HookIDPrefix + "changeRequests.decidedBy",
 		Func: recordDecider,
@@ -83,18 +84,45 @@ func ShapeOf(app core.App, eventID string) (EventShape, error) {
 }
 
 // nonAtomicMessage explains, in the portal and in the server's refusal, why
-// a split event cannot be changed from the portal (spec C2).
+// a split event cannot be changed from the portal (spec C2), naming the
+// client's agency group and its email when it has them. Every list with a
+// split event shows it, so the groups' contacts come from a cache forgotten
+// when a client or group changes.
 func nonAtomicMessage(app core.App, clientID string) string {
 	msg := "This event was split into several positions with different times or professions, " +
 		"so changes go through the agency."
-	client, err := collections.Find[collections.Client](app, collections.Clients, clientID)
-	if err != nil || client.GroupID() == "" {
-		return msg + " Please contact your agency."
-	}
-	if group, err := collections.Find[collections.Group](app, collections.Groups, client.GroupID()); err == nil && group.Email() != "" {
-		return msg + " Please contact " + group.Name() + " at " + group.Email() + "."
+	if contact := splitNoticeContactsOf(app).get(func() (map[string]string, error) {
+		return loadSplitNoticeContacts(app)
+	})[clientID]; contact != "" {
+		return msg + " Please contact " + contact + "."
 	}
 	return msg + " Please contact your agency."
+}
+
+// loadSplitNoticeContacts is, per client whose group has an email, whom its
+// contacts should ask: "Melbourne office at melbourne@agency.test".
+func loadSplitNoticeContacts(app core.App) (map[string]string, error) {
+	var rows []struct {
+		Client string `db:"client"`
+		Name   string `db:"name"`
+		Email  string `db:"email"`
+	}
+	err := app.DB().Select("c.id AS client", "g.name AS name", "g.email AS email").
+		From(collections.Clients+" c").InnerJoin(collections.Groups+" g", dbx.NewExp("[[g.id]] = [[c."+collections.FieldGroup+"]]")).
+		Where(dbx.NewExp("[[g.email]] != ''")).All(&rows)
+	if err != nil {
+		app.Logger().Warn("Could not load the agency groups' contacts; split notices name none", "error", err)
+		return map[string]string{}, err
+	}
+	contacts := make(map[string]string, len(rows))
+	for _, r := range rows {
+		contacts[r.Client] = r.Name + " at " + r.Email
+	}
+	return contacts, nil
+}
+
+func splitNoticeContactsOf(app core.App) *storeCache[map[string]string] {
+	return cacheOf[map[string]string](app, "splitNoticeContacts")
 }
 
 // changeRefusal says why the event cannot take a change request now, or "".

@@ -149,6 +149,13 @@ func TestChangeRequestRefusals(t *testing.T) {
 	if notice, _ := page["split_notice"].(string); page["atomic"] != false || !strings.Contains(notice, "leeds@agency.test") {
 		t.Errorf("the portal is told atomic=%v, notice %q for a split event", page["atomic"], notice)
 	}
+	// The notices come from a cache; a changed group email shows at once.
+	group.Set(collections.FieldEmail, "york@agency.test")
+	save(t, f.app, group)
+	_, page = f.call(t, http.MethodGet, "/api/collections/events/records/"+f.event, f.booker, nil)
+	if notice, _ := page["split_notice"].(string); !strings.Contains(notice, "york@agency.test") {
+		t.Errorf("after the group's email changed, the notice says %q", notice)
+	}
 
 	// Started and final events.
 	started, _ := portaltest.NewEvent(t, f.app, f.a.client, time.Now().Add(-time.Hour), 3*time.Hour, collections.Wrap[collections.Profession](f.waiter))
