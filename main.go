@@ -28,8 +28,10 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	// Only a warning: a CLI command (migrate, superuser) run beside the
+	// serving process finds the profiler's port taken and must still work.
 	if err := startProfilerFromEnv(); err != nil {
-		log.Fatal(err)
+		log.Println("Profiler not started:", err)
 	}
 	// Dev mode (SQL logging) only with --dev, so the demo banner stays readable under go run.
 	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false,

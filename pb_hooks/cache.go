@@ -34,8 +34,14 @@ func (c *storeCache[T]) forget() {
 
 // get returns the cached value, loading it when needed. A change committed
 // while loading makes the loaded copy stale: it is returned to this reader
-// but not kept. A failed load is returned and not kept either.
-func (c *storeCache[T]) get(load func() (T, error)) T {
+// but not kept. A failed load is returned and not kept either. Inside a
+// transaction the cache is bypassed: the transaction may have changed what
+// the value derives from, and may still roll back.
+func (c *storeCache[T]) get(app core.App, load func() (T, error)) T {
+	if app.IsTransactional() {
+		value, _ := load()
+		return value
+	}
 	c.mu.Lock()
 	if c.loaded {
 		defer c.mu.Unlock()

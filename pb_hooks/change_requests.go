@@ -91,7 +91,7 @@ func ShapeOf(app core.App, eventID string) (EventShape, error) {
 func nonAtomicMessage(app core.App, clientID string) string {
 	msg := "This event was split into several positions with different times or professions, " +
 		"so changes go through the agency."
-	if contact := splitNoticeContactsOf(app).get(func() (map[string]string, error) {
+	if contact := splitNoticeContactsOf(app).get(app, func() (map[string]string, error) {
 		return loadSplitNoticeContacts(app)
 	})[clientID]; contact != "" {
 		return msg + " Please contact " + contact + "."

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
+
 	"github.com/crewportal/crewportal/collections"
 	"github.com/crewportal/crewportal/pb_hooks"
 	"github.com/crewportal/crewportal/pb_hooks/portaltest"
@@ -104,5 +106,17 @@ func TestTimesInOrder(t *testing.T) {
 	}
 	if got := r.GetDateTime(collections.FieldEndsAt).Time(); !got.After(start) {
 		t.Errorf("a refused change was saved: ends %s", got)
+	}
+
+	// A row stored before the rule (times out of order) can still be
+	// edited otherwise, e.g. cancelled, without fixing its times first.
+	if _, err := app.NonconcurrentDB().Update(collections.Events, dbx.Params{collections.FieldEndsAt: r.GetString(collections.FieldStartsAt)},
+		dbx.HashExp{"id": event.Id}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	status, body := portaltest.CallJSON(t, http.MethodPatch, base+"/api/collections/events/records/"+event.Id, admin,
+		map[string]any{collections.FieldStatus: "cancelled"})
+	if status != http.StatusOK {
+		t.Errorf("cancelling an old event whose times are out of order: %d %v", status, body)
 	}
 }

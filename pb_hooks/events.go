@@ -40,7 +40,12 @@ func (p *plugin) bindEventHooks() {
 // dashboard). The event lists rely on it: a past event started in the past.
 func validateTimesInOrder(e *core.RecordEvent) error {
 	start, end := e.Record.GetDateTime(collections.FieldStartsAt), e.Record.GetDateTime(collections.FieldEndsAt)
-	if !start.IsZero() && !end.IsZero() && !end.After(start) {
+	// Only a change of the times is checked: a row saved before this rule
+	// can still be cancelled or otherwise edited without fixing them first.
+	was := e.Record.Original()
+	unchanged := !e.Record.IsNew() && was.GetDateTime(collections.FieldStartsAt).Equal(start) &&
+		was.GetDateTime(collections.FieldEndsAt).Equal(end)
+	if !unchanged && !start.IsZero() && !end.IsZero() && !end.After(start) {
 		return validation.Errors{collections.FieldEndsAt: validation.NewError("validation_ends_before_start",
 			"The end must be after the start.")}
 	}

@@ -93,3 +93,6 @@ func DocumentQueries(app core.App) map[string][2]any {
 // ForgetSettings drops the cached portal settings, for tests that change the
 // settings row with SQL (past the hooks that would do it).
 func ForgetSettings(app core.App) { settingsCacheOf(app).forget() }
+
+// PortalSettings exposes the cached settings to the cache's test.
+func PortalSettings(app core.App) (*collections.Settings, error) { return portalSettings(app) }

@@ -130,7 +130,7 @@ func companySessionsOf(app core.App) *storeCache[companySessions] {
 // loadCompanySessions returns the companies whose contacts' sessions may be
 // refused.
 func loadCompanySessions(app core.App) companySessions {
-	return companySessionsOf(app).get(func() (companySessions, error) {
+	return companySessionsOf(app).get(app, func() (companySessions, error) {
 		var rows []struct {
 			ID      string         `db:"id"`
 			Enabled bool           `db:"portal_enabled"`

@@ -42,7 +42,7 @@ func (p *plugin) bindSettingsHooks() {
 // settings loads them with collections.LoadSettings instead.
 func portalSettings(app core.App) (*collections.Settings, error) {
 	var loadErr error
-	r := settingsCacheOf(app).get(func() (*core.Record, error) {
+	r := settingsCacheOf(app).get(app, func() (*core.Record, error) {
 		s, err := collections.LoadSettings(app)
 		if err != nil {
 			loadErr = err

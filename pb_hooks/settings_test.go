@@ -1,6 +1,7 @@
 package pb_hooks_test
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/tests"
 
 	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/pb_hooks"
 	"github.com/crewportal/crewportal/pb_hooks/portaltest"
 )
 
@@ -89,5 +91,51 @@ func TestPortalSettingsRecord(t *testing.T) {
 	for i := range scenarios {
 		withAdmin(&scenarios[i])
 		scenarios[i].Test(t)
+	}
+}
+
+// TestSettingsCacheFollowsCommitsOnly checks the settings cache: a change is
+// seen at once after it commits, a transaction sees its own change, and a
+// change rolled back never reaches the cache.
+func TestSettingsCacheFollowsCommitsOnly(t *testing.T) {
+	t.Parallel()
+	app := portaltest.App(t)
+	zone := func(a core.App) string {
+		t.Helper()
+		s, err := pb_hooks.PortalSettings(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.TimeZone()
+	}
+	setZone := func(a core.App, tz string) {
+		t.Helper()
+		s, err := collections.LoadSettings(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Set(collections.FieldTimeZone, tz)
+		if err := a.Save(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := zone(app)
+	setZone(app, "Asia/Tokyo")
+	if got := zone(app); got != "Asia/Tokyo" {
+		t.Errorf("after a committed change: %s", got)
+	}
+	errRollBack := errors.New("roll back")
+	err := app.RunInTransaction(func(tx core.App) error {
+		setZone(tx, "America/Chicago")
+		if got := zone(tx); got != "America/Chicago" {
+			t.Errorf("inside the transaction: %s, want its own change", got)
+		}
+		return errRollBack
+	})
+	if !errors.Is(err, errRollBack) {
+		t.Fatal(err)
+	}
+	if got := zone(app); got != "Asia/Tokyo" {
+		t.Errorf("after a rollback: %s, want the committed Asia/Tokyo (before: %s)", got, before)
 	}
 }

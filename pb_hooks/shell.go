@@ -17,8 +17,10 @@ import (
 const PortalSessionMeta = "portal"
 
 // portalSession is that meta. Each part is what the record API would give
-// the contact for the same question: the role's permissions as the roles
-// view rule shows them, and the pages and snippets its list rules allow.
+// the contact for the same question: the role's permissions (the cached
+// roles, which contactCan reads and TestContactCanAgreesWithTheRules ties
+// to the roles' rule), the settings' display fields, the contact's own
+// company, and the pages and snippets their list rules allow.
 type portalSession struct {
 	Permissions []string      `json:"permissions"`
 	TimeZone    string        `json:"time_zone"`

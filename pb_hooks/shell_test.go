@@ -112,10 +112,29 @@ func TestPortalSessionMatchesTheRecordAPI(t *testing.T) {
 	if status != http.StatusForbidden || body["meta"] != nil || body["token"] != nil {
 		t.Errorf("a switched-off contact's sign-in: %d %v", status, body)
 	}
-	status, body = portaltest.CallJSON(t, http.MethodPost, base+"/api/collections/_superusers/auth-with-password", "",
+
+	// An admin viewing the portal as a contact: the page load's refresh
+	// brings the session and returns the same, non-refreshable token.
+	status, admin := portaltest.CallJSON(t, http.MethodPost, base+"/api/collections/_superusers/auth-with-password", "",
 		map[string]any{"identity": demo.AdminEmail, "password": demo.AdminPassword})
-	if status != http.StatusOK || body["meta"] != nil {
-		t.Errorf("a superuser's sign-in: %d, meta %v", status, body["meta"])
+	if status != http.StatusOK || admin["meta"] != nil {
+		t.Fatalf("the admin's sign-in: %d, meta %v", status, admin["meta"])
+	}
+	manager, err := app.FindAuthRecordByEmail(collections.Contacts, demo.Logins[0].Email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, body = portaltest.CallJSON(t, http.MethodPost, base+"/api/portal/impersonate/"+manager.Id, admin["token"].(string), nil)
+	if status != http.StatusOK {
+		t.Fatalf("impersonate: %d %v", status, body)
+	}
+	token := body["token"].(string)
+	status, refresh := portaltest.CallJSON(t, http.MethodPost, base+"/api/collections/contacts/auth-refresh", token, nil)
+	if status != http.StatusOK || refresh["token"] != token {
+		t.Errorf("an impersonation refresh: %d, a new token %v; want the same one back", status, refresh["token"] != token)
+	}
+	if session := sessionOf(t, refresh); session["company"].(map[string]any)["name"] != demo.Logins[0].Client {
+		t.Errorf("an impersonation refresh's session: %v", session)
 	}
 }
 

@@ -61,7 +61,7 @@ func visibilityOf(app core.App) *storeCache[visibleSets] {
 
 // loadVisibility returns the visible tags and the roles' permissions.
 func loadVisibility(app core.App) (map[string]bool, map[string][]string) {
-	v := visibilityOf(app).get(func() (visibleSets, error) {
+	v := visibilityOf(app).get(app, func() (visibleSets, error) {
 		v := visibleSets{tags: map[string]bool{}, roles: map[string][]string{}}
 		var records []*core.Record
 		if err := app.RecordQuery(collections.Tags).AndWhere(dbx.HashExp{collections.FieldClientVisible: true}).All(&records); err != nil {

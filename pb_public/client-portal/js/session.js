@@ -7,7 +7,13 @@ import { CONTACTS, currentContact, signOut } from "./auth.js";
 
 const META = "portal"; // pb_hooks.PortalSessionMeta
 
-let held = { id: null, at: 0, promise: null };
+// The session in hand, for one contact and role: a role changed elsewhere (another tab's refresh)
+// must not keep the old role's permissions.
+let held = { key: "", at: 0, promise: null };
+
+function keyOf(record) {
+  return record ? `${record.id}:${record.role ?? ""}` : "";
+}
 
 // Every contact auth answer (sign-in, refresh) carries the session: keep it before the SDK saves
 // the new auth, so the pages that the auth change re-renders find it without asking again.
@@ -15,7 +21,7 @@ const afterSend = pb.afterSend;
 pb.afterSend = (response, data, options) => {
   const meta = data?.meta?.[META];
   if (meta && data?.record?.collectionName === CONTACTS) {
-    held = { id: data.record.id, at: Date.now(), promise: Promise.resolve(meta) };
+    held = { key: keyOf(data.record), at: Date.now(), promise: Promise.resolve(meta) };
   }
   return afterSend ? afterSend(response, data, options) : data;
 };
@@ -31,10 +37,10 @@ export function portalSession() {
   if (!contact) {
     return Promise.resolve(null);
   }
-  if (held.id === contact.id && held.promise) {
+  if (held.key === keyOf(contact) && held.promise) {
     return held.promise;
   }
-  const current = { id: contact.id, at: Date.now(), promise: null };
+  const current = { key: keyOf(contact), at: Date.now(), promise: null };
   current.promise = pb
     .collection(CONTACTS)
     // requestKey null: the layout and a page may ask at the same time; the SDK must not cancel one.
@@ -43,7 +49,7 @@ export function portalSession() {
       (auth) => auth.meta?.[META] ?? null,
       (err) => {
         if (held === current) {
-          held = { id: null, at: 0, promise: null };
+          held = { key: "", at: 0, promise: null };
         }
         if (err?.status === 401 || err?.status === 403 || err?.status === 404) {
           signOut();
@@ -57,13 +63,14 @@ export function portalSession() {
 }
 
 /**
- * recentSession is portalSession when the session in hand is younger than maxAgeMs, else null:
- * for parts that should follow the server within a while (snippets opening or closing).
+ * recentSession is { session, at } (portalSession's promise and when it was asked) when the session
+ * in hand is younger than maxAgeMs, else null: for parts that should follow the server within a
+ * while (snippets opening or closing).
  */
 export function recentSession(maxAgeMs) {
   const contact = currentContact();
-  return contact && held.id === contact.id && held.promise && Date.now() - held.at <= maxAgeMs
-    ? held.promise
+  return contact && held.key === keyOf(contact) && held.promise && Date.now() - held.at <= maxAgeMs
+    ? { session: held.promise, at: held.at }
     : null;
 }
 

@@ -33,14 +33,15 @@ function loadSnippets() {
   const auth = pb.authStore.record?.id ?? "";
   if (!cache || cache.auth !== auth || Date.now() - cache.at > MAX_AGE_MS) {
     // A contact's come with a recent portal session; visitors and older sessions ask the list.
-    const session = recentSession(MAX_AGE_MS);
-    const list = session
-      ? session.then((s) => s?.snippets ?? fetchSnippets())
+    // Their age is the session's: a minute after it was asked, the list is asked again.
+    const recent = recentSession(MAX_AGE_MS);
+    const list = recent
+      ? recent.session.then((s) => s?.snippets ?? fetchSnippets())
       : fetchSnippets();
     const snippets = list
       .then((all) => new Map(all.map((s) => [s.key, s])))
       .catch(() => new Map()); // a missing note never breaks the page it sits on
-    cache = { auth, at: Date.now(), snippets };
+    cache = { auth, at: recent?.at ?? Date.now(), snippets };
   }
   return cache.snippets;
 }
