@@ -1,6 +1,7 @@
 package pb_hooks
 
 import (
+	"database/sql"
 	"fmt"
 	"os"
 	"runtime"
@@ -55,12 +56,22 @@ func (c DatabaseConfig) withDefaults() DatabaseConfig {
 }
 
 // Connect opens a database as PocketBase's own DefaultDBConnect does (the
-// same pragmas), with the configured page cache: pocketbase.Config.DBConnect.
+// same pragmas), with the configured page cache and each connection keeping
+// its recently used statements prepared: pocketbase.Config.DBConnect.
 func (c DatabaseConfig) Connect(dbPath string) (*dbx.DB, error) {
 	c = c.withDefaults()
 	// busy_timeout first: the connection must wait on a lock before WAL is set.
 	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
 		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)" +
 		"&_pragma=cache_size(-" + strconv.Itoa(c.CacheMB*1024) + ")&_defensive=1"
-	return dbx.Open("sqlite", dbPath+pragmas)
+	// The registered modernc driver, opened through a connector that keeps
+	// each connection's statements prepared (statement_cache.go).
+	probe, err := sql.Open("sqlite", "")
+	if err != nil {
+		return nil, err
+	}
+	sqlite := probe.Driver()
+	probe.Close()
+	db := sql.OpenDB(statementCachingConnector{driver: sqlite, dsn: dbPath + pragmas})
+	return dbx.NewFromDB(db, "sqlite"), nil
 }

@@ -1,6 +1,7 @@
 package pb_hooks
 
 import (
+	"database/sql"
 	"sync/atomic"
 	"time"
 
@@ -96,3 +97,12 @@ func ForgetSettings(app core.App) { settingsCacheOf(app).forget() }
 
 // PortalSettings exposes the cached settings to the cache's test.
 func PortalSettings(app core.App) (*collections.Settings, error) { return portalSettings(app) }
+
+// KeptStatements is how many statements the connection keeps prepared.
+func KeptStatements(conn *sql.Conn) (n int, err error) {
+	err = conn.Raw(func(dc any) error {
+		n = dc.(*statementCachingConn).order.Len()
+		return nil
+	})
+	return n, err
+}

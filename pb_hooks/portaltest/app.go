@@ -43,7 +43,7 @@ func templateDir() (string, error) {
 		if template.err != nil {
 			return
 		}
-		app := core.NewBaseApp(core.BaseAppConfig{DataDir: template.dir})
+		app := core.NewBaseApp(appConfig(template.dir))
 		if err := app.Bootstrap(); err != nil {
 			template.err = fmt.Errorf("bootstrap template: %w", err)
 			return
@@ -54,6 +54,13 @@ func templateDir() (string, error) {
 		}
 	})
 	return template.dir, template.err
+}
+
+// appConfig is an app on the data directory that opens its databases as the
+// crewportal binary does (pb_hooks.DatabaseConfig: page cache, kept
+// statements), so every test runs on the production connection.
+func appConfig(dir string) core.BaseAppConfig {
+	return core.BaseAppConfig{DataDir: dir, DBConnect: pb_hooks.DatabaseConfig{}.Connect}
 }
 
 // Main runs the package's tests and removes the shared template afterwards.
@@ -95,7 +102,7 @@ func newTestApp(t testing.TB, tpl string, config pb_hooks.Config) *tests.TestApp
 	if config.PublicFS == nil {
 		config.PublicFS = pb_public.FS
 	}
-	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: tpl})
+	app, err := tests.NewTestAppWithConfig(appConfig(tpl))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +143,7 @@ func OpenApp(t testing.TB, dir string, config pb_hooks.Config) *core.BaseApp {
 	if config.PublicFS == nil {
 		config.PublicFS = pb_public.FS
 	}
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
+	app := core.NewBaseApp(appConfig(dir))
 	if err := app.Bootstrap(); err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +191,7 @@ func demoTemplateDir() (string, error) {
 		if demoTemplate.dir, demoTemplate.err = tests.TempDirClone(tpl); demoTemplate.err != nil {
 			return
 		}
-		app := core.NewBaseApp(core.BaseAppConfig{DataDir: demoTemplate.dir})
+		app := core.NewBaseApp(appConfig(demoTemplate.dir))
 		if demoTemplate.err = app.Bootstrap(); demoTemplate.err != nil {
 			return
 		}
