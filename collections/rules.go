@@ -70,6 +70,25 @@ func ListNarrowing(rule string, auth AuthValues) (filter string, ok bool) {
 	return filter, ok && (names(auth.ID) || names(auth.Client) || names(auth.Role))
 }
 
+// ListNarrowingIsExact reports whether the rule says no more than its
+// narrowing does for a signed-in contact: a conjunction of RuleIsContact
+// (true for every contact) and plain comparisons, such as
+// RuleAnd(RuleIsContact, RuleOwnClient). For such a rule the narrowing
+// selects exactly the records the rule lets the contact list, so a count
+// made with the narrowing alone is the count the rule would give.
+func ListNarrowingIsExact(rule string) bool {
+	if len(splitTopLevel(rule, "||")) != 1 {
+		return false
+	}
+	for _, part := range splitTopLevel(rule, "&&") {
+		part = strings.TrimSpace(part)
+		if part != RuleIsContact && !plainEquality.MatchString(part) {
+			return false
+		}
+	}
+	return true
+}
+
 // narrowOr narrows a disjunction: every branch must imply a comparison.
 func narrowOr(expr string, auth AuthValues) (string, bool) {
 	branches := splitTopLevel(expr, "||")

@@ -70,6 +70,21 @@ func TestListNarrowing(t *testing.T) {
 			t.Errorf("ListNarrowing(%s) = %q, %v; want %q", c.rule, got, ok, c.want)
 		}
 	}
+	exact := map[string]bool{
+		collections.RuleAnd(is, own):                                                              true,
+		collections.RuleAnd(is, `id = @request.auth.client`):                                      true,
+		collections.RuleAnd(is, own, `published = true`):                                          true,
+		collections.RuleAnd(is, own, collections.RuleHasPermission(collections.PermViewInvoices)): false,
+		collections.RuleAnd(is, own, `status != "draft"`):                                         false,
+		self + ` || (` + canManage + ` && ` + own + `)`:                                           false,
+		own + ` || published = true`:                                                              false,
+		collections.RuleAnd(is, `(client = "" || `+own+`)`):                                       false,
+	}
+	for rule, want := range exact {
+		if got := collections.ListNarrowingIsExact(rule); got != want {
+			t.Errorf("ListNarrowingIsExact(%s) = %v, want %v", rule, got, want)
+		}
+	}
 	if _, ok := collections.ListNarrowing(collections.RuleAnd(is, own), collections.AuthValues{ID: "me", Client: `c1" || true || "`}); ok {
 		t.Error("an unusual client id was written into a filter")
 	}

@@ -1,11 +1,14 @@
 package pb_hooks
 
 import (
+	"cmp"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/search"
 
 	"github.com/crewportal/crewportal/collections"
 )
@@ -25,7 +28,25 @@ func (p *plugin) bindListNarrowing() {
 		Id:   HookIDPrefix + "lists.authValues",
 		Func: filterListsByAuthValues,
 	})
+	p.app.OnRecordsListRequest().Bind(&hook.Handler[*core.RecordsListRequestEvent]{
+		Id:   HookIDPrefix + "lists.total",
+		Func: countListedByNarrowing,
+	})
 }
+
+// The total of a contact's list is where the rule's join hurts most:
+// PocketBase counts COUNT(DISTINCT rowid) over the LEFT JOIN of the
+// contact, one lookup and one temporary b-tree entry per record of the
+// client (115 ms for the largest client's 26,718 events, against 1 ms for
+// the same count by the client index alone). When the narrowing says exactly
+// what the rule says (collections.ListNarrowingIsExact: the rule is "a
+// contact, and client = @request.auth.client"), the list runs without its
+// total and the total is counted with the narrowing in place of the rule:
+// the same number, by the index.
+
+// totalByNarrowing is the request store key naming the collection whose
+// list total countListedByNarrowing counts.
+const totalByNarrowing = "crewportal.totalByNarrowing"
 
 // filterListsByAuthValues adds the list rule written with the contact's
 // values to a contact's record-API list, for the time of the request.
@@ -33,7 +54,7 @@ func filterListsByAuthValues(e *core.RequestEvent) error {
 	if e.Request.Method != http.MethodGet || e.Auth == nil || e.Auth.Collection().Name != collections.Contacts {
 		return e.Next()
 	}
-	filter, ok := listFilterWithAuthValues(e.App, e.Request.URL.Path, e.Auth)
+	c, filter, ok := listFilterWithAuthValues(e.App, e.Request.URL.Path, e.Auth)
 	if !ok {
 		return e.Next()
 	}
@@ -46,28 +67,74 @@ func filterListsByAuthValues(e *core.RequestEvent) error {
 	original := e.Request.URL.RawQuery
 	q := e.Request.URL.Query()
 	q.Set("filter", narrowed(q.Get("filter"), filter))
+	if skip, err := strconv.ParseBool(cmp.Or(q.Get("skipTotal"), "false")); err == nil && !skip &&
+		!c.IsView() && collections.ListNarrowingIsExact(*c.ListRule) {
+		q.Set("skipTotal", "true")
+		e.Set(totalByNarrowing, c.Id)
+	}
 	e.Request.URL.RawQuery = q.Encode()
 	defer func() { e.Request.URL.RawQuery = original }() // the request log shows what the caller sent
 	return e.Next()
 }
 
-// listFilterWithAuthValues is the narrowing of the list rule of the
-// collection the path lists (collections.ListNarrowing), unless it names a
+// listFilterWithAuthValues is the collection the path lists and the
+// narrowing of its list rule (collections.ListNarrowing), unless it names a
 // hidden field, which PocketBase refuses in a contact's filter.
-func listFilterWithAuthValues(app core.App, path string, contact *core.Record) (string, bool) {
+func listFilterWithAuthValues(app core.App, path string, contact *core.Record) (*core.Collection, string, bool) {
 	rest, ok := strings.CutPrefix(path, "/api/collections/")
 	if !ok {
-		return "", false
+		return nil, "", false
 	}
 	name, ok := strings.CutSuffix(rest, "/records")
 	if !ok || name == "" || strings.Contains(name, "/") {
-		return "", false
+		return nil, "", false
 	}
 	c, err := app.FindCachedCollectionByNameOrId(name)
 	if err != nil {
-		return "", false
+		return nil, "", false
 	}
-	return listNarrowingOf(c, contact)
+	filter, ok := listNarrowingOf(c, contact)
+	return c, filter, ok
+}
+
+// countListedByNarrowing fills in the total of a list the middleware ran
+// without one: the records the list's filter (the caller's, narrowed)
+// matches, counted by PocketBase's own filter resolver for the requester.
+// A filter through a relation joins other tables, and then rows are
+// counted once each, as PocketBase counts them.
+func countListedByNarrowing(e *core.RecordsListRequestEvent) error {
+	if id, _ := e.Get(totalByNarrowing).(string); id == "" || e.Collection == nil || e.Collection.Id != id || e.Result == nil {
+		return e.Next()
+	}
+	e.Set(totalByNarrowing, nil) // this list's alone
+	info, err := e.RequestInfo()
+	if err != nil {
+		return err
+	}
+	resolver := core.NewRecordFieldResolver(e.App, e.Collection, info, true)
+	resolver.SetAllowHiddenFields(info.HasSuperuserAuth())
+	q := e.App.RecordQuery(e.Collection)
+	if filter := e.Request.URL.Query().Get("filter"); filter != "" {
+		expr, err := search.FilterData(filter).BuildExpr(resolver)
+		if err != nil {
+			return err
+		}
+		q.AndWhere(expr)
+	}
+	if err := resolver.UpdateQuery(q); err != nil {
+		return err
+	}
+	count := "COUNT(*)"
+	if len(q.Info().Join) > 0 {
+		count = "COUNT(DISTINCT [[" + e.Collection.Name + "._rowid_]])"
+	}
+	var total int
+	if err := q.Distinct(false).Select(count).GroupBy().OrderBy().Row(&total); err != nil {
+		return err
+	}
+	e.Result.TotalItems = total
+	e.Result.TotalPages = (total + e.Result.PerPage - 1) / max(e.Result.PerPage, 1)
+	return e.Next()
 }
 
 // listNarrowingOf is the narrowing of the collection's list rule for the

@@ -3,8 +3,11 @@ package pb_hooks_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -242,4 +245,88 @@ func (l *queryLog) take() []string {
 	out := l.queries
 	l.queries = nil
 	return out
+}
+
+// TestListTotalsAsTheRuleCounts checks the totals of a contact's record-API
+// lists: where the list rule is exactly its narrowing the total is counted
+// by the narrowing (no COUNT over the rule's join of the contact), and in
+// every case it is the number of records the rule lists, with the caller's
+// filter (none, on a field, through a relation, matching nothing) and on
+// any page.
+func TestListTotalsAsTheRuleCounts(t *testing.T) {
+	t.Parallel()
+	app := portaltest.App(t)
+	profession := portaltest.NewProfession(t, app, true)
+	var contactToken string
+	for i, name := range []string{"Totals", "Other totals"} {
+		client := portaltest.NewClient(t, app, name)
+		role := portaltest.NewRole(t, app, client.Id, collections.Permissions...)
+		contact := portaltest.NewContact(t, app, client, role, fmt.Sprintf("totals-%d@client.test", i))
+		if i == 0 {
+			contactToken = portaltest.AuthHeaders(t, contact.Record)["Authorization"]
+		}
+		for d := range 3 + 2*i {
+			portaltest.NewEvent(t, app, client, time.Now().AddDate(0, 0, d+1), 4*time.Hour, profession, profession)
+		}
+	}
+	log := logQueries(app)
+	base := portaltest.StartServer(t, app)
+	list := func(name, query string) (total, pages, items int) {
+		t.Helper()
+		status, body := portaltest.Call(t, http.MethodGet, base+"/api/collections/"+name+"/records?"+query, contactToken, nil)
+		if status != http.StatusOK {
+			t.Fatalf("%s?%s: %d %s", name, query, status, body)
+		}
+		var page struct {
+			TotalItems, TotalPages int
+			Items                  []json.RawMessage
+		}
+		if err := json.Unmarshal(body, &page); err != nil {
+			t.Fatal(err)
+		}
+		return page.TotalItems, page.TotalPages, len(page.Items)
+	}
+	filters := map[string][]string{
+		collections.Events:         {"", `name ~ "Event"`, `created_by.email != ""`, `name = "none"`},
+		collections.Shifts:         {"", `event.status = "confirmed"`, `staff_count > 5`},
+		collections.ChangeRequests: {"", `event.name != ""`},
+		collections.Contacts:       {"", `email ~ "totals"`},
+		collections.Roles:          {""},
+		collections.Clients:        {""},
+	}
+	for name, fs := range filters {
+		exact := collections.ListNarrowingIsExact(*mustCollection(t, app, name).ListRule)
+		for _, f := range fs {
+			t.Run(name+" "+f, func(t *testing.T) {
+				q := "filter=" + url.QueryEscape(f)
+				_, _, listed := list(name, q+"&perPage=500&skipTotal=1")
+				log.take()
+				total, pages, _ := list(name, q+"&perPage=2&page=2")
+				if total != listed || pages != (listed+1)/2 {
+					t.Errorf("total %d in %d pages of 2; the rule lists %d", total, pages, listed)
+				}
+				// The rule's own comparison, as PocketBase compiles it.
+				ruleJoin := regexp.MustCompile("COALESCE\\(\\W*" + name + "\\W*\\.\\W*client\\W*, '?'?\\) = COALESCE\\(\\W*__auth_")
+				joinCount := false
+				for _, sql := range log.take() {
+					joinCount = joinCount || (strings.Contains(sql, "COUNT(") && ruleJoin.MatchString(sql))
+				}
+				if exact && joinCount {
+					t.Error("the total was counted over the rule's join of the contact")
+				}
+			})
+		}
+	}
+	if total, _, _ := list(collections.Events, "perPage=1"); total != 3 {
+		t.Errorf("the contact's events: total %d, want 3 (the other client's 5 are not counted)", total)
+	}
+}
+
+func mustCollection(t *testing.T, app core.App, name string) *core.Collection {
+	t.Helper()
+	c, err := app.FindCachedCollectionByNameOrId(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
