@@ -94,16 +94,17 @@ func uploadPolicy(app core.App, contact *core.Record, settings *collections.Sett
 }
 
 // loadDocuments lists the documents the contact may see, newest first, of
-// one event of its client (eventID) or of all of them (""), as at now.
-func loadDocuments(app core.App, contact *core.Record, eventID string, now time.Time) (*DocumentList, error) {
+// one event of its client (event, read by the caller) or of all of them
+// (nil), as at now.
+func loadDocuments(app core.App, contact, event *core.Record, now time.Time) (*DocumentList, error) {
 	settings, err := portalSettings(app)
 	if err != nil {
 		return nil, err
 	}
 	q := visibleDocuments(app, contact.GetString(collections.FieldClient), settings).
 		OrderBy("created DESC", "id DESC").Limit(maxDocumentsListed + 1)
-	if eventID != "" {
-		q = q.AndWhere(dbx.HashExp{collections.FieldEvent: eventID})
+	if event != nil {
+		q = q.AndWhere(dbx.HashExp{collections.FieldEvent: event.Id})
 	}
 	var records []*core.Record
 	if err := q.All(&records); err != nil {
@@ -113,24 +114,26 @@ func loadDocuments(app core.App, contact *core.Record, eventID string, now time.
 	if len(records) > maxDocumentsListed {
 		records, out.Truncated = records[:maxDocumentsListed], true
 	}
-	events, err := recordsByID(app, collections.Events, fieldValues(records, collections.FieldEvent))
-	if err != nil {
+	events := map[string]*core.Record{}
+	if event != nil {
+		events[event.Id] = event
+	} else if events, err = recordsByID(app, collections.Events, fieldValues(records, collections.FieldEvent)); err != nil {
 		return nil, err
 	}
-	uploaders, err := recordsByID(app, collections.Contacts, fieldValues(records, collections.FieldUploadedBy))
+	uploaders, err := namesIn(app, map[string][]string{collections.Contacts: fieldValues(records, collections.FieldUploadedBy)})
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range records {
-		out.Items = append(out.Items, documentItem(r, events[r.GetString(collections.FieldEvent)],
-			uploaders[r.GetString(collections.FieldUploadedBy)], contact, now))
+		out.Items = append(out.Items, documentItem(r, events[r.GetString(collections.FieldEvent)], uploaders[collections.Contacts], contact, now))
 	}
 	return out, nil
 }
 
 // documentItem is the contact's view of one document of event, uploaded by
-// uploader (nil: the agency, or a contact since deleted).
-func documentItem(r, event, uploader, contact *core.Record, now time.Time) DocumentItem {
+// one of the uploaders (contacts' names by id) or by none of them (the
+// agency, or a contact since deleted).
+func documentItem(r, event *core.Record, uploaders map[string]string, contact *core.Record, now time.Time) DocumentItem {
 	item := DocumentItem{
 		ID: r.Id, Title: r.GetString(collections.FieldTitle), File: filePath(r, collections.FieldFile),
 		Event: r.GetString(collections.FieldEvent), Created: r.GetDateTime(collections.FieldCreated),
@@ -141,9 +144,10 @@ func documentItem(r, event, uploader, contact *core.Record, now time.Time) Docum
 		item.EventName = event.GetString(collections.FieldName)
 		item.EventStartsAt = event.GetDateTime(collections.FieldStartsAt)
 	}
+	uploader, known := uploaders[r.GetString(collections.FieldUploadedBy)]
 	switch {
-	case uploader != nil:
-		item.UploadedBy = uploader.GetString(collections.FieldName)
+	case known:
+		item.UploadedBy = uploader
 	case !item.FromAgency:
 		item.UploadedBy = "A former colleague"
 	}
@@ -161,15 +165,16 @@ func deletableAt(event *core.Record, now time.Time) bool {
 // listDocuments answers the documents of the contact's client's events,
 // optionally of one event (?event=).
 func (p *plugin) listDocuments(e *core.RequestEvent) error {
-	eventID := e.Request.URL.Query().Get("event")
-	if eventID != "" {
-		event, err := e.App.FindRecordById(collections.Events, eventID)
+	var event *core.Record
+	if eventID := e.Request.URL.Query().Get("event"); eventID != "" {
+		var err error
+		event, err = e.App.FindRecordById(collections.Events, eventID)
 		if err != nil || event.GetString(collections.FieldClient) != e.Auth.GetString(collections.FieldClient) {
 			return e.BadRequestError("Choose one of your events.", validation.Errors{
 				"event": validation.NewError("validation_unknown_event", "Unknown event.")})
 		}
 	}
-	list, err := loadDocuments(e.App, e.Auth, eventID, p.now())
+	list, err := loadDocuments(e.App, e.Auth, event, p.now())
 	if err != nil {
 		return err
 	}
@@ -243,7 +248,7 @@ func (p *plugin) uploadDocument(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	return e.JSON(http.StatusOK, documentItem(document, event, e.Auth, e.Auth, p.now()))
+	return e.JSON(http.StatusOK, documentItem(document, event, map[string]string{e.Auth.Id: e.Auth.GetString(collections.FieldName)}, e.Auth, p.now()))
 }
 
 // deleteDocument deletes a document the contact uploaded, before its event

@@ -74,10 +74,15 @@ func (p *plugin) eventPage(e *core.RequestEvent) error {
 	if len(settings) > 0 {
 		page.Settings = settings[0]
 	}
-	if page.Roster, err = loadRoster(e.App, e.Auth, event, p.now()); err != nil {
+	// The roster reuses the listed shifts unless the list was cut short.
+	var shifts []*core.Record
+	if len(page.Shifts) < eventPageListSize {
+		shifts = page.Shifts
+	}
+	if page.Roster, err = loadRoster(e.App, e.Auth, event, p.now(), shifts); err != nil {
 		return err
 	}
-	if page.Documents, err = loadDocuments(e.App, e.Auth, event.Id, p.now()); err != nil {
+	if page.Documents, err = loadDocuments(e.App, e.Auth, event, p.now()); err != nil {
 		return err
 	}
 	if page.FileToken, err = fileToken(e); err != nil {

@@ -161,12 +161,16 @@ func TestEventPageAnswersAsItsParts(t *testing.T) {
 
 func mustJSON(v any) string { return string(must(json.Marshal(v))) }
 
+// eventPageQueries is the most reads the page may cost for an event with
+// something of everything (the sign-in's contact included).
+const eventPageQueries = 19
+
 // TestEventPageQueries sends the event page's call for a small and a large
 // event to a running server, catches the SQL it runs from the database log,
 // and checks that every query searches an index (none scans a client-owned
 // table or the contacts whole) and that the large event costs exactly as
 // many queries as the small one: none runs per shift, line, request,
-// document or rostered person.
+// document or rostered person, and no more than eventPageQueries in all.
 func TestEventPageQueries(t *testing.T) {
 	t.Parallel()
 	app := portaltest.App(t)
@@ -230,6 +234,12 @@ func TestEventPageQueries(t *testing.T) {
 	if len(smallQueries) != len(largeQueries) {
 		t.Errorf("%d queries for one of everything, %d for six:\n%s\n---\n%s", len(smallQueries), len(largeQueries),
 			strings.Join(smallQueries, "\n"), strings.Join(largeQueries, "\n"))
+	}
+	// Each part reads what it shows once: the roster reuses the listed
+	// shifts and their expanded professions, the documents the viewed
+	// event, and names come two columns at a time, several tables a query.
+	if len(largeQueries) > eventPageQueries {
+		t.Errorf("%d queries, more than %d:\n%s", len(largeQueries), eventPageQueries, strings.Join(largeQueries, "\n"))
 	}
 	big := clientOwnedTables(t, app)
 	for _, q := range largeQueries {

@@ -69,10 +69,10 @@ func ContactCan(app core.App, contact *core.Record, perm collections.Permission)
 func RosterQueries(app core.App) map[string][2]any {
 	staff := []string{"a", "b"}
 	return map[string][2]any{
-		"an event's assignments":          {byEvent(app, collections.Assignments, "x").Build(), "idx_assignments_event"},
+		"an event's assignments":          {assignmentsWithStaff(app, "x"), "idx_assignments_event"},
 		"an event's shifts":               {byEvent(app, collections.Shifts, "x").Build(), "idx_shifts_event"},
-		"rostered staff's qualifications": {ofStaff(app, collections.StaffQualifications, staff).Build(), "idx_staff_qualifications_staff"},
-		"rostered staff's vehicles":       {ofStaff(app, collections.StaffVehicles, staff).Build(), "idx_staff_vehicles_staff"},
+		"rostered staff's qualifications": {heldQualificationsOf(app, staff).Build(), "idx_staff_qualifications_staff"},
+		"rostered staff's vehicles":       {vehiclesOf(app, staff).Build(), "idx_staff_vehicles_staff"},
 	}
 }
 

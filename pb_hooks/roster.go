@@ -1,6 +1,7 @@
 package pb_hooks
 
 import (
+	"fmt"
 	"maps"
 	"net/http"
 	"slices"
@@ -174,7 +175,7 @@ func (p *plugin) eventRoster(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	roster, err := loadRoster(e.App, e.Auth, event, p.now())
+	roster, err := loadRoster(e.App, e.Auth, event, p.now(), nil)
 	if err != nil {
 		return err
 	}
@@ -204,7 +205,11 @@ func leaderPhoneShown(event *collections.Event, now time.Time) bool {
 
 // loadRoster builds what the contact may see of the event's staff at now.
 // The caller has checked that the event belongs to the contact's client.
-func loadRoster(app core.App, contact, eventRecord *core.Record, now time.Time) (*EventRoster, error) {
+// listed are the event's shifts when the caller has read them all already
+// (the event page's list, expanded profession), nil to read them here: the
+// roster then costs neither the shifts' query nor their professions'. It
+// reads only the columns it shows, joined where one query can serve two.
+func loadRoster(app core.App, contact, eventRecord *core.Record, now time.Time, listed []*core.Record) (*EventRoster, error) {
 	view, err := rosterViewOf(app, contact)
 	if err != nil {
 		return nil, err
@@ -212,24 +217,15 @@ func loadRoster(app core.App, contact, eventRecord *core.Record, now time.Time) 
 	out := &EventRoster{Show: view, People: []RosterPerson{}, Shifts: []ShiftRequirement{}}
 	event := collections.Wrap[collections.Event](eventRecord)
 
-	var assignments, shifts []*core.Record
-	if err := byEvent(app, collections.Assignments, event.Id).All(&assignments); err != nil {
-		return nil, err
-	}
-	if err := byEvent(app, collections.Shifts, event.Id).All(&shifts); err != nil {
-		return nil, err
-	}
-	staff, err := recordsByID(app, collections.Staff, fieldValues(assignments, collections.FieldStaff))
+	assignments, err := rosterAssignments(app, event.Id)
 	if err != nil {
 		return nil, err
 	}
-
 	for _, a := range assignments {
-		if a.GetBool(collections.FieldTeamLeader) && staff[a.GetString(collections.FieldStaff)] != nil {
-			leader := collections.Wrap[collections.StaffMember](staff[a.GetString(collections.FieldStaff)])
-			out.TeamLeader = &TeamLeaderCard{Name: leader.Name()}
+		if a.TeamLeader && a.StaffID != "" {
+			out.TeamLeader = &TeamLeaderCard{Name: a.Name}
 			if leaderPhoneShown(event, now) {
-				out.TeamLeader.Phone = leader.Phone()
+				out.TeamLeader.Phone = a.Phone
 			}
 		}
 	}
@@ -237,32 +233,47 @@ func loadRoster(app core.App, contact, eventRecord *core.Record, now time.Time) 
 		return out, nil
 	}
 
+	shifts, err := rosterShifts(app, event.Id, listed, assignments)
+	if err != nil {
+		return nil, err
+	}
 	shiftByID := map[string]*core.Record{}
 	for _, s := range shifts {
 		shiftByID[s.Id] = s
 	}
-	professions, err := recordsByID(app, collections.Professions, fieldValues(shifts, collections.FieldProfession))
+	// The names the roster shows, of professions not expanded on the
+	// shifts, required qualifications and skills, in one read.
+	professions, missing := expandedProfessions(shifts)
+	wanted := map[string][]string{collections.Professions: missing}
+	if view.RequiredQualifications {
+		wanted[collections.Qualifications] = fieldValues(shifts, collections.FieldRequiredQuals)
+	}
+	var staffIDs []string
+	for _, a := range assignments {
+		if a.StaffID != "" && view.Roster {
+			staffIDs = appendNew(staffIDs, []string{a.StaffID})
+			wanted[collections.Skills] = appendNew(wanted[collections.Skills], a.skillIDs())
+		}
+	}
+	known, err := namesIn(app, wanted)
 	if err != nil {
 		return nil, err
 	}
+	maps.Copy(professions, known[collections.Professions])
 	professionOf := func(shift *core.Record) string {
-		if shift == nil || professions[shift.GetString(collections.FieldProfession)] == nil {
+		if shift == nil {
 			return ""
 		}
-		return professions[shift.GetString(collections.FieldProfession)].GetString(collections.FieldName)
+		return professions[shift.GetString(collections.FieldProfession)]
 	}
 
 	if view.RequiredQualifications {
-		qualifications, err := recordsByID(app, collections.Qualifications, fieldValues(shifts, collections.FieldRequiredQuals))
-		if err != nil {
-			return nil, err
-		}
 		for _, s := range shifts {
 			sh := collections.Wrap[collections.Shift](s)
 			out.Shifts = append(out.Shifts, ShiftRequirement{
 				Shift: s.Id, Profession: professionOf(s), StartsAt: sh.StartsAt(), EndsAt: sh.EndsAt(),
 				StaffCount:             sh.StaffCount(),
-				RequiredQualifications: names(qualifications, s.GetStringSlice(collections.FieldRequiredQuals)),
+				RequiredQualifications: names(known[collections.Qualifications], s.GetStringSlice(collections.FieldRequiredQuals)),
 			})
 		}
 		slices.SortStableFunc(out.Shifts, func(a, b ShiftRequirement) int { return a.StartsAt.Compare(b.StartsAt) })
@@ -271,30 +282,25 @@ func loadRoster(app core.App, contact, eventRecord *core.Record, now time.Time) 
 		return out, nil
 	}
 
-	staffRecords := make([]*core.Record, 0, len(staff))
-	for _, s := range staff {
-		staffRecords = append(staffRecords, s)
-	}
-	skills, err := recordsByID(app, collections.Skills, fieldValues(staffRecords, collections.FieldSkills))
+	slices.Sort(staffIDs)
+	held, err := heldQualifications(app, view, staffIDs)
 	if err != nil {
 		return nil, err
 	}
-	held, vehicles, err := staffDetails(app, view, slices.Sorted(maps.Keys(staff)))
+	vehicles, err := staffVehicles(app, view, staffIDs)
 	if err != nil {
 		return nil, err
 	}
 	for _, a := range assignments {
-		person := staff[a.GetString(collections.FieldStaff)]
-		if person == nil {
+		if a.StaffID == "" {
 			continue
 		}
-		assignment := collections.Wrap[collections.Assignment](a)
-		shift := shiftByID[assignment.ShiftID()]
+		shift := shiftByID[a.Shift]
 		entry := RosterPerson{
-			Assignment: a.Id, Name: person.GetString(collections.FieldName), TeamLeader: assignment.TeamLeader(),
-			Profession: professionOf(shift), StartsAt: assignment.StartsAt(), EndsAt: assignment.EndsAt(),
-			Skills:         names(skills, person.GetStringSlice(collections.FieldSkills)),
-			Qualifications: held[person.Id], Vehicles: vehicles[person.Id],
+			Assignment: a.ID, Name: a.Name, TeamLeader: a.TeamLeader,
+			Profession: professionOf(shift), StartsAt: a.StartsAt, EndsAt: a.EndsAt,
+			Skills:         names(known[collections.Skills], a.skillIDs()),
+			Qualifications: held[a.StaffID], Vehicles: vehicles[a.StaffID],
 		}
 		if shift != nil && entry.StartsAt.IsZero() {
 			entry.StartsAt = shift.GetDateTime(collections.FieldStartsAt)
@@ -303,10 +309,10 @@ func loadRoster(app core.App, contact, eventRecord *core.Record, now time.Time) 
 			entry.EndsAt = shift.GetDateTime(collections.FieldEndsAt)
 		}
 		if view.Photo {
-			entry.Photo = filePath(person, collections.FieldPhoto)
+			entry.Photo = fileURLPath(collections.Staff, a.StaffID, a.Photo)
 		}
 		if view.PhotoID {
-			entry.PhotoID = filePath(person, collections.FieldPhotoID)
+			entry.PhotoID = fileURLPath(collections.Staff, a.StaffID, a.PhotoID)
 		}
 		out.People = append(out.People, entry)
 	}
@@ -325,50 +331,133 @@ func loadRoster(app core.App, contact, eventRecord *core.Record, now time.Time) 
 	return out, nil
 }
 
-// staffDetails loads the qualifications and vehicles of the staff members,
-// by staff id, each only when the view includes it.
-func staffDetails(app core.App, view RosterView, staffIDs []string) (map[string][]RosterQualification, map[string][]RosterVehicle, error) {
-	held, vehicles := map[string][]RosterQualification{}, map[string][]RosterVehicle{}
-	if len(staffIDs) == 0 {
-		return held, vehicles, nil
+// rosterAssignment is one assignment of the event with what the roster
+// shows of its staff member: a few columns, not the whole records (the
+// staff's notes among them).
+type rosterAssignment struct {
+	ID         string         `db:"id"`
+	Shift      string         `db:"shift"`
+	TeamLeader bool           `db:"team_leader"`
+	StartsAt   types.DateTime `db:"starts_at"`
+	EndsAt     types.DateTime `db:"ends_at"`
+	// StaffID is "" when the staff member no longer exists (or none is set).
+	StaffID string `db:"staff_id"`
+	Name    string `db:"name"`
+	Phone   string `db:"phone"`
+	Skills  string `db:"skills"` // as stored: a JSON array of ids
+	Photo   string `db:"photo"`
+	PhotoID string `db:"photo_id"`
+}
+
+// skillIDs are the staff member's skills' ids, read as the record's
+// relation field reads them.
+func (a *rosterAssignment) skillIDs() []string { return list.ToUniqueStringSlice(a.Skills) }
+
+// rosterAssignments loads the event's assignments with their staff
+// members.
+func rosterAssignments(app core.App, eventID string) ([]*rosterAssignment, error) {
+	var rows []*rosterAssignment
+	err := assignmentsWithStaff(app, eventID).All(&rows)
+	return rows, err
+}
+
+// assignmentsWithStaff selects the event's assignments, through the
+// assignments' event index, joined with their staff members' columns the
+// roster shows.
+func assignmentsWithStaff(app core.App, eventID string) *dbx.Query {
+	return app.DB().NewQuery(`SELECT [[a.id]], [[a.shift]], [[a.team_leader]], [[a.starts_at]], [[a.ends_at]],
+		COALESCE([[s.id]], '') AS [[staff_id]], COALESCE([[s.name]], '') AS [[name]], COALESCE([[s.phone]], '') AS [[phone]],
+		COALESCE([[s.skills]], '') AS [[skills]], COALESCE([[s.photo]], '') AS [[photo]], COALESCE([[s.photo_id]], '') AS [[photo_id]]
+		FROM {{assignments}} [[a]] LEFT JOIN {{staff}} [[s]] ON [[s.id]] = [[a.staff]]
+		WHERE [[a.event]] = {:event}`).Bind(dbx.Params{"event": eventID})
+}
+
+// rosterShifts are the event's shifts: the listed ones when they are all of
+// them as far as the roster can tell (every assignment's shift among them),
+// otherwise read through the event index, in the same order (the index's
+// event, starts_at).
+func rosterShifts(app core.App, eventID string, listed []*core.Record, assignments []*rosterAssignment) ([]*core.Record, error) {
+	if listed != nil {
+		ids := make(map[string]bool, len(listed))
+		for _, s := range listed {
+			ids[s.Id] = true
+		}
+		all := true
+		for _, a := range assignments {
+			all = all && ids[a.Shift]
+		}
+		if all {
+			return listed, nil
+		}
 	}
-	if view.Qualifications {
-		var records []*core.Record
-		if err := ofStaff(app, collections.StaffQualifications, staffIDs).All(&records); err != nil {
-			return nil, nil, err
-		}
-		qualifications, err := recordsByID(app, collections.Qualifications, fieldValues(records, collections.FieldQualification))
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, r := range records {
-			qualification := qualifications[r.GetString(collections.FieldQualification)]
-			if qualification == nil {
-				continue
-			}
-			q := RosterQualification{
-				Name:       qualification.GetString(collections.FieldName),
-				ValidUntil: r.GetDateTime(collections.FieldValidUntil),
-			}
-			if view.Certificates {
-				q.Certificate = filePath(r, collections.FieldCertificate)
-			}
-			held[r.GetString(collections.FieldStaff)] = append(held[r.GetString(collections.FieldStaff)], q)
+	var shifts []*core.Record
+	err := byEvent(app, collections.Shifts, eventID).All(&shifts)
+	return shifts, err
+}
+
+// expandedProfessions names the shifts' professions, by id, where the
+// shifts come with them expanded, and lists the ids still to read.
+func expandedProfessions(shifts []*core.Record) (map[string]string, []string) {
+	known := map[string]string{}
+	var missing []string
+	for _, s := range shifts {
+		id := s.GetString(collections.FieldProfession)
+		if p := s.ExpandedOne(collections.FieldProfession); p != nil && p.Id == id {
+			known[id] = p.GetString(collections.FieldName)
+		} else if id != "" {
+			missing = appendNew(missing, []string{id})
 		}
 	}
-	if view.Vehicle {
-		var records []*core.Record
-		if err := ofStaff(app, collections.StaffVehicles, staffIDs).All(&records); err != nil {
-			return nil, nil, err
-		}
-		for _, r := range records {
-			vehicles[r.GetString(collections.FieldStaff)] = append(vehicles[r.GetString(collections.FieldStaff)], RosterVehicle{
-				Make: r.GetString(collections.FieldMake), Model: r.GetString(collections.FieldModel),
-				Colour: r.GetString(collections.FieldColour), Plate: r.GetString(collections.FieldPlate),
-			})
-		}
+	return known, missing
+}
+
+// heldQualifications loads the staff members' qualifications with the
+// qualifications' names, by staff id, when the view includes them: one
+// query, the staff index first (CROSS JOIN keeps SQLite to that order, so
+// each person's qualifications come in the index's order).
+func heldQualifications(app core.App, view RosterView, staffIDs []string) (map[string][]RosterQualification, error) {
+	out := map[string][]RosterQualification{}
+	if !view.Qualifications || len(staffIDs) == 0 {
+		return out, nil
 	}
-	return held, vehicles, nil
+	var rows []struct {
+		ID          string         `db:"id"`
+		Staff       string         `db:"staff"`
+		ValidUntil  types.DateTime `db:"valid_until"`
+		Certificate string         `db:"certificate"`
+		Name        string         `db:"name"`
+	}
+	if err := heldQualificationsOf(app, staffIDs).All(&rows); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		q := RosterQualification{Name: r.Name, ValidUntil: r.ValidUntil}
+		if view.Certificates {
+			q.Certificate = fileURLPath(collections.StaffQualifications, r.ID, r.Certificate)
+		}
+		out[r.Staff] = append(out[r.Staff], q)
+	}
+	return out, nil
+}
+
+// staffVehicles loads the vehicles of the staff members, by staff id, when
+// the view includes them.
+func staffVehicles(app core.App, view RosterView, staffIDs []string) (map[string][]RosterVehicle, error) {
+	vehicles := map[string][]RosterVehicle{}
+	if !view.Vehicle || len(staffIDs) == 0 {
+		return vehicles, nil
+	}
+	var rows []struct {
+		Staff string `db:"staff"`
+		RosterVehicle
+	}
+	if err := vehiclesOf(app, staffIDs).All(&rows); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		vehicles[r.Staff] = append(vehicles[r.Staff], r.RosterVehicle)
+	}
+	return vehicles, nil
 }
 
 // byEvent selects the records of one event (assignments, shifts), through
@@ -377,10 +466,20 @@ func byEvent(app core.App, collection, eventID string) *dbx.SelectQuery {
 	return app.RecordQuery(collection).AndWhere(dbx.HashExp{collections.FieldEvent: eventID})
 }
 
-// ofStaff selects the records (qualifications, vehicles) of the staff
-// members, through the collection's staff index.
-func ofStaff(app core.App, collection string, staffIDs []string) *dbx.SelectQuery {
-	return app.RecordQuery(collection).AndWhere(dbx.In(collections.FieldStaff, list.ToInterfaceSlice(staffIDs)...))
+// heldQualificationsOf selects the staff members' qualifications with the
+// qualification's name, through the staff index of staff_qualifications.
+func heldQualificationsOf(app core.App, staffIDs []string) *dbx.SelectQuery {
+	return app.DB().Select("sq.id", "sq.staff", "sq.valid_until", "sq.certificate", "q.name").
+		From(collections.StaffQualifications+" sq").
+		Join("CROSS JOIN", collections.Qualifications+" q", dbx.NewExp("[[q.id]] = [[sq.qualification]]")).
+		Where(dbx.In("sq.staff", list.ToInterfaceSlice(staffIDs)...))
+}
+
+// vehiclesOf selects the staff members' vehicles, through the staff index
+// of staff_vehicles.
+func vehiclesOf(app core.App, staffIDs []string) *dbx.SelectQuery {
+	return app.DB().Select(collections.FieldStaff, collections.FieldMake, collections.FieldModel, collections.FieldColour, collections.FieldPlate).
+		From(collections.StaffVehicles).Where(dbx.In(collections.FieldStaff, list.ToInterfaceSlice(staffIDs)...))
 }
 
 // guardStaffFiles lets a contact download a staff file only when the
@@ -409,11 +508,16 @@ func guardStaffFiles(e *core.FileDownloadRequestEvent) error {
 // filePath is the download path of the record's file in field ("" for
 // none); the page adds a file token (and a thumb size) to it.
 func filePath(r *core.Record, field string) string {
-	name := r.GetString(field)
+	return fileURLPath(r.Collection().Name, r.Id, r.GetString(field))
+}
+
+// fileURLPath is the download path of the file name of a record of the
+// collection ("" for none).
+func fileURLPath(collection, id, name string) string {
 	if name == "" {
 		return ""
 	}
-	return "/api/files/" + r.Collection().Name + "/" + r.Id + "/" + name
+	return "/api/files/" + collection + "/" + id + "/" + name
 }
 
 // recordsByID loads the records of the ids (duplicates and "" ignored),
@@ -438,22 +542,67 @@ func recordsByID(app core.App, collection string, ids []string) (map[string]*cor
 func fieldValues(records []*core.Record, field string) []string {
 	var out []string
 	for _, r := range records {
-		for _, v := range r.GetStringSlice(field) {
-			if v != "" && !slices.Contains(out, v) {
-				out = append(out, v)
-			}
+		out = appendNew(out, r.GetStringSlice(field))
+	}
+	return out
+}
+
+// appendNew appends the values not yet in out, nor empty.
+func appendNew(out, values []string) []string {
+	for _, v := range values {
+		if v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
 		}
 	}
 	return out
 }
 
-// names returns the names of the records of ids, in order, skipping ids
-// that no longer exist.
-func names(records map[string]*core.Record, ids []string) []string {
+// namesIn loads the names of records of several collections (ids by
+// collection; duplicates and "" ignored), by collection and id, in one
+// query: only the two columns, as whole records cost far more to build
+// than the query to read them.
+func namesIn(app core.App, wanted map[string][]string) (map[string]map[string]string, error) {
+	out := make(map[string]map[string]string, len(wanted))
+	var parts []string
+	params := dbx.Params{}
+	collectionsRead := slices.Sorted(maps.Keys(wanted))
+	for i, collection := range collectionsRead {
+		out[collection] = map[string]string{}
+		var placeholders []string
+		for _, id := range appendNew(nil, wanted[collection]) {
+			name := fmt.Sprintf("n%d_%d", i, len(placeholders))
+			params[name] = id
+			placeholders = append(placeholders, "{:"+name+"}")
+		}
+		if len(placeholders) > 0 {
+			parts = append(parts, fmt.Sprintf("SELECT %d AS [[part]], [[id]], [[name]] FROM {{%s}} WHERE [[id]] IN (%s)",
+				i, collection, strings.Join(placeholders, ", ")))
+		}
+	}
+	if len(parts) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		Part int    `db:"part"`
+		ID   string `db:"id"`
+		Name string `db:"name"`
+	}
+	if err := app.DB().NewQuery(strings.Join(parts, " UNION ALL ")).Bind(params).All(&rows); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[collectionsRead[r.Part]][r.ID] = r.Name
+	}
+	return out, nil
+}
+
+// names returns the names of ids, in order, skipping ids that no longer
+// exist.
+func names(known map[string]string, ids []string) []string {
 	out := []string{}
 	for _, id := range ids {
-		if r := records[id]; r != nil {
-			out = append(out, r.GetString(collections.FieldName))
+		if name, ok := known[id]; ok {
+			out = append(out, name)
 		}
 	}
 	return out
