@@ -67,12 +67,12 @@ func ContactCan(app core.App, contact *core.Record, perm collections.Permission)
 // RosterQueries exposes the roster route's lookups to the query-plan test,
 // with the index each must use.
 func RosterQueries(app core.App) map[string][2]any {
-	staff := []string{"a", "b"}
+	everything := RosterView{Roster: true, Qualifications: true, Vehicle: true}
 	return map[string][2]any{
-		"an event's assignments":          {assignmentsWithStaff(app, "x"), "idx_assignments_event"},
+		"an event's assignments":          {assignmentsWithStaff(app, "x", everything), "idx_assignments_event"},
 		"an event's shifts":               {byEvent(app, collections.Shifts, "x").Build(), "idx_shifts_event"},
-		"rostered staff's qualifications": {heldQualificationsOf(app, staff).Build(), "idx_staff_qualifications_staff"},
-		"rostered staff's vehicles":       {vehiclesOf(app, staff).Build(), "idx_staff_vehicles_staff"},
+		"rostered staff's qualifications": {assignmentsWithStaff(app, "x", everything), "idx_staff_qualifications_staff"},
+		"rostered staff's vehicles":       {assignmentsWithStaff(app, "x", everything), "idx_staff_vehicles_staff"},
 	}
 }
 

@@ -1,6 +1,7 @@
 package pb_hooks
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
@@ -217,7 +218,7 @@ func loadRoster(app core.App, contact, eventRecord *core.Record, now time.Time, 
 	out := &EventRoster{Show: view, People: []RosterPerson{}, Shifts: []ShiftRequirement{}}
 	event := collections.Wrap[collections.Event](eventRecord)
 
-	assignments, err := rosterAssignments(app, event.Id)
+	assignments, err := rosterAssignments(app, event.Id, view)
 	if err != nil {
 		return nil, err
 	}
@@ -248,10 +249,8 @@ func loadRoster(app core.App, contact, eventRecord *core.Record, now time.Time, 
 	if view.RequiredQualifications {
 		wanted[collections.Qualifications] = fieldValues(shifts, collections.FieldRequiredQuals)
 	}
-	var staffIDs []string
 	for _, a := range assignments {
 		if a.StaffID != "" && view.Roster {
-			staffIDs = appendNew(staffIDs, []string{a.StaffID})
 			wanted[collections.Skills] = appendNew(wanted[collections.Skills], a.skillIDs())
 		}
 	}
@@ -282,15 +281,6 @@ func loadRoster(app core.App, contact, eventRecord *core.Record, now time.Time, 
 		return out, nil
 	}
 
-	slices.Sort(staffIDs)
-	held, err := heldQualifications(app, view, staffIDs)
-	if err != nil {
-		return nil, err
-	}
-	vehicles, err := staffVehicles(app, view, staffIDs)
-	if err != nil {
-		return nil, err
-	}
 	for _, a := range assignments {
 		if a.StaffID == "" {
 			continue
@@ -299,8 +289,15 @@ func loadRoster(app core.App, contact, eventRecord *core.Record, now time.Time, 
 		entry := RosterPerson{
 			Assignment: a.ID, Name: a.Name, TeamLeader: a.TeamLeader,
 			Profession: professionOf(shift), StartsAt: a.StartsAt, EndsAt: a.EndsAt,
-			Skills:         names(known[collections.Skills], a.skillIDs()),
-			Qualifications: held[a.StaffID], Vehicles: vehicles[a.StaffID],
+			Skills: names(known[collections.Skills], a.skillIDs()),
+		}
+		if entry.Qualifications, err = a.qualifications(view); err != nil {
+			return nil, err
+		}
+		if a.Vehicles != "" && a.Vehicles != "[]" {
+			if err := json.Unmarshal([]byte(a.Vehicles), &entry.Vehicles); err != nil {
+				return nil, err
+			}
 		}
 		if shift != nil && entry.StartsAt.IsZero() {
 			entry.StartsAt = shift.GetDateTime(collections.FieldStartsAt)
@@ -333,7 +330,8 @@ func loadRoster(app core.App, contact, eventRecord *core.Record, now time.Time, 
 
 // rosterAssignment is one assignment of the event with what the roster
 // shows of its staff member: a few columns, not the whole records (the
-// staff's notes among them).
+// staff's notes among them), and the qualifications and vehicles, when
+// shown, as JSON arrays.
 type rosterAssignment struct {
 	ID         string         `db:"id"`
 	Shift      string         `db:"shift"`
@@ -341,33 +339,85 @@ type rosterAssignment struct {
 	StartsAt   types.DateTime `db:"starts_at"`
 	EndsAt     types.DateTime `db:"ends_at"`
 	// StaffID is "" when the staff member no longer exists (or none is set).
-	StaffID string `db:"staff_id"`
-	Name    string `db:"name"`
-	Phone   string `db:"phone"`
-	Skills  string `db:"skills"` // as stored: a JSON array of ids
-	Photo   string `db:"photo"`
-	PhotoID string `db:"photo_id"`
+	StaffID  string `db:"staff_id"`
+	Name     string `db:"name"`
+	Phone    string `db:"phone"`
+	Skills   string `db:"skills"` // as stored: a JSON array of ids
+	Photo    string `db:"photo"`
+	PhotoID  string `db:"photo_id"`
+	Held     string `db:"held"`     // [{id, name, valid_until, certificate}], "" when not shown
+	Vehicles string `db:"vehicles"` // [{make, model, colour, plate}], "" when not shown
 }
 
 // skillIDs are the staff member's skills' ids, read as the record's
 // relation field reads them.
 func (a *rosterAssignment) skillIDs() []string { return list.ToUniqueStringSlice(a.Skills) }
 
+// qualifications are the qualifications the staff member holds, as the
+// view shows them (nil when it does not).
+func (a *rosterAssignment) qualifications(view RosterView) ([]RosterQualification, error) {
+	if a.Held == "" {
+		return nil, nil
+	}
+	var held []struct {
+		ID          string `json:"id"`
+		Name        string `json:"name"`
+		ValidUntil  string `json:"valid_until"`
+		Certificate string `json:"certificate"`
+	}
+	if err := json.Unmarshal([]byte(a.Held), &held); err != nil {
+		return nil, err
+	}
+	var out []RosterQualification
+	for _, h := range held {
+		validUntil, _ := types.ParseDateTime(h.ValidUntil)
+		q := RosterQualification{Name: h.Name, ValidUntil: validUntil}
+		if view.Certificates {
+			q.Certificate = fileURLPath(collections.StaffQualifications, h.ID, h.Certificate)
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}
+
 // rosterAssignments loads the event's assignments with their staff
 // members.
-func rosterAssignments(app core.App, eventID string) ([]*rosterAssignment, error) {
+func rosterAssignments(app core.App, eventID string, view RosterView) ([]*rosterAssignment, error) {
 	var rows []*rosterAssignment
-	err := assignmentsWithStaff(app, eventID).All(&rows)
+	err := assignmentsWithStaff(app, eventID, view).All(&rows)
 	return rows, err
 }
 
+// Each rostered person's qualifications (with their names) and vehicles, as
+// JSON arrays, read through the staff indexes of staff_qualifications and
+// staff_vehicles in the index's order, as separate queries by staff read
+// them before (one query instead of three).
+const (
+	heldColumn = `(SELECT json_group_array(json_object('id', [[sq.id]], 'name', [[q.name]],
+			'valid_until', [[sq.valid_until]], 'certificate', [[sq.certificate]]) ORDER BY [[sq.qualification]])
+		FROM {{staff_qualifications}} [[sq]] CROSS JOIN {{qualifications}} [[q]] ON [[q.id]] = [[sq.qualification]]
+		WHERE [[sq.staff]] = [[s.id]])`
+	vehiclesColumn = `(SELECT json_group_array(json_object('make', [[v.make]], 'model', [[v.model]],
+			'colour', [[v.colour]], 'plate', [[v.plate]]) ORDER BY [[v.rowid]])
+		FROM {{staff_vehicles}} [[v]] WHERE [[v.staff]] = [[s.id]])`
+)
+
 // assignmentsWithStaff selects the event's assignments, through the
 // assignments' event index, joined with their staff members' columns the
-// roster shows.
-func assignmentsWithStaff(app core.App, eventID string) *dbx.Query {
+// roster shows, and their qualifications and vehicles when the view shows
+// them.
+func assignmentsWithStaff(app core.App, eventID string, view RosterView) *dbx.Query {
+	held, vehicles := "''", "''"
+	if view.Roster && view.Qualifications {
+		held = heldColumn
+	}
+	if view.Roster && view.Vehicle {
+		vehicles = vehiclesColumn
+	}
 	return app.DB().NewQuery(`SELECT [[a.id]], [[a.shift]], [[a.team_leader]], [[a.starts_at]], [[a.ends_at]],
 		COALESCE([[s.id]], '') AS [[staff_id]], COALESCE([[s.name]], '') AS [[name]], COALESCE([[s.phone]], '') AS [[phone]],
-		COALESCE([[s.skills]], '') AS [[skills]], COALESCE([[s.photo]], '') AS [[photo]], COALESCE([[s.photo_id]], '') AS [[photo_id]]
+		COALESCE([[s.skills]], '') AS [[skills]], COALESCE([[s.photo]], '') AS [[photo]], COALESCE([[s.photo_id]], '') AS [[photo_id]],
+		COALESCE(` + held + `, '') AS [[held]], COALESCE(` + vehicles + `, '') AS [[vehicles]]
 		FROM {{assignments}} [[a]] LEFT JOIN {{staff}} [[s]] ON [[s.id]] = [[a.staff]]
 		WHERE [[a.event]] = {:event}`).Bind(dbx.Params{"event": eventID})
 }
@@ -411,75 +461,10 @@ func expandedProfessions(shifts []*core.Record) (map[string]string, []string) {
 	return known, missing
 }
 
-// heldQualifications loads the staff members' qualifications with the
-// qualifications' names, by staff id, when the view includes them: one
-// query, the staff index first (CROSS JOIN keeps SQLite to that order, so
-// each person's qualifications come in the index's order).
-func heldQualifications(app core.App, view RosterView, staffIDs []string) (map[string][]RosterQualification, error) {
-	out := map[string][]RosterQualification{}
-	if !view.Qualifications || len(staffIDs) == 0 {
-		return out, nil
-	}
-	var rows []struct {
-		ID          string         `db:"id"`
-		Staff       string         `db:"staff"`
-		ValidUntil  types.DateTime `db:"valid_until"`
-		Certificate string         `db:"certificate"`
-		Name        string         `db:"name"`
-	}
-	if err := heldQualificationsOf(app, staffIDs).All(&rows); err != nil {
-		return nil, err
-	}
-	for _, r := range rows {
-		q := RosterQualification{Name: r.Name, ValidUntil: r.ValidUntil}
-		if view.Certificates {
-			q.Certificate = fileURLPath(collections.StaffQualifications, r.ID, r.Certificate)
-		}
-		out[r.Staff] = append(out[r.Staff], q)
-	}
-	return out, nil
-}
-
-// staffVehicles loads the vehicles of the staff members, by staff id, when
-// the view includes them.
-func staffVehicles(app core.App, view RosterView, staffIDs []string) (map[string][]RosterVehicle, error) {
-	vehicles := map[string][]RosterVehicle{}
-	if !view.Vehicle || len(staffIDs) == 0 {
-		return vehicles, nil
-	}
-	var rows []struct {
-		Staff string `db:"staff"`
-		RosterVehicle
-	}
-	if err := vehiclesOf(app, staffIDs).All(&rows); err != nil {
-		return nil, err
-	}
-	for _, r := range rows {
-		vehicles[r.Staff] = append(vehicles[r.Staff], r.RosterVehicle)
-	}
-	return vehicles, nil
-}
-
 // byEvent selects the records of one event (assignments, shifts), through
 // the collection's event index.
 func byEvent(app core.App, collection, eventID string) *dbx.SelectQuery {
 	return app.RecordQuery(collection).AndWhere(dbx.HashExp{collections.FieldEvent: eventID})
-}
-
-// heldQualificationsOf selects the staff members' qualifications with the
-// qualification's name, through the staff index of staff_qualifications.
-func heldQualificationsOf(app core.App, staffIDs []string) *dbx.SelectQuery {
-	return app.DB().Select("sq.id", "sq.staff", "sq.valid_until", "sq.certificate", "q.name").
-		From(collections.StaffQualifications+" sq").
-		Join("CROSS JOIN", collections.Qualifications+" q", dbx.NewExp("[[q.id]] = [[sq.qualification]]")).
-		Where(dbx.In("sq.staff", list.ToInterfaceSlice(staffIDs)...))
-}
-
-// vehiclesOf selects the staff members' vehicles, through the staff index
-// of staff_vehicles.
-func vehiclesOf(app core.App, staffIDs []string) *dbx.SelectQuery {
-	return app.DB().Select(collections.FieldStaff, collections.FieldMake, collections.FieldModel, collections.FieldColour, collections.FieldPlate).
-		From(collections.StaffVehicles).Where(dbx.In(collections.FieldStaff, list.ToInterfaceSlice(staffIDs)...))
 }
 
 // guardStaffFiles lets a contact download a staff file only when the
