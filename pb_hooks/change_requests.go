@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/list"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/crewportal/crewportal/collections"
@@ -67,8 +68,35 @@ func ShapeOf(app core.App, eventID string) (EventShape, error) {
 	var shifts []*core.Record
 	err := app.RecordQuery(collections.Shifts).AndWhere(dbx.HashExp{collections.FieldEvent: eventID}).
 		OrderBy("starts_at", "rowid").All(&shifts)
-	if err != nil || len(shifts) == 0 {
+	if err != nil {
 		return EventShape{}, err
+	}
+	return shapeOfShifts(shifts), nil
+}
+
+// shapesOf is ShapeOf for several events at once, by event id.
+func shapesOf(app core.App, eventIDs []string) (map[string]EventShape, error) {
+	var shifts []*core.Record
+	err := app.RecordQuery(collections.Shifts).AndWhere(dbx.In(collections.FieldEvent, list.ToInterfaceSlice(eventIDs)...)).
+		OrderBy("starts_at", "rowid").All(&shifts)
+	if err != nil {
+		return nil, err
+	}
+	byEvent := map[string][]*core.Record{}
+	for _, s := range shifts {
+		byEvent[s.GetString(collections.FieldEvent)] = append(byEvent[s.GetString(collections.FieldEvent)], s)
+	}
+	shapes := make(map[string]EventShape, len(eventIDs))
+	for _, id := range eventIDs {
+		shapes[id] = shapeOfShifts(byEvent[id])
+	}
+	return shapes, nil
+}
+
+// shapeOfShifts is the shape of an event with these shifts, in start order.
+func shapeOfShifts(shifts []*core.Record) EventShape {
+	if len(shifts) == 0 {
+		return EventShape{}
 	}
 	shape := EventShape{Atomic: true, Profession: shifts[0].GetString(collections.FieldProfession), Shifts: shifts}
 	first := shifts[0]
@@ -80,7 +108,7 @@ func ShapeOf(app core.App, eventID string) (EventShape, error) {
 			}
 		}
 	}
-	return shape, nil
+	return shape
 }
 
 // nonAtomicMessage explains, in the portal and in the server's refusal, why

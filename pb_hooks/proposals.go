@@ -122,13 +122,27 @@ func cancellationLines(event *core.Record, compare bool) Proposal {
 // Only a compared request reads its event, so the decided requests of a list
 // (every one but the single pending request) cost no query for it.
 func describeRequest(app core.App, request *collections.ChangeRequest, compare bool) (Proposal, error) {
-	var event *core.Record
-	if compare {
-		var err error
-		if event, err = app.FindRecordById(collections.Events, request.EventID()); err != nil {
-			return nil, fmt.Errorf("describe request %s: %w", request.Id, err)
+	if !compare {
+		return describeRequestAgainst(app, request, nil, EventShape{})
+	}
+	event, err := app.FindRecordById(collections.Events, request.EventID())
+	if err != nil {
+		return nil, fmt.Errorf("describe request %s: %w", request.Id, err)
+	}
+	var shape EventShape // a cancellation is compared by status alone
+	if request.Kind() != collections.RequestCancellation {
+		if shape, err = ShapeOf(app, event.Id); err != nil {
+			return nil, err
 		}
 	}
+	return describeRequestAgainst(app, request, event, shape)
+}
+
+// describeRequestAgainst writes a change request in words, compared with
+// the event as it is now (its record and shape) or, with event nil, as the
+// proposed values only.
+func describeRequestAgainst(app core.App, request *collections.ChangeRequest, event *core.Record, shape EventShape) (Proposal, error) {
+	compare := event != nil
 	if request.Kind() == collections.RequestCancellation {
 		return cancellationLines(event, compare), nil
 	}
@@ -145,13 +159,50 @@ func describeRequest(app core.App, request *collections.ChangeRequest, compare b
 		form, _ := applyProposal(BookingInput{}, proposed, true)
 		return describeForms(app, nil, form, proposed, dates), nil
 	}
-	shape, err := ShapeOf(app, event.Id)
-	if err != nil {
-		return nil, err
-	}
 	current := currentForm(event, shape, dates.Zone)
 	form, _ := applyProposal(current, proposed, true)
 	return describeForms(app, &current, form, proposed, dates), nil
+}
+
+// summarizeListedRequests describes a list's pending requests together:
+// each is compared with its event and the event's shifts, read for all of
+// them in two queries instead of two per request. Their summaries are set
+// before the enrichment, which then leaves them be (addRequestSummary).
+func summarizeListedRequests(e *core.RecordsListRequestEvent) error {
+	var pending []*collections.ChangeRequest
+	for _, r := range e.Records {
+		if request := collections.Wrap[collections.ChangeRequest](r); request.Status() == collections.RequestPending {
+			pending = append(pending, request)
+		}
+	}
+	if len(pending) < 2 {
+		return e.Next()
+	}
+	eventIDs := make([]string, len(pending))
+	for i, request := range pending {
+		eventIDs[i] = request.EventID()
+	}
+	events, err := recordsByID(e.App, collections.Events, eventIDs)
+	if err != nil {
+		return err
+	}
+	shapes, err := shapesOf(e.App, eventIDs)
+	if err != nil {
+		return err
+	}
+	for _, request := range pending {
+		event := events[request.EventID()]
+		if event == nil {
+			continue // described alone (and refused there) as before
+		}
+		lines, err := describeRequestAgainst(e.App, request, event, shapes[event.Id])
+		if err != nil {
+			return err
+		}
+		request.Record.WithCustomData(true)
+		request.Record.Set(FieldSummary, lines)
+	}
+	return e.Next()
 }
 
 // formTime writes a booking-form time ("2027-01-03T17:00", the agency's wall
@@ -169,11 +220,35 @@ func professionName(app core.App, id string) string {
 	if id == "" {
 		return ""
 	}
-	p, err := app.FindRecordById(collections.Professions, id)
-	if err != nil {
+	name, ok := professionNamesOf(app).get(app, func() (map[string]string, error) {
+		return loadProfessionNames(app)
+	})[id]
+	if !ok {
 		return "an unknown profession"
 	}
-	return p.GetString(collections.FieldName)
+	return name
+}
+
+// The professions' names are a short list the agency rarely edits and every
+// change request in words reads (before and after), so they come from a
+// cache forgotten when a profession changes.
+func professionNamesOf(app core.App) *storeCache[map[string]string] {
+	return cacheOf[map[string]string](app, "professionNames")
+}
+
+func loadProfessionNames(app core.App) (map[string]string, error) {
+	var rows []struct {
+		ID   string `db:"id"`
+		Name string `db:"name"`
+	}
+	if err := app.DB().Select("id", collections.FieldName).From(collections.Professions).All(&rows); err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(rows))
+	for _, r := range rows {
+		names[r.ID] = r.Name
+	}
+	return names, nil
 }
 
 // eventStatusName is an event status as the portal writes it.
@@ -188,6 +263,9 @@ func eventStatusName(s collections.EventStatus) string {
 // addRequestSummary gives every reader of a change request (or of a row of
 // the "To approve" list, which has the request's id) the request in words.
 func addRequestSummary(e *core.RecordEnrichEvent) error {
+	if _, done := e.Record.Get(FieldSummary).(Proposal); done {
+		return e.Next() // described with the rest of its list
+	}
 	request := collections.Wrap[collections.ChangeRequest](e.Record)
 	if e.Record.Collection().Name != collections.ChangeRequests {
 		// A "To approve" row: the request itself has the fields described.
@@ -211,6 +289,11 @@ func (p *plugin) bindProposalHooks() {
 		Id:   HookIDPrefix + "changeRequests.summary",
 		Func: addRequestSummary,
 	})
+	p.app.OnRecordsListRequest(collections.ChangeRequests).Bind(&hook.Handler[*core.RecordsListRequestEvent]{
+		Id:   HookIDPrefix + "changeRequests.summary.list",
+		Func: summarizeListedRequests,
+	})
+	p.forgetOnChange(func(app core.App) { professionNamesOf(app).forget() }, collections.Professions)
 	p.app.OnRecordEnrich(collections.ChangeRequestsToApprove).Bind(&hook.Handler[*core.RecordEnrichEvent]{
 		Id:   HookIDPrefix + "changeRequests.summary.toApprove",
 		Func: addRequestSummary,

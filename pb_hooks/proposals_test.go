@@ -2,6 +2,7 @@ package pb_hooks_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -125,4 +126,61 @@ func TestChangeRequestInWords(t *testing.T) {
 		t.Fatalf("approve cancellation: %d", code)
 	}
 	wantMail(t, lastMail(t, f.app, "change_approved"), "Cancellation approved: Summer party XL", "Status: Confirmed → Cancelled")
+}
+
+// TestListedRequestsInWords checks that a list's pending requests, described
+// together, read as each one does alone, and that a renamed profession shows
+// under its new name.
+func TestListedRequestsInWords(t *testing.T) {
+	t.Parallel()
+	f := newChangeFixture(t)
+	first := f.event
+	code, body := f.call(t, http.MethodPost, "/api/portal/bookings", f.booker, f.form(map[string]any{"name": "Winter ball"}))
+	if code != http.StatusOK {
+		t.Fatalf("second booking: %d %v", code, body)
+	}
+	second := body["id"].(string)
+	if code, _ := f.call(t, http.MethodPatch, "/api/collections/events/records/"+second, f.admin, map[string]any{"status": "confirmed"}); code != http.StatusOK {
+		t.Fatalf("confirm: %d", code)
+	}
+	if code, body := f.request(t, f.booker, map[string]any{"kind": "change", "proposed": map[string]any{"venue": "Harbour Hall", "profession": f.chef.Id}}); code != http.StatusOK {
+		t.Fatalf("change: %d %v", code, body)
+	}
+	f.event = second
+	if code, body := f.request(t, f.booker, map[string]any{"kind": "cancellation", "reason": "Budget"}); code != http.StatusOK {
+		t.Fatalf("cancellation: %d %v", code, body)
+	}
+	f.event = first
+
+	listed := func() map[string]string {
+		t.Helper()
+		_, page := f.call(t, http.MethodGet, "/api/collections/change_requests/records?filter="+url.QueryEscape(`status = "pending"`), f.booker, nil)
+		items, _ := page["items"].([]any)
+		out := map[string]string{}
+		for _, it := range items {
+			item := it.(map[string]any)
+			out[item["id"].(string)] = toJSON(item["summary"])
+		}
+		return out
+	}
+	summaries := listed()
+	if len(summaries) != 2 {
+		t.Fatalf("pending requests listed: %v", summaries)
+	}
+	for id, summary := range summaries {
+		_, alone := f.call(t, http.MethodGet, "/api/collections/change_requests/records/"+id, f.booker, nil)
+		if want := toJSON(alone["summary"]); summary != want || summary == "null" {
+			t.Errorf("request %s listed as %s, alone %s", id, summary, want)
+		}
+	}
+	if code, _ := f.call(t, http.MethodPatch, "/api/collections/professions/records/"+f.chef.Id, f.admin, map[string]any{"name": "Head chef"}); code != http.StatusOK {
+		t.Fatalf("rename: %d", code)
+	}
+	renamed := false
+	for _, summary := range listed() {
+		renamed = renamed || strings.Contains(summary, `"after":"Head chef"`)
+	}
+	if !renamed {
+		t.Errorf("the renamed profession: %v", listed())
+	}
 }
