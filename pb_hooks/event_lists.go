@@ -91,18 +91,10 @@ func containsStatus(s collections.EventStatus) bool {
 
 // eventListSelect builds the query of one client's filtered events, newest
 // relevant first: upcoming by start ascending, past by start descending.
-// For counting (rows false) the upcoming events are found on the (client,
-// ends_at) index; for reading rows in order on the (client, starts_at,
-// ends_at) index, whose order saves sorting a large client's thousands of
-// upcoming events for one page: the unary + keeps SQLite from choosing
-// ends_at's index there.
+// rows says the query reads rows in order rather than counting (notOver).
 func eventListSelect(app core.App, clientID string, f EventListQuery, loc *time.Location, now time.Time, rows bool) *dbx.SelectQuery {
 	nowDT, _ := types.ParseDateTime(now.UTC())
 	q := app.RecordQuery(collections.Events).AndWhere(dbx.HashExp{collections.FieldClient: clientID})
-	endsAt := "[[ends_at]]"
-	if rows {
-		endsAt = "+[[ends_at]]"
-	}
 	if f.Scope == "past" {
 		// starts_at < now follows from ends_at < now (validateTimesInOrder);
 		// saying it lets SQLite walk the (client, starts_at) index backwards
@@ -110,8 +102,7 @@ func eventListSelect(app core.App, clientID string, f EventListQuery, loc *time.
 		q = q.AndWhere(dbx.NewExp("[[starts_at]] < {:now} AND [[ends_at]] < {:now}", dbx.Params{"now": nowDT.String()})).
 			OrderBy("starts_at DESC", "id DESC")
 	} else {
-		q = q.AndWhere(dbx.NewExp(endsAt+" >= {:now}", dbx.Params{"now": nowDT.String()})).
-			OrderBy("starts_at ASC", "id ASC")
+		q = q.AndWhere(notOver(nowDT, rows)).OrderBy("starts_at ASC", "id ASC")
 	}
 	if f.Search != "" {
 		like := "%" + escapeLike(f.Search) + "%"
@@ -131,6 +122,20 @@ func eventListSelect(app core.App, clientID string, f EventListQuery, loc *time.
 		q = q.AndWhere(dbx.NewExp("[[starts_at]] < {:to}", dbx.Params{"to": dt.String()}))
 	}
 	return q
+}
+
+// notOver matches the events that end at or after now. Counting them
+// (rows false), SQLite searches the (client, ends_at) index; reading rows
+// in start order it must not, or it reads every upcoming event of the client
+// and sorts them for one page (46 ms for the largest client's home page,
+// against 3 ms walking the (client, starts_at, ends_at) index): the unary +
+// keeps it off ends_at's index.
+func notOver(now types.DateTime, rows bool) dbx.Expression {
+	endsAt := "[[ends_at]]"
+	if rows {
+		endsAt = "+[[ends_at]]"
+	}
+	return dbx.NewExp(endsAt+" >= {:now}", dbx.Params{"now": now.String()})
 }
 
 func escapeLike(s string) string {

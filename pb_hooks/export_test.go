@@ -7,6 +7,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/crewportal/crewportal/collections"
 )
@@ -42,6 +43,7 @@ func EventListQueries(app core.App) map[string]*dbx.Query {
 		"upcoming, no filter":         eventListSelect(app, "client", EventListQuery{Scope: "upcoming"}, time.UTC, time.Now(), true).Build(),
 		"upcoming, no filter (count)": eventListSelect(app, "client", EventListQuery{Scope: "upcoming"}, time.UTC, time.Now(), false).Select("count(*)").OrderBy().Build(),
 		"past, no filter (count)":     eventListSelect(app, "client", EventListQuery{Scope: "past"}, time.UTC, time.Now(), false).Select("count(*)").OrderBy().Build(),
+		"home's next events":          homeUpcomingQuery(app, "client", types.NowDateTime()).Build(),
 	}
 }
 

@@ -25,6 +25,21 @@ type homeEvent struct {
 	Status   string `json:"status"`
 }
 
+// homeUpcomingQuery is the client's next events that will happen: not over,
+// not in a final status, by start.
+func homeUpcomingQuery(app core.App, clientID string, now types.DateTime) *dbx.SelectQuery {
+	var open []any
+	final := finalEventStatuses()
+	for _, s := range collections.EventStatuses {
+		if !slices.Contains(final, s) {
+			open = append(open, string(s))
+		}
+	}
+	return app.DB().Select("id", "name", "venue", "starts_at", "ends_at", "status").From(collections.Events).
+		Where(dbx.HashExp{collections.FieldClient: clientID}).AndWhere(notOver(now, true)).AndWhere(dbx.In("status", open...)).
+		OrderBy("starts_at ASC", "id ASC").Limit(homeUpcomingLimit)
+}
+
 // homePage answers the portal's home page in one call (instead of three
 // record-API requests): the company's name, the next events that will happen
 // (not over, not in a final status), and how many upcoming events and pending
@@ -37,19 +52,8 @@ func homePage(e *core.RequestEvent) error {
 		return e.NotFoundError("Your company could not be found.", err)
 	}
 	now, _ := types.ParseDateTime(time.Now().UTC())
-	notOver := dbx.NewExp("[[ends_at]] >= {:now}", dbx.Params{"now": now.String()})
-	var open []any
-	final := finalEventStatuses()
-	for _, s := range collections.EventStatuses {
-		if !slices.Contains(final, s) {
-			open = append(open, string(s))
-		}
-	}
 	upcoming := []homeEvent{}
-	err = e.App.DB().Select("id", "name", "venue", "starts_at", "ends_at", "status").From(collections.Events).
-		Where(dbx.HashExp{collections.FieldClient: clientID}).AndWhere(notOver).AndWhere(dbx.In("status", open...)).
-		OrderBy("starts_at ASC", "id ASC").Limit(homeUpcomingLimit).All(&upcoming)
-	if err != nil {
+	if err := homeUpcomingQuery(e.App, clientID, now).All(&upcoming); err != nil {
 		return err
 	}
 	var counters struct {
@@ -57,7 +61,7 @@ func homePage(e *core.RequestEvent) error {
 		PendingChanges int `json:"pending_change_requests"`
 	}
 	if err := e.App.DB().Select("COUNT(*)").From(collections.Events).
-		Where(dbx.HashExp{collections.FieldClient: clientID}).AndWhere(notOver).Row(&counters.Upcoming); err != nil {
+		Where(dbx.HashExp{collections.FieldClient: clientID}).AndWhere(notOver(now, false)).Row(&counters.Upcoming); err != nil {
 		return err
 	}
 	if err := e.App.DB().Select("COUNT(*)").From(collections.ChangeRequests).

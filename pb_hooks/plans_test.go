@@ -76,11 +76,18 @@ func TestQueryPlans(t *testing.T) {
 			dbx.Params{"today": now})).Build(), "idx_invoices_status_due"},
 	}...)
 	for name, q := range pb_hooks.EventListQueries(app) {
+		// Rows in start order walk the start index (a client's thousands of
+		// upcoming events are not all read and sorted for one page); counts
+		// may search either.
+		index := "idx_events_client_"
+		if !strings.Contains(name, "count") {
+			index = "idx_events_client_starts"
+		}
 		cases = append(cases, struct {
 			name  string
 			query *dbx.Query
 			index string
-		}{"portal: " + name, q, "idx_events_client_"})
+		}{"portal: " + name, q, index})
 	}
 	for family, queries := range map[string]map[string][2]any{
 		"roster": pb_hooks.RosterQueries(app), "documents": pb_hooks.DocumentQueries(app)} {
