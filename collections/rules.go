@@ -74,8 +74,8 @@ func ListNarrowing(rule string, auth AuthValues) (filter string, ok bool) {
 // narrowing does for a signed-in contact: a conjunction of RuleIsContact
 // (true for every contact) and plain comparisons, such as
 // RuleAnd(RuleIsContact, RuleOwnClient). For such a rule the narrowing
-// selects exactly the records the rule lets the contact list, so a count
-// made with the narrowing alone is the count the rule would give.
+// selects exactly the records the rule lets the contact list, so a list run
+// with the narrowing in the rule's place is the list the rule would give.
 func ListNarrowingIsExact(rule string) bool {
 	if len(splitTopLevel(rule, "||")) != 1 {
 		return false
