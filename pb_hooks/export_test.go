@@ -108,3 +108,8 @@ func KeptStatements(conn *sql.Conn) (n int, err error) {
 	})
 	return n, err
 }
+
+// ExpandsToRun exposes which expand paths the combined reads run.
+func ExpandsToRun(records []*core.Record, expand string) []string {
+	return expandsToRun(records, expand)
+}

@@ -19,10 +19,11 @@ import (
 // PocketBase's enrichment (expand, with each expanded collection's view
 // rule, and OnRecordEnrich: visible tags only, prices by role, hidden
 // fields). What it leaves out is the per-request work a combined answer
-// saves: authenticating again, and the 0–500 ms delay PocketBase adds to a
+// saves: authenticating again, the 0–500 ms delay PocketBase adds to a
 // client-filtered list that comes back empty (a guard against probing with
 // filters; these filters are the route's own, on an event the requester was
-// just allowed to view).
+// just allowed to view), and the query of an expand whose relation no
+// record sets (it finds nothing, so the answer is the same).
 
 // recordList is one record-API list as the portal's SDK sends it: a filter
 // and sort in PocketBase's syntax, relations to expand, and one page.
@@ -58,7 +59,7 @@ func viewRecord(e *core.RequestEvent, collectionName, id, expand string) (*core.
 	enriched := false
 	err = e.App.OnRecordViewRequest().Trigger(event, func(ve *core.RecordRequestEvent) error {
 		record, enriched = ve.Record, true
-		return apis.EnrichRecord(ve.RequestEvent, ve.Record, expandList(expand)...)
+		return apis.EnrichRecord(ve.RequestEvent, ve.Record, expandsToRun([]*core.Record{ve.Record}, expand)...)
 	})
 	return record, shaped(err, enriched)
 }
@@ -105,7 +106,7 @@ func listRecords(e *core.RequestEvent, collectionName string, list recordList) (
 	enriched := false
 	err = e.App.OnRecordsListRequest().Trigger(event, func(le *core.RecordsListRequestEvent) error {
 		records, enriched = le.Records, true
-		return apis.EnrichRecords(le.RequestEvent, le.Records, expandList(list.expand)...)
+		return apis.EnrichRecords(le.RequestEvent, le.Records, expandsToRun(le.Records, list.expand)...)
 	})
 	return records, shaped(err, enriched)
 }
@@ -152,10 +153,38 @@ func shaped(err error, enriched bool) error {
 	return err
 }
 
-// expandList splits an expand parameter ("tags,created_by").
-func expandList(expand string) []string {
+// expandsToRun splits an expand parameter ("tags,created_by") and leaves
+// out the relations that no record sets (an event without tags): PocketBase
+// would run a query for them that finds nothing and changes nothing. One
+// path always stays, as running any expand gives every record its (maybe
+// empty) "expand" key.
+func expandsToRun(records []*core.Record, expand string) []string {
 	if expand == "" {
 		return nil
 	}
-	return strings.Split(expand, ",")
+	paths := strings.Split(expand, ",")
+	run := make([]string, 0, len(paths))
+	for i, path := range paths {
+		if len(run) == 0 && i == len(paths)-1 || !noneRelates(records, strings.SplitN(path, ".", 2)[0]) {
+			run = append(run, path)
+		}
+	}
+	return run
+}
+
+// noneRelates reports whether field is a direct relation of the records'
+// collection that none of them sets.
+func noneRelates(records []*core.Record, field string) bool {
+	if len(records) == 0 {
+		return false
+	}
+	if _, ok := records[0].Collection().Fields.GetByName(field).(*core.RelationField); !ok {
+		return false // a back-relation (x_via_y) or not a relation: PocketBase decides
+	}
+	for _, r := range records {
+		if len(r.GetStringSlice(field)) > 0 {
+			return false
+		}
+	}
+	return true
 }
