@@ -120,12 +120,17 @@ func loadDocuments(app core.App, contact, event *core.Record, now time.Time) (*D
 	} else if events, err = recordsByID(app, collections.Events, fieldValues(records, collections.FieldEvent)); err != nil {
 		return nil, err
 	}
-	uploaders, err := namesIn(app, map[string][]string{collections.Contacts: fieldValues(records, collections.FieldUploadedBy)})
+	// The contact's own uploads are named from its record, the others'
+	// from the contacts.
+	others := slices.DeleteFunc(fieldValues(records, collections.FieldUploadedBy), func(id string) bool { return id == contact.Id })
+	named, err := namesIn(app, map[string][]string{collections.Contacts: others})
 	if err != nil {
 		return nil, err
 	}
+	uploaders := named[collections.Contacts]
+	uploaders[contact.Id] = contact.GetString(collections.FieldName)
 	for _, r := range records {
-		out.Items = append(out.Items, documentItem(r, events[r.GetString(collections.FieldEvent)], uploaders[collections.Contacts], contact, now))
+		out.Items = append(out.Items, documentItem(r, events[r.GetString(collections.FieldEvent)], uploaders, contact, now))
 	}
 	return out, nil
 }

@@ -163,7 +163,7 @@ func mustJSON(v any) string { return string(must(json.Marshal(v))) }
 
 // eventPageQueries is the most reads the page may cost for an event with
 // something of everything (the sign-in's contact included).
-const eventPageQueries = 15
+const eventPageQueries = 14
 
 // TestEventPageQueries sends the event page's call for a small and a large
 // event to a running server, catches the SQL it runs from the database log,

@@ -8,6 +8,8 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/search"
+
+	"github.com/crewportal/crewportal/collections"
 )
 
 // Reading records inside a portal route exactly as the record API answers
@@ -66,8 +68,9 @@ func viewRecord(e *core.RequestEvent, collectionName, id, expand string) (*core.
 
 // listRecords answers as GET /api/collections/{collection}/records with the
 // list's filter, sort, expand and perPage (skipTotal) would: the records the
-// list rule lets the requester see, with the filter the list-narrowing
-// middleware adds for a contact (so SQLite searches the same indexes).
+// list rule lets the requester see, with the rule and filter the
+// list-narrowing middleware gives a contact's list (so SQLite searches the
+// same indexes, with no join where the narrowing replaces the rule).
 func listRecords(e *core.RequestEvent, collectionName string, list recordList) ([]*core.Record, error) {
 	collection, info, err := readContext(e, collectionName)
 	if err != nil {
@@ -76,19 +79,14 @@ func listRecords(e *core.RequestEvent, collectionName string, list recordList) (
 	if collection.ListRule == nil && !info.HasSuperuserAuth() {
 		return nil, e.ForbiddenError("Only superusers can perform this action.", nil)
 	}
+	rule, filter := contactListRule(e.Auth, collection, list.filter)
 	query := e.App.RecordQuery(collection)
 	resolver := core.NewRecordFieldResolver(e.App, collection, info, true)
 	// The search provider adds the resolver's joins when it runs the query.
-	if err := applyRule(resolver, info, collection.ListRule, query); err != nil {
+	if err := applyRule(resolver, info, rule, query); err != nil {
 		return nil, err
 	}
 	resolver.SetAllowHiddenFields(info.HasSuperuserAuth())
-	filter := list.filter
-	if e.Auth != nil && !info.HasSuperuserAuth() {
-		if narrowing, ok := listNarrowingOf(collection, e.Auth); ok {
-			filter = narrowed(filter, narrowing)
-		}
-	}
 	provider := search.NewProvider(resolver).Query(query).Page(1).PerPage(list.perPage).SkipTotal(true)
 	if filter != "" {
 		provider.AddFilter(search.FilterData(filter))
@@ -109,6 +107,25 @@ func listRecords(e *core.RequestEvent, collectionName string, list recordList) (
 		return apis.EnrichRecords(le.RequestEvent, le.Records, expandsToRun(le.Records, list.expand)...)
 	})
 	return records, shaped(err, enriched)
+}
+
+// contactListRule is the list rule and filter a contact's list of the
+// collection runs with, as filterListsByAuthValues gives them to the record
+// API's list: the rule's narrowing for the contact in the rule's place where
+// that is exact, otherwise the rule, with the narrowing added to the filter.
+// Anyone else's list runs with the collection's rule and the filter as is.
+func contactListRule(auth *core.Record, c *core.Collection, filter string) (*string, string) {
+	if auth == nil || auth.Collection().Name != collections.Contacts {
+		return c.ListRule, filter
+	}
+	narrowing, ok := listNarrowingOf(c, auth)
+	switch {
+	case !ok:
+		return c.ListRule, filter
+	case collections.ListNarrowingIsExact(*c.ListRule):
+		return &narrowing, filter
+	}
+	return c.ListRule, narrowed(filter, narrowing)
 }
 
 // readContext is the collection and the request's info, the latter without
