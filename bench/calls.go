@@ -109,6 +109,12 @@ var Calls = []Call{
 		return get("/api/portal/events/" + c.Event + "/page")
 	}},
 
+	// The documents page: all events' documents, with the events its filter
+	// offers (those with documents and the next upcoming ones).
+	{Name: "documents: list and event choices", Page: "documents", Request: func(*contact) (string, string, any) {
+		return get("/api/portal/documents")
+	}},
+
 	{Name: "contacts: colleagues", Page: "contacts", Request: func(c *contact) (string, string, any) {
 		return fullList("contacts", "filter", fmt.Sprintf("client = '%s'", c.Client), "sort", "name")
 	}},

@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/list"
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/crewportal/crewportal/collections"
@@ -41,7 +42,23 @@ type DocumentList struct {
 	Items     []DocumentItem `json:"items"`
 	Truncated bool           `json:"truncated"`
 	Uploads   UploadPolicy   `json:"uploads"`
+	// Events, in the list of all events only, are the events the Documents
+	// page offers to filter and upload by (documentEventChoices).
+	Events []DocumentEvent `json:"events,omitempty"`
 }
+
+// DocumentEvent is an event the Documents page offers in its event filter.
+type DocumentEvent struct {
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	StartsAt     string `json:"starts_at"`
+	HasDocuments bool   `json:"has_documents"`
+}
+
+// documentChoicesUpcoming is how many upcoming events the Documents page
+// offers beside those with documents: where a contact uploads next. Any
+// other event takes uploads on its own page.
+const documentChoicesUpcoming = 20
 
 // UploadPolicy says whether the contact may upload, and what.
 type UploadPolicy struct {
@@ -167,6 +184,52 @@ func deletableAt(event *core.Record, now time.Time) bool {
 	return event != nil && now.Before(event.GetDateTime(collections.FieldStartsAt).Time())
 }
 
+// documentEventChoices are the events the Documents page offers: those with
+// documents the client's contacts see, latest start first (as many as a list
+// shows documents), then the next upcoming ones without any. A large client
+// has tens of thousands of events: listing them all made the page fetch them
+// 500 at a time into one drop-down.
+func documentEventChoices(app core.App, clientID string, now time.Time) ([]DocumentEvent, error) {
+	settings, err := portalSettings(app)
+	if err != nil {
+		return nil, err
+	}
+	var withDocuments []string
+	if err := eventsWithDocuments(app, clientID, settings).Column(&withDocuments); err != nil {
+		return nil, err
+	}
+	var rows []homeEvent
+	if err := app.DB().Select("id", "name", "starts_at").From(collections.Events).
+		Where(dbx.In(collections.FieldID, list.ToInterfaceSlice(withDocuments)...)).
+		OrderBy("starts_at DESC", "id DESC").All(&rows); err != nil {
+		return nil, err
+	}
+	choices := make([]DocumentEvent, 0, len(rows)+documentChoicesUpcoming)
+	for _, r := range rows {
+		choices = append(choices, DocumentEvent{ID: r.ID, Name: r.Name, StartsAt: r.StartsAt, HasDocuments: true})
+	}
+	upcoming := []homeEvent{}
+	nowDT, _ := types.ParseDateTime(now.UTC())
+	if err := homeUpcomingQuery(app, clientID, nowDT).Limit(documentChoicesUpcoming + int64(len(rows))).All(&upcoming); err != nil {
+		return nil, err
+	}
+	for _, r := range upcoming {
+		if len(choices) == len(rows)+documentChoicesUpcoming {
+			break
+		}
+		if !slices.Contains(withDocuments, r.ID) {
+			choices = append(choices, DocumentEvent{ID: r.ID, Name: r.Name, StartsAt: r.StartsAt})
+		}
+	}
+	return choices, nil
+}
+
+// eventsWithDocuments selects the events that have documents the client's
+// contacts see (as many as one list shows).
+func eventsWithDocuments(app core.App, clientID string, settings *collections.Settings) *dbx.SelectQuery {
+	return visibleDocuments(app, clientID, settings).Select("event").Distinct(true).Limit(maxDocumentsListed)
+}
+
 // listDocuments answers the documents of the contact's client's events,
 // optionally of one event (?event=).
 func (p *plugin) listDocuments(e *core.RequestEvent) error {
@@ -182,6 +245,11 @@ func (p *plugin) listDocuments(e *core.RequestEvent) error {
 	list, err := loadDocuments(e.App, e.Auth, event, p.now())
 	if err != nil {
 		return err
+	}
+	if event == nil {
+		if list.Events, err = documentEventChoices(e.App, e.Auth.GetString(collections.FieldClient), p.now()); err != nil {
+			return err
+		}
 	}
 	return e.JSON(http.StatusOK, list)
 }

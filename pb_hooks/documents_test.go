@@ -3,6 +3,7 @@ package pb_hooks_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -299,5 +300,43 @@ func TestDocumentDelete(t *testing.T) {
 	}
 	if _, list := f.list(t, f.uploader, ""); len(list.Items) != 2 || list.Items[0].Deletable {
 		t.Errorf("after the start nothing is deletable: %+v", list.Items)
+	}
+}
+
+// TestDocumentEventChoices: the list of all events' documents names the
+// events the Documents page offers: those with documents the contact sees,
+// then upcoming ones; never another client's, nor a past event without any.
+func TestDocumentEventChoices(t *testing.T) {
+	t.Parallel()
+	f := newDocumentsFixture(t)
+	client := f.event.ClientID()
+	upcoming, _ := portaltest.NewEvent(t, f.app, must(collections.Find[collections.Client](f.app, collections.Clients, client)),
+		time.Now().Add(96*time.Hour), 5*time.Hour)
+	past, _ := portaltest.NewEvent(t, f.app, must(collections.Find[collections.Client](f.app, collections.Clients, client)),
+		time.Now().AddDate(0, 0, -10), 5*time.Hour)
+	portaltest.Create(t, f.app, collections.EventDocuments, map[string]any{"event": past.Id, "title": "Agency only",
+		"visible_to_client": false, "file": must(filesystem.NewFileFromBytes(pdfBytes, "agency.pdf"))})
+
+	choices := func(query string) string {
+		t.Helper()
+		status, list := f.list(t, f.colleague, query)
+		if status != http.StatusOK {
+			t.Fatalf("list%s: %d", query, status)
+		}
+		var out []string
+		for _, e := range list.Events {
+			out = append(out, fmt.Sprintf("%s:%v", e.ID, e.HasDocuments))
+		}
+		return strings.Join(out, ",")
+	}
+	if got, want := choices(""), f.event.Id+":true,"+upcoming.Id+":false"; got != want {
+		t.Errorf("choices %s, want %s (the event with documents, then the upcoming one)", got, want)
+	}
+	if got := choices("?event=" + f.event.Id); got != "" {
+		t.Errorf("one event's list names choices too: %s", got)
+	}
+	setRosterSettings(t, f.app, map[string]any{collections.FieldClientDownloadsEnabled: false})
+	if got, want := choices(""), f.event.Id+":false,"+upcoming.Id+":false"; got != want {
+		t.Errorf("downloads off: choices %s, want %s (the agency's document is not the contact's to see)", got, want)
 	}
 }

@@ -90,6 +90,7 @@ func DocumentQueries(app core.App) map[string][2]any {
 			"idx_event_documents_client_created"},
 		"one event's documents": {visibleDocuments(app, "client", settings).AndWhere(dbx.HashExp{"event": "x"}).
 			OrderBy("created DESC").Build(), "idx_event_documents_"},
+		"the events with a client's documents": {eventsWithDocuments(app, "client", settings).Build(), "idx_event_documents_"},
 	}
 }
 

@@ -145,6 +145,12 @@ func TestUploadAndDownloadDocuments(t *testing.T) {
 		if first := text(t, ctx, "#document-list li:first-child .document-list__title"); first != "guest-list.txt" && first != "floor-plan.pdf" {
 			t.Errorf("%dpx: newest first, but the first is %q", width, first)
 		}
+		// The filter offers the events with documents (not every event of the company).
+		groups, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+			`document.querySelector('#documents-event optgroup[label="With documents"]')?.textContent ?? ""`))
+		if err != nil || !strings.Contains(groups, "Product launch breakfast") {
+			t.Errorf("%dpx: the events with documents: %q (%v)", width, groups, err)
+		}
 		if err := chromedp.Do(ctx, setValue("#documents-event", breakfast.Id)); err != nil {
 			t.Fatal(err)
 		}

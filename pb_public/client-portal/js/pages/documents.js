@@ -14,22 +14,24 @@ import { snippetSlot } from "../snippets.js";
 
 export async function render(root, ctx) {
   const params = new URLSearchParams(window.location.search);
-  const [events, timeZone, note] = await Promise.all([
-    pb.collection("events").getFullList({ sort: "-starts_at", fields: "id,name,starts_at", requestKey: null }),
-    agencyTimeZone(),
-    snippetSlot("documents_note"),
-  ]);
+  // The list of all events' documents also names the events to choose from: those with documents
+  // and the next upcoming ones (a large company has far too many events for one drop-down).
+  const [all, timeZone, note] = await Promise.all([listDocuments(""), agencyTimeZone(), snippetSlot("documents_note")]);
+  const events = await withEvent(all.events ?? [], params.get("event"));
   let eventId = events.some((e) => e.id === params.get("event")) ? params.get("event") : "";
 
+  const option = (e) => h("option", { value: e.id, selected: e.id === eventId }, `${e.name} (${formatDate(e.starts_at, timeZone)})`);
+  const group = (label, list) => (list.length ? h("optgroup", { label }, list.map(option)) : "");
   const select = h(
     "select",
     { id: "documents-event", name: "event", class: "field__input" },
     h("option", { value: "" }, "All events"),
-    events.map((e) => h("option", { value: e.id, selected: e.id === eventId }, `${e.name} (${formatDate(e.starts_at, timeZone)})`)),
+    group("With documents", events.filter((e) => e.has_documents)),
+    group("Other events", events.filter((e) => !e.has_documents)),
   );
   const panel = h("div", { id: "documents-panel" });
-  const show = async () => {
-    const [list, token] = await Promise.all([listDocuments(eventId), fileToken()]);
+  const show = async (loaded) => {
+    const [list, token] = await Promise.all([loaded ?? listDocuments(eventId), fileToken()]);
     panel.replaceChildren(...documentsPanel(eventId, list, { token, timeZone }).filter(Boolean));
   };
   select.addEventListener("change", () => {
@@ -43,7 +45,7 @@ export async function render(root, ctx) {
     history.replaceState(history.state, "", url);
     show().catch((err) => panel.replaceChildren(notice("error", errorMessage(err))));
   });
-  await show();
+  await show(eventId === "" ? all : undefined);
 
   root.append(
     h("h1", { class: "page__title" }, ctx.route.title),
@@ -55,4 +57,18 @@ export async function render(root, ctx) {
       panel,
     ),
   );
+}
+
+// withEvent adds the event a link asked for (?event=) when it is not among the choices: an older
+// event without documents, still the contact's own (the server refuses any other).
+async function withEvent(events, id) {
+  if (!id || events.some((e) => e.id === id)) {
+    return events;
+  }
+  try {
+    const e = await pb.collection("events").getOne(id, { fields: "id,name,starts_at", requestKey: null });
+    return [...events, { ...e, has_documents: false }];
+  } catch {
+    return events;
+  }
 }
