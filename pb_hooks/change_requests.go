@@ -65,13 +65,8 @@ type EventShape struct {
 
 // ShapeOf reads an event's shifts and says whether it is atomic.
 func ShapeOf(app core.App, eventID string) (EventShape, error) {
-	var shifts []*core.Record
-	err := app.RecordQuery(collections.Shifts).AndWhere(dbx.HashExp{collections.FieldEvent: eventID}).
-		OrderBy("starts_at", "rowid").All(&shifts)
-	if err != nil {
-		return EventShape{}, err
-	}
-	return shapeOfShifts(shifts), nil
+	shapes, err := shapesOf(app, []string{eventID})
+	return shapes[eventID], err
 }
 
 // shapesOf is ShapeOf for several events at once, by event id.

@@ -225,9 +225,11 @@ func documentEventChoices(app core.App, clientID string, now time.Time) ([]Docum
 }
 
 // eventsWithDocuments selects the events that have documents the client's
-// contacts see (as many as one list shows).
+// contacts see, those with the newest documents first (as many as one list
+// shows).
 func eventsWithDocuments(app core.App, clientID string, settings *collections.Settings) *dbx.SelectQuery {
-	return visibleDocuments(app, clientID, settings).Select("event").Distinct(true).Limit(maxDocumentsListed)
+	return visibleDocuments(app, clientID, settings).Select("event").GroupBy("event").
+		OrderBy("MAX([[created]]) DESC").Limit(maxDocumentsListed)
 }
 
 // listDocuments answers the documents of the contact's client's events,
