@@ -38,6 +38,12 @@ func TestLoadSmoke(t *testing.T) {
 			t.Errorf("%s: %d of %d requests failed: %s", c.Name, c.Errors, c.Requests, c.FirstError)
 		}
 	}
+	for _, c := range rep.Calls {
+		// Every write notifies: its emails are sent before the next call.
+		if isWrite(c.Name) && (c.EmailsPerRequest == 0 || c.SendCPUPerRequest == 0) {
+			t.Errorf("%s: %.1f emails per request, %.2f ms to send them", c.Name, c.EmailsPerRequest, c.SendCPUPerRequest)
+		}
+	}
 	if rep.FirstLoad, err = bench.MeasureFirstLoad(context.Background(), base); err != nil {
 		t.Fatal(err)
 	}
@@ -47,4 +53,13 @@ func TestLoadSmoke(t *testing.T) {
 	if err := rep.Table(io.Discard); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func isWrite(name string) bool {
+	for _, c := range bench.Calls {
+		if c.Name == name {
+			return c.Write
+		}
+	}
+	return false
 }

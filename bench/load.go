@@ -49,6 +49,11 @@ type CallResult struct {
 	P99           float64 `json:"p99ms"`
 	CPUPerRequest float64 `json:"cpuMsPerRequest"`
 	BytesPerReq   float64 `json:"bytesPerRequest"`
+	// EmailsPerRequest and SendCPUPerRequest are what a write's emails cost
+	// the server after its requests: how many the outbox sent, and the CPU
+	// from the end of the requests until the outbox was empty again.
+	EmailsPerRequest  float64 `json:"emailsPerRequest,omitempty"`
+	SendCPUPerRequest float64 `json:"sendCpuMsPerRequest,omitempty"`
 }
 
 // Report is a whole run's figures: JSON, or a table with Table.
@@ -136,8 +141,20 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 				t = &phaseTotals{}
 				results[call.Name] = t
 			}
+			var sent int
+			if call.Write && opt.Mail == MailSink {
+				var err error
+				if sent, _, err = r.outbox(ctx); err != nil {
+					return nil, err
+				}
+			}
 			if err := r.phase(ctx, call, n, t); err != nil {
 				return nil, err
+			}
+			if call.Write && opt.Mail == MailSink {
+				if err := r.waitForOutbox(ctx, t, sent); err != nil {
+					return nil, fmt.Errorf("%s: %w", call.Name, err)
+				}
 			}
 			// The baseline after every call, so both see the same machine.
 			if err := r.phase(ctx, Baseline, opt.Requests, base); err != nil {
@@ -312,6 +329,8 @@ type phaseTotals struct {
 	baseReqs         int
 	lastWall         time.Duration
 	lastReqs         int
+	emails           int64
+	sendCPU          time.Duration
 }
 
 // phase runs n requests of the call, spread over every contact at once.
@@ -372,6 +391,61 @@ func (r *runner) phase(ctx context.Context, call Call, n int, t *phaseTotals) er
 	return ctx.Err()
 }
 
+// waitForOutbox waits, after a write phase, until the outbox has sent
+// every email (to the bench's mail server, which accepts at once), and adds
+// the server's CPU meanwhile and the emails sent since sentBefore to the
+// call's sending cost. Without it, sending would be charged to the calls
+// measured next.
+func (r *runner) waitForOutbox(ctx context.Context, t *phaseTotals, sentBefore int) error {
+	cpu0, err := processCPU(r.opt.ServerPID)
+	if err != nil {
+		return err
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		sent, waiting, err := r.outbox(ctx)
+		if err != nil {
+			return err
+		}
+		if waiting == 0 {
+			t.emails += int64(sent - sentBefore)
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d emails still unsent after 2 minutes", waiting)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	cpu1, err := processCPU(r.opt.ServerPID)
+	if err != nil {
+		return err
+	}
+	t.sendCPU += cpu1 - cpu0
+	return nil
+}
+
+// outbox counts the outbox's sent emails and those still to send, as the
+// admin sees them.
+func (r *runner) outbox(ctx context.Context) (sent, waiting int, err error) {
+	count := func(filter string) (int, error) {
+		var list struct {
+			TotalItems int `json:"totalItems"`
+		}
+		err := r.json(ctx, r.admin, http.MethodGet, "/api/collections/mail_outbox/records?perPage=1&fields=id&filter="+
+			url.QueryEscape(filter), nil, &list)
+		return list.TotalItems, err
+	}
+	if sent, err = count(`status = "sent"`); err != nil {
+		return 0, 0, err
+	}
+	waiting, err = count(`status = "queued" || status = "sending"`)
+	return sent, waiting, err
+}
+
 func (r *runner) noteError(call, msg string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -394,6 +468,10 @@ func (t *phaseTotals) result(call Call, firstError string) CallResult {
 		res.Throughput = float64(t.requests) / t.wall.Seconds()
 		res.CPUPerRequest = ms(t.cpu) / float64(t.requests)
 		res.BytesPerReq = float64(t.bytes) / float64(t.requests)
+	}
+	if t.requests > 0 && t.emails > 0 {
+		res.EmailsPerRequest = float64(t.emails) / float64(t.requests)
+		res.SendCPUPerRequest = ms(t.sendCPU) / float64(t.requests)
 	}
 	if t.baseReqs > 0 {
 		res.VsBaseline = res.Throughput / (float64(t.baseReqs) / t.baseWall.Seconds())

@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-smtp"
@@ -24,11 +23,10 @@ const (
 )
 
 // mailServer is a real SMTP server (emersion/go-smtp, as in the tests) on
-// 127.0.0.1 that counts what it accepts, or holds every message.
+// 127.0.0.1 that accepts every message at once, or holds every message.
 type mailServer struct {
-	server   *smtp.Server
-	stall    chan struct{}
-	accepted atomic.Int64
+	server *smtp.Server
+	stall  chan struct{}
 }
 
 func startMailServer(mode string) (*mailServer, string, error) {
@@ -73,7 +71,6 @@ func (s *mailSession) Data(r io.Reader) error {
 	if _, err := io.Copy(io.Discard, r); err != nil {
 		return err
 	}
-	s.m.accepted.Add(1)
 	return nil
 }
 

@@ -42,6 +42,12 @@ func (r *Report) Table(w io.Writer) error {
 		fmt.Fprintf(w, "; start-up to serving %.0f ms", r.StartupMs)
 	}
 	fmt.Fprintln(w)
+	for _, c := range r.Calls {
+		if c.EmailsPerRequest > 0 {
+			fmt.Fprintf(w, "%s: %.1f emails per request, sent after the requests for %.2f ms CPU per request (%.2f in all)\n",
+				c.Name, c.EmailsPerRequest, c.SendCPUPerRequest, c.CPUPerRequest+c.SendCPUPerRequest)
+		}
+	}
 	if a := r.FirstLoad; a != nil {
 		fmt.Fprintf(w, "first load: %d files, %.1f KB on the wire (%.1f KB uncompressed), %d round trips deep; repeat visit %.1f KB\n",
 			a.Files, float64(a.WireBytes)/1024, float64(a.RawBytes)/1024, a.RoundTrips, float64(a.RepeatBytes)/1024)
