@@ -41,10 +41,7 @@ func (p *plugin) bindContentHooks() {
 		Id:   HookIDPrefix + "content.cleanOnUpdate",
 		Func: cleanContentOnSave,
 	})
-	p.app.OnRecordEnrich(tags...).Bind(&hook.Handler[*core.RecordEnrichEvent]{
-		Id:   HookIDPrefix + "content.cleanOnServe",
-		Func: cleanContentOnServe,
-	})
+	p.bindEnrich("content.cleanOnServe", cleanContentOnServe, tags...)
 	p.app.OnRecordValidate(collections.ClientSnippets).Bind(&hook.Handler[*core.RecordEvent]{
 		Id:   HookIDPrefix + "content.snippetStyle",
 		Func: validateSnippetStyle,

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/hook"
 
 	"github.com/crewportal/crewportal/collections"
 )
@@ -45,9 +44,6 @@ func addDashboardLink(e *core.RecordEnrichEvent) error {
 
 func (p *plugin) bindDashboardLinks() {
 	for collection := range dashboardLinkTargets {
-		p.app.OnRecordEnrich(collection).Bind(&hook.Handler[*core.RecordEnrichEvent]{
-			Id:   HookIDPrefix + "dashboard.link." + collection,
-			Func: addDashboardLink,
-		})
+		p.bindEnrich("dashboard.link."+collection, addDashboardLink, collection)
 	}
 }

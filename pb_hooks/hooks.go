@@ -19,9 +19,11 @@ package pb_hooks
 
 import (
 	"io/fs"
+	"slices"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 
 	// The agency time zone must resolve on hosts without /usr/share/zoneinfo.
 	_ "time/tzdata"
@@ -94,4 +96,21 @@ func Register(app core.App, config Config) error {
 	p.bindListNarrowing()
 	p.bindHeaders()
 	return nil
+}
+
+// bindEnrich binds fn, as the handler id (after HookIDPrefix), to
+// OnRecordEnrich for the records of the named collections. It compares the
+// collection's name itself: PocketBase's tagged hook builds the record's tag
+// list once per hook per record, which with a dozen enrich hooks was 8% of a
+// contact's 20-event list (issue 16).
+func (p *plugin) bindEnrich(id string, fn func(*core.RecordEnrichEvent) error, names ...string) {
+	p.app.OnRecordEnrich().Bind(&hook.Handler[*core.RecordEnrichEvent]{
+		Id: HookIDPrefix + id,
+		Func: func(e *core.RecordEnrichEvent) error {
+			if e.Record != nil && slices.Contains(names, e.Record.Collection().Name) {
+				return fn(e)
+			}
+			return e.Next()
+		},
+	})
 }

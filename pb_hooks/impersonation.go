@@ -109,10 +109,7 @@ func addPortalLink(e *core.RecordEnrichEvent) error {
 }
 
 func (p *plugin) bindImpersonation() {
-	p.app.OnRecordEnrich(collections.Contacts).Bind(&hook.Handler[*core.RecordEnrichEvent]{
-		Id:   HookIDPrefix + "impersonation.portalLink",
-		Func: addPortalLink,
-	})
+	p.bindEnrich("impersonation.portalLink", addPortalLink, collections.Contacts)
 	p.bindRouterMiddleware("impersonation.middleware", &hook.Handler[*core.RequestEvent]{
 		Id:   HookIDPrefix + "impersonation.remember",
 		Func: rememberImpersonator,

@@ -88,9 +88,7 @@ func (p *plugin) bindInvoiceHooks() {
 			Id: HookIDPrefix + "invoices.payments", Func: p.changePayment,
 		})
 	}
-	p.app.OnRecordEnrich(collections.Invoices).Bind(&hook.Handler[*core.RecordEnrichEvent]{
-		Id: HookIDPrefix + "invoices.pdfVisibility", Func: hidePDFWithoutDownload,
-	})
+	p.bindEnrich("invoices.pdfVisibility", hidePDFWithoutDownload, collections.Invoices)
 	p.app.OnFileDownloadRequest(collections.Invoices).Bind(&hook.Handler[*core.FileDownloadRequestEvent]{
 		Id: HookIDPrefix + "invoices.pdfDownload", Func: requireDownloadInvoices,
 	})

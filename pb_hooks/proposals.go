@@ -285,17 +285,11 @@ func addRequestSummary(e *core.RecordEnrichEvent) error {
 }
 
 func (p *plugin) bindProposalHooks() {
-	p.app.OnRecordEnrich(collections.ChangeRequests).Bind(&hook.Handler[*core.RecordEnrichEvent]{
-		Id:   HookIDPrefix + "changeRequests.summary",
-		Func: addRequestSummary,
-	})
+	p.bindEnrich("changeRequests.summary", addRequestSummary, collections.ChangeRequests)
 	p.app.OnRecordsListRequest(collections.ChangeRequests).Bind(&hook.Handler[*core.RecordsListRequestEvent]{
 		Id:   HookIDPrefix + "changeRequests.summary.list",
 		Func: summarizeListedRequests,
 	})
 	p.forgetOnChange(func(app core.App) { professionNamesOf(app).forget() }, collections.Professions)
-	p.app.OnRecordEnrich(collections.ChangeRequestsToApprove).Bind(&hook.Handler[*core.RecordEnrichEvent]{
-		Id:   HookIDPrefix + "changeRequests.summary.toApprove",
-		Func: addRequestSummary,
-	})
+	p.bindEnrich("changeRequests.summary.toApprove", addRequestSummary, collections.ChangeRequestsToApprove)
 }

@@ -150,15 +150,12 @@ func (p *plugin) bindRosterHooks() {
 	})
 	// Contacts read shifts, but which qualifications a shift requires
 	// reaches them only through the roster route, behind its setting.
-	p.app.OnRecordEnrich(collections.Shifts).Bind(&hook.Handler[*core.RecordEnrichEvent]{
-		Id: HookIDPrefix + "roster.shiftQualifications",
-		Func: func(e *core.RecordEnrichEvent) error {
-			if e.RequestInfo == nil || !e.RequestInfo.HasSuperuserAuth() {
-				e.Record.Hide(collections.FieldRequiredQuals)
-			}
-			return e.Next()
-		},
-	})
+	p.bindEnrich("roster.shiftQualifications", func(e *core.RecordEnrichEvent) error {
+		if e.RequestInfo == nil || !e.RequestInfo.HasSuperuserAuth() {
+			e.Record.Hide(collections.FieldRequiredQuals)
+		}
+		return e.Next()
+	}, collections.Shifts)
 }
 
 // now is the portal's clock (Config.Now).

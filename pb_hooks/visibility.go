@@ -26,14 +26,8 @@ import (
 var hiddenFromQueries = []string{collections.FieldTags, collections.FieldEstimatedPrice, collections.FieldRequiredQuals}
 
 func (p *plugin) bindVisibilityHooks() {
-	p.app.OnRecordEnrich(collections.Events).Bind(&hook.Handler[*core.RecordEnrichEvent]{
-		Id:   HookIDPrefix + "visibility.events",
-		Func: shapeEvent,
-	})
-	p.app.OnRecordEnrich(collections.ChangeRequests).Bind(&hook.Handler[*core.RecordEnrichEvent]{
-		Id:   HookIDPrefix + "visibility.changeRequests",
-		Func: shapePrices,
-	})
+	p.bindEnrich("visibility.events", shapeEvent, collections.Events)
+	p.bindEnrich("visibility.changeRequests", shapePrices, collections.ChangeRequests)
 	p.app.OnRecordsListRequest().Bind(&hook.Handler[*core.RecordsListRequestEvent]{
 		Id:   HookIDPrefix + "visibility.queries",
 		Func: refuseHiddenFieldQueries,
