@@ -428,8 +428,10 @@ func (r *runner) waitForOutbox(ctx context.Context, t *phaseTotals, sentBefore i
 	return nil
 }
 
-// outbox counts the outbox's sent emails and those still to send, as the
-// admin sees them.
+// outbox counts the outbox's emails still to send and those sent, as the
+// admin sees them. Those to send are counted first: an email the first
+// count finds neither queued nor sending is in the second's sent (counted
+// the other way round, emails sent in between would be in neither).
 func (r *runner) outbox(ctx context.Context) (sent, waiting int, err error) {
 	count := func(filter string) (int, error) {
 		var list struct {
@@ -439,10 +441,10 @@ func (r *runner) outbox(ctx context.Context) (sent, waiting int, err error) {
 			url.QueryEscape(filter), nil, &list)
 		return list.TotalItems, err
 	}
-	if sent, err = count(`status = "sent"`); err != nil {
+	if waiting, err = count(`status = "queued" || status = "sending"`); err != nil {
 		return 0, 0, err
 	}
-	waiting, err = count(`status = "queued" || status = "sending"`)
+	sent, err = count(`status = "sent"`)
 	return sent, waiting, err
 }
 
