@@ -150,6 +150,12 @@ var Calls = []Call{
 		}
 	}},
 
+	// The finance page: its one call (totals, a page of invoices and their
+	// payments); the order history is the Manager's record-API list.
+	{Name: "finance: page (one call)", Page: "finance", Request: func(*contact) (string, string, any) {
+		return get("/api/portal/finance")
+	}},
+
 	// What an integrator pages through with the contact's token.
 	{Name: "api: events list", Page: "api", Request: func(*contact) (string, string, any) {
 		return get(records("events"), "perPage", "20", "skipTotal", "1")

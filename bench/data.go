@@ -55,6 +55,7 @@ func ShapeOf(scale float64) Shape {
 // Generated counts what Generate wrote.
 type Generated struct {
 	Clients, Contacts, Staff, Events, Shifts, ResourceLines, Assignments, ChangeRequests int
+	Invoices, Payments                                                                   int
 	Took                                                                                 time.Duration
 }
 
@@ -83,7 +84,10 @@ func Generate(app core.App, shape Shape, seed uint64) (Generated, error) {
 	if err := app.Save(settings); err != nil {
 		return out, err
 	}
-	g := &generator{app: app, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), now: time.Now().UTC()}
+	g := &generator{app: app, rnd: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), now: time.Now().UTC(),
+		// Invoices draw from their own stream, so the events of a seed stay
+		// the same as before invoices were generated.
+		invoiceRnd: rand.New(rand.NewPCG(seed^0x5bd1e995, seed))}
 	if err := g.loadReferences(); err != nil {
 		return out, err
 	}
@@ -97,6 +101,8 @@ func Generate(app core.App, shape Shape, seed uint64) (Generated, error) {
 type generator struct {
 	app         core.App
 	rnd         *rand.Rand
+	invoiceRnd  *rand.Rand
+	invoices    int // issued so far: the next invoice's sequence
 	now         time.Time
 	roles       []string // Manager first
 	professions []string
@@ -113,6 +119,10 @@ func (g *generator) loadReferences() error {
 			return fmt.Errorf("role %s: %w", name, err)
 		}
 		g.roles = append(g.roles, r.Id)
+	}
+	// Generated invoices number on after any the reference data has.
+	if err := g.app.DB().Select("COALESCE(MAX(sequence), 0)").From(collections.Invoices).Row(&g.invoices); err != nil {
+		return err
 	}
 	for collection, ids := range map[string]*[]string{collections.Professions: &g.professions, collections.Groups: &g.groups} {
 		records, err := g.app.FindAllRecords(collection)
@@ -265,6 +275,11 @@ func (g *generator) event(client string, contacts, staff []string, out *Generate
 		}
 		out.ResourceLines++
 	}
+	if status == collections.EventCompleted && g.invoiceRnd.IntN(2) == 0 {
+		if err := g.invoice(client, event, end, out); err != nil {
+			return err
+		}
+	}
 	if g.rnd.IntN(20) == 0 {
 		status := "declined"
 		if start.After(g.now) && atomic {
@@ -278,6 +293,58 @@ func (g *generator) event(client string, contacts, staff []string, out *Generate
 		}
 		out.ChangeRequests++
 	}
+	return nil
+}
+
+// invoice writes the issued invoice of a completed event, the day after it
+// ended, due 14 days later, and its payments: long past due, nearly all
+// paid (a few void or overdue); recently due, some overdue; not yet due,
+// mostly open, some partly or fully paid.
+func (g *generator) invoice(client, event string, ended time.Time, out *Generated) error {
+	const day = 24 * time.Hour
+	issued := ended.Add(day).Truncate(day)
+	due := issued.Add(14 * day)
+	total := int64(20000 + g.invoiceRnd.IntN(500000))
+	p := g.invoiceRnd.IntN(100)
+	status, paid := collections.InvoiceIssued, int64(0)
+	switch {
+	case due.Before(g.now.Add(-30*day)) && p < 2:
+		status = collections.InvoiceVoid
+	case due.Before(g.now.Add(-30*day)) && p < 6:
+		status, paid = collections.InvoiceOverdue, total/2
+	case due.Before(g.now.Add(-30*day)) && p < 10:
+		status = collections.InvoiceOverdue
+	case due.Before(g.now.Add(-30 * day)):
+		status, paid = collections.InvoicePaid, total
+	case due.Before(g.now) && p < 50:
+		status = collections.InvoiceOverdue
+	case due.Before(g.now):
+		status, paid = collections.InvoicePaid, total
+	case p < 20:
+		status, paid = collections.InvoicePartlyPaid, total/2
+	case p < 30:
+		status, paid = collections.InvoicePaid, total
+	}
+	g.invoices++
+	invoice := g.id()
+	if err := g.insert(collections.Invoices, map[string]any{
+		"id": invoice, "client": client, "number": fmt.Sprintf("BENCH-%07d", g.invoices), "sequence": g.invoices,
+		"status": string(status), "issued_on": dt(issued), "due_on": dt(due), "total": total, "paid_amount": paid,
+		"currency": "AUD", "events": fmt.Sprintf("[%q]", event),
+	}); err != nil {
+		return err
+	}
+	out.Invoices++
+	if paid == 0 {
+		return nil
+	}
+	if err := g.insert(collections.Payments, map[string]any{
+		"id": g.id(), "invoice": invoice, "client": client, "paid_on": dt(issued.Add(7 * day)), "amount": paid,
+		"method": "Bank transfer",
+	}); err != nil {
+		return err
+	}
+	out.Payments++
 	return nil
 }
 
@@ -421,8 +488,9 @@ func NewDataCommand(app core.App) *cobra.Command {
 				return err
 			}
 			cmd.Printf("bench-data: %d clients, %d contacts, %d staff, %d events, %d shifts, %d assignments, "+
-				"%d resource lines, %d change requests in %s\n", got.Clients, got.Contacts, got.Staff, got.Events,
-				got.Shifts, got.Assignments, got.ResourceLines, got.ChangeRequests, got.Took.Round(time.Millisecond))
+				"%d resource lines, %d change requests, %d invoices, %d payments in %s\n", got.Clients, got.Contacts,
+				got.Staff, got.Events, got.Shifts, got.Assignments, got.ResourceLines, got.ChangeRequests,
+				got.Invoices, got.Payments, got.Took.Round(time.Millisecond))
 			return nil
 		},
 	}

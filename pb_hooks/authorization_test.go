@@ -108,6 +108,9 @@ var customRoutes = []struct {
 	{http.MethodGet, "/api/portal/home", "/api/portal/home", "ONW", nil},
 	{http.MethodGet, "/api/portal/events", "/api/portal/events?scope=past", "ONW", nil},
 	{http.MethodGet, "/api/portal/events.csv", "/api/portal/events.csv", "ONW", nil},
+	// The finance page needs view_invoices (Harbour's manager gets its own
+	// company's: finance_test.go).
+	{http.MethodGet, "/api/portal/finance", "/api/portal/finance", "OW", nil},
 	// Change requests: contacts allowed to request changes, on their own
 	// client's events ({event} is a Northwind event; Harbour's manager gets 404).
 	{http.MethodPost, "/api/portal/events/{id}/change-requests", "/api/portal/events/{event}/change-requests", "W",

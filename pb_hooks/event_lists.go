@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -55,18 +56,7 @@ func parseEventListQuery(e *core.RequestEvent) (EventListQuery, validation.Error
 	if f.Status != "" && !containsStatus(f.Status) {
 		errs["status"] = validation.NewError("validation_invalid", "Unknown status.")
 	}
-	for key, v := range map[string]string{"from": f.From, "to": f.To} {
-		if _, err := time.Parse(time.DateOnly, v); v != "" && err != nil {
-			errs[key] = validation.NewError("validation_invalid_date", "Use a date like 2026-12-31.")
-		}
-	}
-	if v := q.Get("page"); v != "" {
-		if n, err := strconv.Atoi(v); err != nil || n < 1 {
-			errs["page"] = validation.NewError("validation_invalid", "Pages start at 1.")
-		} else {
-			f.Page = n
-		}
-	}
+	f.Page = parseDatesAndPage(q, errs)
 	if v := q.Get("perPage"); v != "" {
 		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > maxEventsPerPage {
 			errs["perPage"] = validation.NewError("validation_invalid", fmt.Sprintf("Between 1 and %d.", maxEventsPerPage))
@@ -78,6 +68,27 @@ func parseEventListQuery(e *core.RequestEvent) (EventListQuery, validation.Error
 		return f, errs
 	}
 	return f, nil
+}
+
+// parseDatesAndPage checks a list's "from" and "to" dates (YYYY-MM-DD) and
+// reads its page (1 when not given), adding an error for each bad value.
+func parseDatesAndPage(q url.Values, errs validation.Errors) int {
+	for _, key := range []string{"from", "to"} {
+		if v := q.Get(key); v != "" {
+			if _, err := time.Parse(time.DateOnly, v); err != nil {
+				errs[key] = validation.NewError("validation_invalid_date", "Use a date like 2026-12-31.")
+			}
+		}
+	}
+	page := 1
+	if v := q.Get("page"); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 {
+			errs["page"] = validation.NewError("validation_invalid", "Pages start at 1.")
+		} else {
+			page = n
+		}
+	}
+	return page
 }
 
 func containsStatus(s collections.EventStatus) bool {

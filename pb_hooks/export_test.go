@@ -114,3 +114,12 @@ func KeptStatements(conn *sql.Conn) (n int, err error) {
 func ExpandsToRun(records []*core.Record, expand string) []string {
 	return expandsToRun(records, expand)
 }
+
+// FinanceQueries are the finance page's totals, each with the index its
+// plan must search.
+func FinanceQueries(app core.App) map[string][2]any {
+	return map[string][2]any{
+		"what a client owes per currency": {financeOwedQuery(app, "client").Build(), "idx_invoices_client_issued"},
+		"what a client paid in a year":    {financePaidQuery(app, "client", 2026).Build(), "idx_payments_client"},
+	}
+}

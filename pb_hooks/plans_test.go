@@ -70,6 +70,8 @@ func TestQueryPlans(t *testing.T) {
 			`status = "overdue" && issued_on >= "2026-01-01"`, "-issued_on"), "idx_invoices_"}, // client or status: either narrows
 		{"portal: a client's payments", portaltest.ListRuleQuery(t, app, collections.Payments, finance, "", "-paid_on"),
 			"idx_payments_client"},
+		{"portal: the payments of a page of invoices", portaltest.ListRuleQuery(t, app, collections.Payments, finance,
+			`invoice = "a" || invoice = "b"`, "-paid_on"), "idx_payments_"},
 		{"portal: an invoice's lines", portaltest.ListRuleQuery(t, app, collections.InvoiceLines, finance, `invoice = "x"`, ""),
 			"idx_invoice_lines_"},
 		{"invoices: the overdue job", app.RecordQuery(collections.Invoices).AndWhere(dbx.NewExp(
@@ -91,7 +93,7 @@ func TestQueryPlans(t *testing.T) {
 		}{"portal: " + name, q, index})
 	}
 	for family, queries := range map[string]map[string][2]any{
-		"roster": pb_hooks.RosterQueries(app), "documents": pb_hooks.DocumentQueries(app)} {
+		"roster": pb_hooks.RosterQueries(app), "documents": pb_hooks.DocumentQueries(app), "finance": pb_hooks.FinanceQueries(app)} {
 		for name, q := range queries {
 			cases = append(cases, struct {
 				name  string

@@ -28,10 +28,12 @@ import (
 // record sets (it finds nothing, so the answer is the same).
 
 // recordList is one record-API list as the portal's SDK sends it: a filter
-// and sort in PocketBase's syntax, relations to expand, and one page.
+// and sort in PocketBase's syntax, relations to expand, and one page (the
+// first unless page is set), with its total when total is set.
 type recordList struct {
 	filter, sort, expand string
-	perPage              int
+	perPage, page        int
+	total                bool
 }
 
 // viewRecord answers as GET /api/collections/{collection}/records/{id}
@@ -72,22 +74,29 @@ func viewRecord(e *core.RequestEvent, collectionName, id, expand string) (*core.
 // list-narrowing middleware gives a contact's list (so SQLite searches the
 // same indexes, with no join where the narrowing replaces the rule).
 func listRecords(e *core.RequestEvent, collectionName string, list recordList) ([]*core.Record, error) {
+	records, _, err := listRecordsPage(e, collectionName, list)
+	return records, err
+}
+
+// listRecordsPage is listRecords with the list's page and, when asked for,
+// its total.
+func listRecordsPage(e *core.RequestEvent, collectionName string, list recordList) ([]*core.Record, *search.Result, error) {
 	collection, info, err := readContext(e, collectionName)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if collection.ListRule == nil && !info.HasSuperuserAuth() {
-		return nil, e.ForbiddenError("Only superusers can perform this action.", nil)
+		return nil, nil, e.ForbiddenError("Only superusers can perform this action.", nil)
 	}
 	rule, filter := contactListRule(e.Auth, collection, list.filter)
 	query := e.App.RecordQuery(collection)
 	resolver := core.NewRecordFieldResolver(e.App, collection, info, true)
 	// The search provider adds the resolver's joins when it runs the query.
 	if err := applyRule(resolver, info, rule, query); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	resolver.SetAllowHiddenFields(info.HasSuperuserAuth())
-	provider := search.NewProvider(resolver).Query(query).Page(1).PerPage(list.perPage).SkipTotal(true)
+	provider := search.NewProvider(resolver).Query(query).Page(max(list.page, 1)).PerPage(list.perPage).SkipTotal(!list.total)
 	if filter != "" {
 		provider.AddFilter(search.FilterData(filter))
 	}
@@ -97,7 +106,7 @@ func listRecords(e *core.RequestEvent, collectionName string, list recordList) (
 	records := []*core.Record{}
 	result, err := provider.Exec(&records)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	event := &core.RecordsListRequestEvent{RequestEvent: e, Records: records, Result: result}
 	event.Collection = collection
@@ -106,7 +115,7 @@ func listRecords(e *core.RequestEvent, collectionName string, list recordList) (
 		records, enriched = le.Records, true
 		return apis.EnrichRecords(le.RequestEvent, le.Records, expandsToRun(le.Records, list.expand)...)
 	})
-	return records, shaped(err, enriched)
+	return records, result, shaped(err, enriched)
 }
 
 // contactListRule is the list rule and filter a contact's list of the

@@ -65,3 +65,24 @@ export function dataTable({ id, caption, columns, rows }) {
     h("tbody", null, rows),
   );
 }
+
+/**
+ * pagination is the Previous / "Page n of m" / Next bar of a paged list (nothing for one page);
+ * pageURL(n) is the address of page n.
+ */
+export function pagination(id, result, pageURL) {
+  if (result.totalPages <= 1) {
+    return null;
+  }
+  const link = (page, label, rel, linkId) =>
+    page >= 1 && page <= result.totalPages
+      ? h("a", { class: "button button--secondary button--small", id: linkId, rel, href: pageURL(page) }, label)
+      : h("span", { class: "button button--secondary button--small is-disabled", id: linkId, "aria-disabled": "true" }, label);
+  return h(
+    "nav",
+    { id, class: "pagination", "aria-label": "Pages" },
+    link(result.page - 1, "Previous", "prev", "page-prev"),
+    h("span", { class: "pagination__where" }, `Page ${result.page} of ${result.totalPages}`),
+    link(result.page + 1, "Next", "next", "page-next"),
+  );
+}

@@ -31,6 +31,15 @@ export function listEvents(filters) {
   return pb.send("/api/portal/events", { query: compact(filters) });
 }
 
+/**
+ * loadFinance resolves to the finance page's { year, totals: [{ currency, outstanding, overdue,
+ * paidInYear }], page, perPage, totalItems, totalPages, items: invoices, payments: those of the
+ * listed invoices } (one call); filters: status, from, to, page (empty ones are left out).
+ */
+export function loadFinance(filters) {
+  return pb.send("/api/portal/finance", { query: compact(filters) });
+}
+
 /** eventsCsvURL is the CSV export of the whole list the filters select (no page). */
 export function eventsCsvURL(filters) {
   const { page, perPage, ...rest } = compact(filters);

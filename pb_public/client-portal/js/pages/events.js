@@ -2,7 +2,7 @@
 // name or venue, a status filter, a date range, pages and a CSV export of the filtered list. The
 // filters live in the URL (?scope=past&q=gala…), so reload, back and shared links show the same list.
 import { h } from "../dom.js";
-import { card, emptyState, statusMessage } from "../components.js";
+import { card, emptyState, pagination, statusMessage } from "../components.js";
 import { downloadFile } from "../download.js";
 import { errorMessage, fieldErrors } from "../errors.js";
 import { eventStatusLabels } from "../event-status.js";
@@ -148,7 +148,7 @@ function results(result, filters, { prices, timeZone }) {
   return [
     h("p", { id: "events-summary", class: "list-summary" }, summary(result, filters)),
     eventTable(result.items, { id: "events-table", caption, prices, timeZone }),
-    pagination(result, filters),
+    pagination("events-pagination", result, (page) => listURL({ ...filters, page })),
   ];
 }
 
@@ -176,23 +176,6 @@ function emptyList(result, filters) {
   return emptyState(
     h("p", null, "You have no upcoming events."),
     can("book_events") && h("p", null, h("a", { href: BOOK }, "Book an event"), " and it will appear here."),
-  );
-}
-
-function pagination(result, filters) {
-  if (result.totalPages <= 1) {
-    return null;
-  }
-  const link = (page, label, rel, id) =>
-    page >= 1 && page <= result.totalPages
-      ? h("a", { class: "button button--secondary button--small", id, rel, href: listURL({ ...filters, page }) }, label)
-      : h("span", { class: "button button--secondary button--small is-disabled", id, "aria-disabled": "true" }, label);
-  return h(
-    "nav",
-    { id: "events-pagination", class: "pagination", "aria-label": "Pages" },
-    link(result.page - 1, "Previous", "prev", "page-prev"),
-    h("span", { class: "pagination__where" }, `Page ${result.page} of ${result.totalPages}`),
-    link(result.page + 1, "Next", "next", "page-next"),
   );
 }
 

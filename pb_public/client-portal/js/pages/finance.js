@@ -1,11 +1,13 @@
 // Finance (spec F1, F2): summary cards per currency (outstanding, overdue, paid this year), the
 // company's issued invoices with their status, dates, amounts, paid and outstanding, filtered by
-// status and issue date (in the URL, so reload and links keep them), each invoice's payments, the
-// PDF for roles that may download invoices, a CSV export of the filtered list, and the order history
-// with estimated prices for roles that may see prices. The server decides everything shown: drafts
-// never arrive, amounts are integer minor units (cents) computed by the server.
+// status and issue date and a page at a time (in the URL, so reload and links keep them), each
+// invoice's payments, the PDF for roles that may download invoices, a CSV export of the whole
+// filtered list, and the order history with estimated prices for roles that may see prices. The
+// server decides everything shown: drafts never arrive, amounts are integer minor units (cents)
+// computed and added up by the server (GET /api/portal/finance), so a company invoiced for years
+// is not downloaded to be summed.
 import { h } from "../dom.js";
-import { card, dataTable, emptyState, statusBadge, statusMessage } from "../components.js";
+import { card, dataTable, emptyState, notice, pagination, statusBadge, statusMessage } from "../components.js";
 import { downloadFile, saveFile } from "../download.js";
 import { errorMessage } from "../errors.js";
 import { eventTable } from "../event-table.js";
@@ -15,6 +17,7 @@ import { invoiceStatuses } from "../metadata.js";
 import { FINANCE } from "../paths.js";
 import { pb } from "../pb.js";
 import { can } from "../permissions.js";
+import { loadFinance } from "../portal-api.js";
 import { agencyTimeZone } from "../settings.js";
 import { snippetSlot } from "../snippets.js";
 
@@ -23,10 +26,6 @@ function invoiceStatusLabels() {
   return Object.fromEntries(invoiceStatuses().map((s) => [s.value, s.label]));
 }
 
-/** isOpen reports whether money is still to come on the invoice (issued, partly paid, overdue). */
-function isOpen(inv) {
-  return invoiceStatuses().some((s) => s.value === inv.status && s.open);
-}
 const FILTERS = ["status", "from", "to"];
 // Invoice and payment dates are calendar dates stored at midnight UTC: read them in UTC.
 const DATE_ZONE = "UTC";
@@ -34,12 +33,9 @@ const DATE_ZONE = "UTC";
 export async function render(root, ctx) {
   const filters = readFilters(ctx.query);
   const prices = can("view_prices");
-  const [note, all, listed, payments, orders, timeZone] = await Promise.all([
+  const [note, page, orders, timeZone] = await Promise.all([
     snippetSlot(ctx.props.snippet),
-    // Two reads of one collection at once: each needs its own request key, or the SDK cancels one.
-    pb.collection("invoices").getFullList({ sort: "-issued_on,-sequence", fields: "id,status,currency,total,paid_amount", requestKey: "finance-summary" }),
-    pb.collection("invoices").getFullList({ sort: "-issued_on,-sequence", filter: invoiceFilter(filters), requestKey: "finance-list" }),
-    pb.collection("payments").getFullList({ sort: "-paid_on", requestKey: "finance-payments" }),
+    loadFinance(filters),
     prices
       ? pb.collection("events").getList(1, 20, {
           sort: "-starts_at",
@@ -49,29 +45,46 @@ export async function render(root, ctx) {
       : null,
     agencyTimeZone(),
   ]);
-  const currencies = Object.fromEntries(all.map((inv) => [inv.id, inv.currency]));
   const filterForm = filtersForm(filters, ctx);
-  const exporter = exportControls(listed);
+  const exporter = exportControls(filters);
   root.append(
     h("h1", { class: "page__title" }, "Finance"),
     h("p", { class: "page__intro" }, "Your invoices, what is paid and what is still open."),
     note,
-    summaryCards(all, payments, currencies, timeZone),
+    summaryCards(page.totals, page.year),
     filterForm,
-    card({ id: "invoices", title: "Invoices", action: exporter.button }, exporter.messages, invoiceList(listed, payments, filters)),
+    card(
+      { id: "invoices", title: "Invoices", action: page.totalItems > 0 ? exporter.button : null },
+      exporter.messages,
+      page.pageClamped && notice("info", page.message),
+      invoiceList(page.items, page.payments, filters),
+      pagination("invoices-pagination", page, (n) => financeURL({ ...filters, page: n })),
+    ),
     orders && card({ id: "orders", title: "Order history" }, orderHistory(orders.items, timeZone)),
   );
 }
 
 function readFilters(query) {
   const status = query.get("status") ?? "";
+  const page = Number.parseInt(query.get("page") ?? "", 10);
   return {
     status: Object.hasOwn(invoiceStatusLabels(), status) ? status : "",
-    from: /^\d{4}-\d{2}-\d{2}$/.test(query.get("from") ?? "") ? query.get("from") : "",
-    to: /^\d{4}-\d{2}-\d{2}$/.test(query.get("to") ?? "") ? query.get("to") : "",
+    from: isDate(query.get("from")) ? query.get("from") : "",
+    to: isDate(query.get("to")) ? query.get("to") : "",
+    page: page >= 1 ? page : 1,
   };
 }
 
+/** isDate reports whether s is a calendar date written YYYY-MM-DD (2026-02-30 is not). */
+function isDate(s) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s ?? "")) {
+    return false;
+  }
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** invoiceFilter is the filters in PocketBase's syntax, for the export's record-API list. */
 function invoiceFilter({ status, from, to }) {
   const parts = [];
   if (status) {
@@ -93,6 +106,9 @@ function financeURL(filters) {
       params.set(key, filters[key]);
     }
   }
+  if (filters.page > 1) {
+    params.set("page", String(filters.page));
+  }
   const query = params.toString();
   return query ? `${FINANCE}?${query}` : FINANCE;
 }
@@ -103,33 +119,11 @@ function outstanding(inv) {
 }
 
 /**
- * summaryCards totals, per currency, what is outstanding on open invoices, what of it is overdue,
- * and the payments made this calendar year (the agency's year).
+ * summaryCards shows, per currency, what is outstanding on open invoices, what of it is overdue,
+ * and the payments made this calendar year (the agency's year), as the server added them up.
  */
-function summaryCards(invoices, payments, currencies, timeZone) {
-  const year = new Intl.DateTimeFormat("en", { year: "numeric", timeZone }).format(new Date());
-  const sums = new Map();
-  const sumOf = (currency) => {
-    if (!sums.has(currency)) {
-      sums.set(currency, { outstanding: 0, overdue: 0, paid: 0 });
-    }
-    return sums.get(currency);
-  };
-  for (const inv of invoices) {
-    if (isOpen(inv)) {
-      const s = sumOf(inv.currency);
-      s.outstanding += outstanding(inv);
-      if (inv.status === "overdue") {
-        s.overdue += outstanding(inv);
-      }
-    }
-  }
-  for (const p of payments) {
-    if (String(p.paid_on ?? "").startsWith(year) && currencies[p.invoice]) {
-      sumOf(currencies[p.invoice]).paid += p.amount ?? 0;
-    }
-  }
-  if (sums.size === 0) {
+function summaryCards(totals, year) {
+  if (totals.length === 0) {
     return null;
   }
   const stat = (label, value, currency, kind) =>
@@ -137,13 +131,13 @@ function summaryCards(invoices, payments, currencies, timeZone) {
   return h(
     "section",
     { id: "finance-summary", class: "finance-summary", "aria-label": "Summary" },
-    [...sums].map(([currency, s]) =>
+    totals.map((s) =>
       h(
         "dl",
-        { class: "finance-summary__currency", dataset: { currency } },
-        stat("Outstanding", s.outstanding, currency),
-        stat("Overdue", s.overdue, currency, s.overdue > 0 ? "alert" : ""),
-        stat(`Paid in ${year}`, s.paid, currency),
+        { class: "finance-summary__currency", dataset: { currency: s.currency } },
+        stat("Outstanding", s.outstanding, s.currency),
+        stat("Overdue", s.overdue, s.currency, s.overdue > 0 ? "alert" : ""),
+        stat(`Paid in ${year}`, s.paidInYear, s.currency),
       ),
     ),
   );
@@ -244,15 +238,33 @@ function pdfButton(inv) {
   return h("span", null, button, alert);
 }
 
-/** exportControls is the "Export CSV" button of the filtered invoice list and where it reports. */
-function exportControls(invoices) {
+/**
+ * exportControls is the "Export CSV" button of the whole filtered list (every page, fetched when
+ * clicked) and where it reports.
+ */
+function exportControls(filters) {
   const status = statusMessage("invoices-export-status");
+  const alert = formAlert("invoices-export-error");
   const button = h("button", { type: "button", id: "invoices-export", class: "button button--secondary button--small" }, "Export CSV");
-  button.addEventListener("click", () => {
-    saveFile(new Blob([invoicesCSV(invoices)], { type: "text/csv;charset=utf-8" }), "invoices.csv");
-    status.textContent = `Exported ${invoices.length} ${invoices.length === 1 ? "invoice" : "invoices"}.`;
+  button.addEventListener("click", async () => {
+    alert.textContent = "";
+    status.textContent = "";
+    setBusy(button, true, "Preparing…");
+    try {
+      const invoices = await pb.collection("invoices").getFullList({
+        sort: "-issued_on,-sequence",
+        filter: invoiceFilter(filters),
+        requestKey: "finance-export",
+      });
+      saveFile(new Blob([invoicesCSV(invoices)], { type: "text/csv;charset=utf-8" }), "invoices.csv");
+      status.textContent = `Exported ${invoices.length} ${invoices.length === 1 ? "invoice" : "invoices"}.`;
+    } catch (err) {
+      alert.textContent = `The export failed. ${errorMessage(err)}`;
+    } finally {
+      setBusy(button, false);
+    }
   });
-  return { button, messages: status };
+  return { button, messages: [alert, status] };
 }
 
 /**

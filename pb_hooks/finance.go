@@ -1,0 +1,209 @@
+package pb_hooks
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/search"
+
+	"github.com/crewportal/crewportal/collections"
+)
+
+// The finance page (spec F1, F2) in one call: the company's totals per
+// currency, one page of its issued invoices and those invoices' payments.
+// The page used to download every invoice twice and every payment, and add
+// them up in the browser; a client invoiced per event for years has
+// thousands. Now SQLite adds them up, over the client's index, and the
+// browser gets a page at a time.
+
+// financePerPage is how many invoices the finance page lists at once.
+const financePerPage = 50
+
+// InvoiceListQuery is the finance page's filter of the invoice list.
+type InvoiceListQuery struct {
+	Status   collections.InvoiceStatus // one a client sees; empty for all
+	From, To string                    // issue dates, YYYY-MM-DD, inclusive
+	Page     int
+}
+
+// parseInvoiceListQuery reads the filter from the query string and returns
+// field errors for values it cannot use.
+func parseInvoiceListQuery(e *core.RequestEvent) (InvoiceListQuery, validation.Errors) {
+	q := e.Request.URL.Query()
+	f := InvoiceListQuery{Status: collections.InvoiceStatus(q.Get("status")), From: q.Get("from"), To: q.Get("to")}
+	errs := validation.Errors{}
+	if f.Status != "" && !isClientInvoiceStatus(f.Status) {
+		errs["status"] = validation.NewError("validation_invalid", "Unknown status.")
+	}
+	f.Page = parseDatesAndPage(q, errs)
+	if len(errs) > 0 {
+		return f, errs
+	}
+	return f, nil
+}
+
+func isClientInvoiceStatus(s collections.InvoiceStatus) bool {
+	for _, x := range collections.ClientInvoiceStatuses {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// recordFilter is the filter in PocketBase's syntax, for the record API's
+// list of invoices (the values are checked, so they are quoted as is).
+func (f InvoiceListQuery) recordFilter() string {
+	var parts []string
+	if f.Status != "" {
+		parts = append(parts, fmt.Sprintf("status = %q", f.Status))
+	}
+	// Issue dates are calendar dates stored at midnight UTC.
+	if f.From != "" {
+		parts = append(parts, fmt.Sprintf("issued_on >= %q", f.From+" 00:00:00.000Z"))
+	}
+	if f.To != "" {
+		parts = append(parts, fmt.Sprintf("issued_on <= %q", f.To+" 23:59:59.999Z"))
+	}
+	return strings.Join(parts, " && ")
+}
+
+// FinanceTotals is what a company owes and paid in one currency, in minor
+// units: outstanding on its open invoices, the overdue part of that, and
+// its payments in the agency's calendar year.
+type FinanceTotals struct {
+	Currency    string `json:"currency"`
+	Outstanding int64  `json:"outstanding"`
+	Overdue     int64  `json:"overdue"`
+	PaidInYear  int64  `json:"paidInYear"`
+}
+
+// financeTotals adds up, per currency, the client's issued invoices that
+// are still open and its payments on issued invoices in the given year
+// (payments are calendar dates at midnight UTC). A currency shows when it
+// has an open invoice or a payment that year.
+func financeTotals(app core.App, clientID string, year int) ([]FinanceTotals, error) {
+	var owed []struct {
+		Currency    string `db:"currency"`
+		Outstanding int64  `db:"outstanding"`
+		Overdue     int64  `db:"overdue"`
+	}
+	if err := financeOwedQuery(app, clientID).All(&owed); err != nil {
+		return nil, err
+	}
+	var paid []struct {
+		Currency string `db:"currency"`
+		Amount   int64  `db:"amount"`
+	}
+	if err := financePaidQuery(app, clientID, year).All(&paid); err != nil {
+		return nil, err
+	}
+	totals := []FinanceTotals{}
+	index := map[string]int{}
+	of := func(currency string) *FinanceTotals {
+		if i, ok := index[currency]; ok {
+			return &totals[i]
+		}
+		index[currency] = len(totals)
+		totals = append(totals, FinanceTotals{Currency: currency})
+		return &totals[len(totals)-1]
+	}
+	for _, o := range owed {
+		t := of(o.Currency)
+		t.Outstanding, t.Overdue = o.Outstanding, o.Overdue
+	}
+	for _, p := range paid {
+		of(p.Currency).PaidInYear = p.Amount
+	}
+	return totals, nil
+}
+
+// financeOwedQuery sums, per currency, what is left to pay on the client's
+// open invoices, and the overdue part of it (served by the client index).
+func financeOwedQuery(app core.App, clientID string) *dbx.SelectQuery {
+	var open []any
+	for _, s := range collections.ClientInvoiceStatuses {
+		if collections.InvoiceStatusOpen(s) {
+			open = append(open, string(s))
+		}
+	}
+	return app.DB().Select("currency",
+		"SUM(MAX(0, [[total]] - [[paid_amount]])) AS outstanding",
+		"SUM(CASE WHEN [[status]] = {:overdue} THEN MAX(0, [[total]] - [[paid_amount]]) ELSE 0 END) AS overdue").
+		From(collections.Invoices).
+		Where(dbx.HashExp{collections.FieldClient: clientID}).AndWhere(dbx.In(collections.FieldStatus, open...)).
+		Bind(dbx.Params{"overdue": string(collections.InvoiceOverdue)}).
+		GroupBy("currency").OrderBy("currency")
+}
+
+// financePaidQuery sums, per invoice currency, the client's payments on
+// issued invoices in the year (payments are dates at midnight UTC), by the
+// (client, paid_on) index and each invoice by id.
+func financePaidQuery(app core.App, clientID string, year int) *dbx.SelectQuery {
+	return app.DB().Select("i.currency AS currency", "SUM(p.amount) AS amount").
+		From(collections.Payments+" p").
+		InnerJoin(collections.Invoices+" i", dbx.NewExp("i.id = p.invoice")).
+		Where(dbx.NewExp("p.client = {:client} AND p.paid_on >= {:from} AND p.paid_on < {:to} AND i.status != {:draft}", dbx.Params{
+			"client": clientID, "draft": string(collections.InvoiceDraft),
+			"from": fmt.Sprintf("%04d-01-01 00:00:00.000Z", year), "to": fmt.Sprintf("%04d-01-01 00:00:00.000Z", year+1)})).
+		GroupBy("i.currency")
+}
+
+// financePage answers the finance page: the totals, one page of the
+// filtered invoices (newest first) and the payments of those invoices.
+// Invoices and payments are read as the record API answers them (its rules:
+// the contact's own client, view_invoices, no drafts; the PDF only for
+// download_invoices), so the page shows nothing the API would not.
+func financePage(e *core.RequestEvent) error {
+	f, errs := parseInvoiceListQuery(e)
+	if errs != nil {
+		return e.BadRequestError("Some filters are not valid.", errs)
+	}
+	settings, err := portalSettings(e.App)
+	if err != nil {
+		return err
+	}
+	year := time.Now().In(settings.Location()).Year()
+	totals, err := financeTotals(e.App, e.Auth.GetString(collections.FieldClient), year)
+	if err != nil {
+		return err
+	}
+	list := recordList{filter: f.recordFilter(), sort: "-issued_on,-sequence", perPage: financePerPage, page: f.Page, total: true}
+	invoices, result, err := listRecordsPage(e, collections.Invoices, list)
+	if err != nil {
+		return err
+	}
+	answer := map[string]any{}
+	// A page past the end shows the last one, and says so.
+	if last := max(result.TotalPages, 1); f.Page > last {
+		answer["pageClamped"] = true
+		answer["message"] = fmt.Sprintf("There is no page %d; this is the last page, %d.", f.Page, last)
+		list.page = last
+		if invoices, result, err = listRecordsPage(e, collections.Invoices, list); err != nil {
+			return err
+		}
+	}
+	payments := []*core.Record{}
+	if len(invoices) > 0 {
+		ids := make([]string, len(invoices))
+		for i, inv := range invoices {
+			ids[i] = fmt.Sprintf("invoice = %q", inv.Id)
+		}
+		// A page of invoices, each with a few payments: the most a list gives
+		// (1,000) is plenty.
+		payments, err = listRecords(e, collections.Payments, recordList{filter: strings.Join(ids, " || "),
+			sort: "-paid_on", perPage: search.MaxPerPage})
+		if err != nil {
+			return err
+		}
+	}
+	answer["year"], answer["totals"], answer["payments"] = year, totals, payments
+	answer["page"], answer["perPage"], answer["totalItems"], answer["totalPages"], answer["items"] =
+		result.Page, result.PerPage, result.TotalItems, result.TotalPages, invoices
+	return e.JSON(http.StatusOK, answer)
+}

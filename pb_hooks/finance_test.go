@@ -1,0 +1,220 @@
+package pb_hooks_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/pb_hooks"
+)
+
+// issue creates an invoice of one line of cents in currency for client, as
+// an admin, and issues it; it returns its id.
+func (f *invoiceFixture) issue(t *testing.T, client *collections.Client, currency string, cents int) string {
+	t.Helper()
+	code, body := f.call(t, "admin", http.MethodPost, "/api/collections/invoices/records",
+		map[string]any{"client": client.Id, "currency": currency})
+	if code != http.StatusOK {
+		t.Fatalf("create draft: %d %v", code, body)
+	}
+	id := body["id"].(string)
+	if code, body := f.call(t, "admin", http.MethodPost, "/api/collections/invoice_lines/records", map[string]any{
+		"invoice": id, "description": "Staff", "quantity": 1, "unit_price": cents, "tax_rate": 0}); code != http.StatusOK {
+		t.Fatalf("add line: %d %v", code, body)
+	}
+	if code, body := f.patch(t, id, map[string]any{"status": "issued"}); code != http.StatusOK {
+		t.Fatalf("issue: %d %v", code, body)
+	}
+	return id
+}
+
+func (f *invoiceFixture) pay(t *testing.T, invoice string, cents int, on string) {
+	t.Helper()
+	if code, body := f.call(t, "admin", http.MethodPost, "/api/collections/payments/records",
+		map[string]any{"invoice": invoice, "amount": cents, "paid_on": on + " 00:00:00.000Z"}); code != http.StatusOK {
+		t.Fatalf("payment: %d %v", code, body)
+	}
+}
+
+// TestFinancePage checks the finance page's one call against the record API
+// it replaces: the totals equal what the page used to add up from every
+// invoice and payment the API lists; the invoices are the API's filtered
+// list, page for page, as each role gets them (the PDF only for
+// download_invoices); the payments are those of the listed invoices.
+func TestFinancePage(t *testing.T) {
+	t.Parallel()
+	f := newInvoiceFixture(t)
+	// Two invoices fall overdue, one of them partly paid; one payment is from
+	// last year; others are paid, void, in NZD, a draft, or another client's.
+	lateA := f.issue(t, f.client, "AUD", 50000)
+	f.issue(t, f.client, "AUD", 20000)
+	f.pay(t, lateA, 12000, "2026-03-11")
+	if _, err := pb_hooks.MarkOverdueInvoices(f.app, time.Date(2026, 3, 30, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	f.issue(t, f.client, "AUD", 7000)
+	paid := f.issue(t, f.client, "AUD", 3000)
+	f.pay(t, paid, 1000, "2025-12-30")
+	f.pay(t, paid, 2000, "2026-01-02")
+	void := f.issue(t, f.client, "AUD", 9900)
+	if code, body := f.patch(t, void, map[string]any{"status": "void"}); code != http.StatusOK {
+		t.Fatalf("void: %d %v", code, body)
+	}
+	kiwi := f.issue(t, f.client, "NZD", 4500)
+	f.pay(t, kiwi, 500, "2026-02-01")
+	f.draft(t, f.client, [3]float64{1, 80000, 0})
+	f.pay(t, f.issue(t, f.other, "AUD", 60000), 1000, "2026-03-01")
+
+	want := []pb_hooks.FinanceTotals{
+		{Currency: "AUD", Outstanding: 50000 - 12000 + 20000 + 7000, Overdue: 50000 - 12000 + 20000, PaidInYear: 12000 + 2000},
+		{Currency: "NZD", Outstanding: 4000, PaidInYear: 500},
+	}
+	if got := f.totalsAsThePageAddedThem(t, "viewer"); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("the fixture: the record API's invoices and payments add up to %v, want %v", got, want)
+	}
+
+	for _, who := range []string{"finance", "viewer"} {
+		for _, query := range []string{"", "status=overdue", "from=2026-03-10&to=2026-03-10", "status=paid&page=1"} {
+			t.Run(who+" "+query, func(t *testing.T) {
+				code, page := f.call(t, who, http.MethodGet, "/api/portal/finance?"+query, nil)
+				if code != http.StatusOK {
+					t.Fatalf("%d %v", code, page)
+				}
+				if got := fmt.Sprint(decodeTotals(page)); got != fmt.Sprint(want) {
+					t.Errorf("totals %s, want %v", got, want)
+				}
+				filter := map[string]string{"": "", "status=overdue": `status = "overdue"`,
+					"from=2026-03-10&to=2026-03-10": `issued_on >= "2026-03-10 00:00:00.000Z" && issued_on <= "2026-03-10 23:59:59.999Z"`,
+					"status=paid&page=1":            `status = "paid"`}[query]
+				_, list := f.call(t, who, http.MethodGet, "/api/collections/invoices/records?perPage=50&sort=-issued_on,-sequence&filter="+
+					url.QueryEscape(filter), nil)
+				if got, want := fmt.Sprint(page["items"]), fmt.Sprint(list["items"]); got != want || page["totalItems"] != list["totalItems"] {
+					t.Errorf("invoices\n%s (%v)\nwant the record API's\n%s (%v)", got, page["totalItems"], want, list["totalItems"])
+				}
+				var listed []string
+				for _, inv := range page["items"].([]any) {
+					inv := inv.(map[string]any)
+					listed = append(listed, inv["id"].(string))
+					if pdf, _ := inv["pdf"].(string); (pdf != "") != (who == "finance") {
+						t.Errorf("%s gets the PDF of %s: %q", who, inv["number"], pdf)
+					}
+				}
+				var paidFor []string
+				for _, p := range page["payments"].([]any) {
+					paidFor = append(paidFor, p.(map[string]any)["invoice"].(string))
+				}
+				for _, inv := range paidFor {
+					if !slices.Contains(listed, inv) {
+						t.Errorf("a payment of %s, which is not listed", inv)
+					}
+				}
+				wantPaid := map[string]int{lateA: 1, paid: 2, kiwi: 1}
+				for _, inv := range listed {
+					if n := countOf(paidFor, inv); n != wantPaid[inv] {
+						t.Errorf("%d payments of %s, want %d", n, inv, wantPaid[inv])
+					}
+				}
+			})
+		}
+	}
+
+	// A page past the end is the last one, and says so.
+	code, page := f.call(t, "viewer", http.MethodGet, "/api/portal/finance?page=9", nil)
+	if code != http.StatusOK || page["pageClamped"] != true || page["page"] != float64(1) || len(page["items"].([]any)) != 6 {
+		t.Errorf("page 9 of 1: %d %v", code, page)
+	}
+	// Another client's contact sees its own company only; a role without
+	// view_invoices and the agency's admin are refused.
+	if code, page := f.call(t, "stranger", http.MethodGet, "/api/portal/finance", nil); code != http.StatusOK ||
+		len(page["items"].([]any)) != 1 || fmt.Sprint(decodeTotals(page)) != fmt.Sprint([]pb_hooks.FinanceTotals{{Currency: "AUD", Outstanding: 59000, PaidInYear: 1000}}) {
+		t.Errorf("another client's contact: %d %v", code, page)
+	}
+	// 51 invoices are two pages, newest first, and the totals are the whole company's.
+	for range 50 {
+		f.issue(t, f.other, "AUD", 100)
+	}
+	_, first := f.call(t, "stranger", http.MethodGet, "/api/portal/finance", nil)
+	code, second := f.call(t, "stranger", http.MethodGet, "/api/portal/finance?page=2", nil)
+	if code != http.StatusOK || first["totalItems"] != float64(51) || first["totalPages"] != float64(2) ||
+		len(first["items"].([]any)) != 50 || len(second["items"].([]any)) != 1 ||
+		second["items"].([]any)[0].(map[string]any)["total"] != float64(60000) ||
+		fmt.Sprint(decodeTotals(second)) != fmt.Sprint([]pb_hooks.FinanceTotals{{Currency: "AUD", Outstanding: 64000, PaidInYear: 1000}}) {
+		t.Errorf("two pages: %v %v\n%d %v", first["totalItems"], first["totalPages"], code, second)
+	}
+	for who, want := range map[string]int{"booker": http.StatusForbidden, "admin": http.StatusForbidden} {
+		if code, body := f.call(t, who, http.MethodGet, "/api/portal/finance", nil); code != want {
+			t.Errorf("%s: %d %v, want %d", who, code, body, want)
+		}
+	}
+	// Bad filters: a 400 naming each field.
+	for query, field := range map[string]string{"status=draft": "status", "from=2026-02-30": "from", "to=soon": "to", "page=0": "page"} {
+		if code, body := f.call(t, "viewer", http.MethodGet, "/api/portal/finance?"+query, nil); code != http.StatusBadRequest || fieldErrorOf(body, field) == "" {
+			t.Errorf("%s: %d %v", query, code, body)
+		}
+	}
+}
+
+// totalsAsThePageAddedThem lists every invoice and payment through the
+// record API as who, and adds them up as the finance page did before the
+// totals moved to the server: outstanding on open invoices, the overdue
+// part, and the payments of 2026 (the agency's year) by invoice currency.
+func (f *invoiceFixture) totalsAsThePageAddedThem(t *testing.T, who string) []pb_hooks.FinanceTotals {
+	t.Helper()
+	_, invoices := f.call(t, who, http.MethodGet, "/api/collections/invoices/records?perPage=500&sort=currency", nil)
+	_, payments := f.call(t, who, http.MethodGet, "/api/collections/payments/records?perPage=500", nil)
+	var totals []pb_hooks.FinanceTotals
+	of := func(currency string) *pb_hooks.FinanceTotals {
+		for i := range totals {
+			if totals[i].Currency == currency {
+				return &totals[i]
+			}
+		}
+		totals = append(totals, pb_hooks.FinanceTotals{Currency: currency})
+		return &totals[len(totals)-1]
+	}
+	currencies := map[string]string{}
+	for _, inv := range invoices["items"].([]any) {
+		inv := inv.(map[string]any)
+		currencies[inv["id"].(string)] = inv["currency"].(string)
+		if collections.InvoiceStatusOpen(collections.InvoiceStatus(inv["status"].(string))) {
+			left := int64(max(0, inv["total"].(float64)-inv["paid_amount"].(float64)))
+			s := of(inv["currency"].(string))
+			s.Outstanding += left
+			if inv["status"] == "overdue" {
+				s.Overdue += left
+			}
+		}
+	}
+	for _, p := range payments["items"].([]any) {
+		p := p.(map[string]any)
+		if c, ok := currencies[p["invoice"].(string)]; ok && p["paid_on"].(string) >= "2026" && p["paid_on"].(string) < "2027" {
+			of(c).PaidInYear += int64(p["amount"].(float64))
+		}
+	}
+	return totals
+}
+
+func decodeTotals(page map[string]any) []pb_hooks.FinanceTotals {
+	var out []pb_hooks.FinanceTotals
+	list, _ := page["totals"].([]any)
+	for _, x := range list {
+		x := x.(map[string]any)
+		out = append(out, pb_hooks.FinanceTotals{Currency: x["currency"].(string), Outstanding: int64(x["outstanding"].(float64)),
+			Overdue: int64(x["overdue"].(float64)), PaidInYear: int64(x["paidInYear"].(float64))})
+	}
+	return out
+}
+
+func countOf(list []string, s string) int {
+	n := 0
+	for _, x := range list {
+		if x == s {
+			n++
+		}
+	}
+	return n
+}
