@@ -326,7 +326,7 @@ func (g *generator) invoice(client, event string, ended time.Time, out *Generate
 		status, paid = collections.InvoicePaid, total
 	}
 	g.invoices++
-	invoice := g.id()
+	invoice := randomID(g.invoiceRnd)
 	if err := g.insert(collections.Invoices, map[string]any{
 		"id": invoice, "client": client, "number": fmt.Sprintf("BENCH-%07d", g.invoices), "sequence": g.invoices,
 		"status": string(status), "issued_on": dt(issued), "due_on": dt(due), "total": total, "paid_amount": paid,
@@ -339,7 +339,7 @@ func (g *generator) invoice(client, event string, ended time.Time, out *Generate
 		return nil
 	}
 	if err := g.insert(collections.Payments, map[string]any{
-		"id": g.id(), "invoice": invoice, "client": client, "paid_on": dt(issued.Add(7 * day)), "amount": paid,
+		"id": randomID(g.invoiceRnd), "invoice": invoice, "client": client, "paid_on": dt(issued.Add(7 * day)), "amount": paid,
 		"method": "Bank transfer",
 	}); err != nil {
 		return err
@@ -368,11 +368,14 @@ func (g *generator) passwordHash() (string, error) {
 	return hash, nil
 }
 
-func (g *generator) id() string {
+func (g *generator) id() string { return randomID(g.rnd) }
+
+// randomID is a record id (15 characters of a-z0-9) drawn from rnd.
+func randomID(rnd *rand.Rand) string {
 	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
 	b := make([]byte, 15)
 	for i := range b {
-		b[i] = alphabet[g.rnd.IntN(len(alphabet))]
+		b[i] = alphabet[rnd.IntN(len(alphabet))]
 	}
 	return string(b)
 }
