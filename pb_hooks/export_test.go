@@ -119,7 +119,7 @@ func ExpandsToRun(records []*core.Record, expand string) []string {
 // plan must search.
 func FinanceQueries(app core.App) map[string][2]any {
 	return map[string][2]any{
-		"what a client owes per currency": {financeOwedQuery(app, "client").Build(), "idx_invoices_client_issued"},
+		"what a client owes per currency": {financeOwedQuery(app, "client").Build(), "idx_invoices_client_status"},
 		"what a client paid in a year":    {financePaidQuery(app, "client", 2026).Build(), "idx_payments_client"},
 	}
 }

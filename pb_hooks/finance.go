@@ -21,8 +21,9 @@ import (
 // thousands. Now SQLite adds them up, over the client's index, and the
 // browser gets a page at a time.
 
-// financePerPage is how many invoices the finance page lists at once.
-const financePerPage = 50
+// financePerPage is how many invoices the finance page lists at once (as
+// many as the event lists).
+const financePerPage = 20
 
 // InvoiceListQuery is the finance page's filter of the invoice list.
 type InvoiceListQuery struct {
@@ -124,7 +125,8 @@ func financeTotals(app core.App, clientID string, year int) ([]FinanceTotals, er
 }
 
 // financeOwedQuery sums, per currency, what is left to pay on the client's
-// open invoices, and the overdue part of it (served by the client index).
+// open invoices, and the overdue part of it (served by the (client, status)
+// index: only the open ones are read).
 func financeOwedQuery(app core.App, clientID string) *dbx.SelectQuery {
 	var open []any
 	for _, s := range collections.ClientInvoiceStatuses {
