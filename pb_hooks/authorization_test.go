@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/crewportal/crewportal/collections"
@@ -241,6 +242,9 @@ func (f *matrixFixture) target(t *testing.T, name string) *core.Record {
 		r, err = f.app.FindFirstRecordByData(name, collections.FieldName, "Northwind event leads")
 	case name == collections.Clients:
 		r, err = f.app.FindRecordById(name, f.ownerID)
+	case name == collections.Invoices:
+		// An issued one, whichever index SQLite reads Northwind's by.
+		r, err = f.app.FindFirstRecordByFilter(name, "client = {:c} && status != 'draft'", dbx.Params{"c": f.ownerID})
 	case ownerFields[name] == "client":
 		r, err = f.app.FindFirstRecordByData(name, collections.FieldClient, f.ownerID)
 	default:
