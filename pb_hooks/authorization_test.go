@@ -112,6 +112,7 @@ var customRoutes = []struct {
 	// The finance page needs view_invoices (Harbour's manager gets its own
 	// company's: finance_test.go).
 	{http.MethodGet, "/api/portal/finance", "/api/portal/finance", "OW", nil},
+	{http.MethodGet, "/api/portal/invoices.csv", "/api/portal/invoices.csv", "OW", nil},
 	// Change requests: contacts allowed to request changes, on their own
 	// client's events ({event} is a Northwind event; Harbour's manager gets 404).
 	{http.MethodPost, "/api/portal/events/{id}/change-requests", "/api/portal/events/{event}/change-requests", "W",

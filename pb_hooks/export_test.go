@@ -120,6 +120,7 @@ func ExpandsToRun(records []*core.Record, expand string) []string {
 func FinanceQueries(app core.App) map[string][2]any {
 	return map[string][2]any{
 		"what a client owes per currency": {financeOwedQuery(app, "client").Build(), "idx_invoices_client_status"},
+		"a client's invoices to export":   {invoiceExportQuery(app, "client").Build(), "idx_invoices_client_issued"},
 		"what a client paid in a year":    {financePaidQuery(app, "client", 2026).Build(), "idx_payments_client"},
 	}
 }

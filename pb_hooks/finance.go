@@ -1,8 +1,10 @@
 package pb_hooks
 
 import (
+	"encoding/csv"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,8 +12,10 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/search"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/money"
 )
 
 // The finance page (spec F1, F2) in one call: the company's totals per
@@ -38,7 +42,7 @@ func parseInvoiceListQuery(e *core.RequestEvent) (InvoiceListQuery, validation.E
 	q := e.Request.URL.Query()
 	f := InvoiceListQuery{Status: collections.InvoiceStatus(q.Get("status")), From: q.Get("from"), To: q.Get("to")}
 	errs := validation.Errors{}
-	if f.Status != "" && !isClientInvoiceStatus(f.Status) {
+	if f.Status != "" && !slices.Contains(collections.ClientInvoiceStatuses, f.Status) {
 		errs["status"] = validation.NewError("validation_invalid", "Unknown status.")
 	}
 	f.Page = parseDatesAndPage(q, errs)
@@ -46,15 +50,6 @@ func parseInvoiceListQuery(e *core.RequestEvent) (InvoiceListQuery, validation.E
 		return f, errs
 	}
 	return f, nil
-}
-
-func isClientInvoiceStatus(s collections.InvoiceStatus) bool {
-	for _, x := range collections.ClientInvoiceStatuses {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // recordFilter is the filter in PocketBase's syntax, for the record API's
@@ -157,11 +152,12 @@ func financePaidQuery(app core.App, clientID string, year int) *dbx.SelectQuery 
 }
 
 // financePage answers the finance page: the totals, one page of the
-// filtered invoices (newest first) and the payments of those invoices.
+// filtered invoices (newest first) and the payments of those invoices. The
+// year of "paid in the year" is the agency's, by the portal's clock.
 // Invoices and payments are read as the record API answers them (its rules:
 // the contact's own client, view_invoices, no drafts; the PDF only for
 // download_invoices), so the page shows nothing the API would not.
-func financePage(e *core.RequestEvent) error {
+func (p *plugin) financePage(e *core.RequestEvent) error {
 	f, errs := parseInvoiceListQuery(e)
 	if errs != nil {
 		return e.BadRequestError("Some filters are not valid.", errs)
@@ -170,7 +166,7 @@ func financePage(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	year := time.Now().In(settings.Location()).Year()
+	year := p.now().In(settings.Location()).Year()
 	totals, err := financeTotals(e.App, e.Auth.GetString(collections.FieldClient), year)
 	if err != nil {
 		return err
@@ -208,4 +204,89 @@ func financePage(e *core.RequestEvent) error {
 	answer["page"], answer["perPage"], answer["totalItems"], answer["totalPages"], answer["items"] =
 		result.Page, result.PerPage, result.TotalItems, result.TotalPages, invoices
 	return e.JSON(http.StatusOK, answer)
+}
+
+// invoiceExportQuery selects the exported columns of the client's issued
+// invoices, newest first (served by the (client, issued_on) index).
+func invoiceExportQuery(app core.App, clientID string) *dbx.SelectQuery {
+	return app.DB().Select("number", "status", "issued_on", "due_on", "currency", "total", "paid_amount").
+		From(collections.Invoices).
+		Where(dbx.HashExp{collections.FieldClient: clientID}).
+		AndWhere(dbx.Not(dbx.HashExp{collections.FieldStatus: string(collections.InvoiceDraft)})).
+		OrderBy("issued_on DESC", "sequence DESC")
+}
+
+// exportInvoices downloads the whole filtered invoice list (every page) as
+// CSV: the status in words, the dates, and exact decimal amounts in major
+// units from the minor units (1234.50). Like the list, it holds the
+// contact's own client's issued invoices (the route requires view_invoices).
+func (p *plugin) exportInvoices(e *core.RequestEvent) error {
+	f, errs := parseInvoiceListQuery(e)
+	if errs != nil {
+		return e.BadRequestError("Some filters are not valid.", errs)
+	}
+	settings, err := portalSettings(e.App)
+	if err != nil {
+		return err
+	}
+	collection, err := e.App.FindCachedCollectionByNameOrId(collections.Invoices)
+	if err != nil {
+		return err
+	}
+	// The filter is the list's own, compiled by PocketBase as the record API
+	// compiles it.
+	q := invoiceExportQuery(e.App, e.Auth.GetString(collections.FieldClient))
+	if filter := f.recordFilter(); filter != "" {
+		info, err := e.RequestInfo()
+		if err != nil {
+			return err
+		}
+		expr, err := search.FilterData(filter).BuildExpr(core.NewRecordFieldResolver(e.App, collection, info, false))
+		if err != nil {
+			return err
+		}
+		q.AndWhere(expr)
+	}
+	var invoices []struct {
+		Number     string         `db:"number"`
+		Status     string         `db:"status"`
+		IssuedOn   types.DateTime `db:"issued_on"`
+		DueOn      types.DateTime `db:"due_on"`
+		Currency   string         `db:"currency"`
+		Total      int64          `db:"total"`
+		PaidAmount int64          `db:"paid_amount"`
+	}
+	if err := q.All(&invoices); err != nil {
+		return err
+	}
+	e.Response.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	e.Response.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="invoices-%s.csv"`,
+		p.now().In(settings.Location()).Format(time.DateOnly)))
+	e.Response.Header().Set("Cache-Control", "private, no-store")
+	w := csv.NewWriter(e.Response)
+	w.UseCRLF = true // as the page's own export wrote it (RFC 4180)
+	if err := w.Write([]string{"Number", "Status", "Issued", "Due", "Currency", "Amount", "Paid", "Outstanding"}); err != nil {
+		return err
+	}
+	// Invoice dates are calendar dates stored at midnight UTC.
+	date := func(d types.DateTime) string {
+		if d.IsZero() {
+			return ""
+		}
+		return d.Time().UTC().Format(time.DateOnly)
+	}
+	for _, inv := range invoices {
+		outstanding := max(0, inv.Total-inv.PaidAmount)
+		if collections.InvoiceStatus(inv.Status) == collections.InvoiceVoid {
+			outstanding = 0
+		}
+		row := []string{inv.Number, collections.InvoiceStatusLabel(collections.InvoiceStatus(inv.Status)), date(inv.IssuedOn),
+			date(inv.DueOn), inv.Currency, money.Decimal(inv.Total, inv.Currency), money.Decimal(inv.PaidAmount, inv.Currency),
+			money.Decimal(outstanding, inv.Currency)}
+		if err := w.Write(csvSafe(row)); err != nil {
+			return err
+		}
+	}
+	w.Flush()
+	return w.Error()
 }

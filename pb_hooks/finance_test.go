@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/crewportal/crewportal/collections"
 	"github.com/crewportal/crewportal/pb_hooks"
+	"github.com/crewportal/crewportal/pb_hooks/portaltest"
 )
 
 // issue creates an invoice of one line of cents in currency for client, as
@@ -112,6 +114,25 @@ func TestFinancePage(t *testing.T) {
 						t.Errorf("a payment of %s, which is not listed", inv)
 					}
 				}
+				// The CSV export: every invoice of the filtered list, in its order.
+				csvQuery := strings.TrimSuffix(strings.TrimSuffix(query, "&page=1"), "page=1")
+				code, body := portaltest.Call(t, http.MethodGet, f.base+"/api/portal/invoices.csv?"+csvQuery, f.tokens[who], nil)
+				_, all := f.call(t, who, http.MethodGet, "/api/collections/invoices/records?perPage=500&sort=-issued_on,-sequence&filter="+
+					url.QueryEscape(filter), nil)
+				rows := strings.Split(strings.TrimSpace(string(body)), "\n")
+				want := []string{"Number,Status,Issued,Due,Currency,Amount,Paid,Outstanding"}
+				for _, inv := range all["items"].([]any) {
+					inv := inv.(map[string]any)
+					want = append(want, inv["number"].(string)+",")
+				}
+				if code != http.StatusOK || len(rows) != len(want) {
+					t.Fatalf("CSV: %d\n%s\nwant %d rows", code, body, len(want))
+				}
+				for i := range rows {
+					if !strings.HasPrefix(strings.TrimSpace(rows[i]), want[i]) {
+						t.Errorf("CSV row %d: %q, want %q…", i, rows[i], want[i])
+					}
+				}
 				wantPaid := map[string]int{lateA: 1, paid: 2, kiwi: 1}
 				for _, inv := range listed {
 					if n := countOf(paidFor, inv); n != wantPaid[inv] {
@@ -122,11 +143,23 @@ func TestFinancePage(t *testing.T) {
 		}
 	}
 
-	// A page past the end is the last one, and says so.
-	code, page := f.call(t, "viewer", http.MethodGet, "/api/portal/finance?page=9", nil)
-	if code != http.StatusOK || page["pageClamped"] != true || page["page"] != float64(1) || len(page["items"].([]any)) != 6 {
-		t.Errorf("page 9 of 1: %d %v", code, page)
+	// A page past the end is the last one, and says so (also a page whose
+	// offset would overflow).
+	for _, n := range []string{"9", "9223372036854775807"} {
+		code, page := f.call(t, "viewer", http.MethodGet, "/api/portal/finance?page="+n, nil)
+		if code != http.StatusOK || page["pageClamped"] != true || page["page"] != float64(1) || len(page["items"].([]any)) != 6 {
+			t.Errorf("page %s of 1: %d %v", n, code, page)
+		}
 	}
+	// "Paid in the year" is the agency's year by the portal's clock: on 1
+	// January in Melbourne (still 31 December in UTC), 2026's payments no
+	// longer count.
+	f.clock.Set(time.Date(2026, 12, 31, 14, 0, 0, 0, time.UTC))
+	if _, page := f.call(t, "viewer", http.MethodGet, "/api/portal/finance", nil); page["year"] != float64(2027) ||
+		fmt.Sprint(decodeTotals(page)) != fmt.Sprint([]pb_hooks.FinanceTotals{{Currency: "AUD", Outstanding: 65000, Overdue: 58000}, {Currency: "NZD", Outstanding: 4000}}) {
+		t.Errorf("on New Year's Day in Melbourne: %v %v", page["year"], page["totals"])
+	}
+	f.clock.Set(time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC))
 	// Another client's contact sees its own company only; a role without
 	// view_invoices and the agency's admin are refused.
 	if code, page := f.call(t, "stranger", http.MethodGet, "/api/portal/finance", nil); code != http.StatusOK ||
@@ -146,14 +179,30 @@ func TestFinancePage(t *testing.T) {
 		t.Errorf("two pages: %v %v\n%d %v", first["totalItems"], first["totalPages"], code, second)
 	}
 	for who, want := range map[string]int{"booker": http.StatusForbidden, "admin": http.StatusForbidden} {
-		if code, body := f.call(t, who, http.MethodGet, "/api/portal/finance", nil); code != want {
-			t.Errorf("%s: %d %v, want %d", who, code, body, want)
+		for _, route := range []string{"/api/portal/finance", "/api/portal/invoices.csv"} {
+			if code, body := f.call(t, who, http.MethodGet, route, nil); code != want {
+				t.Errorf("%s %s: %d %v, want %d", who, route, code, body, want)
+			}
 		}
 	}
-	// Bad filters: a 400 naming each field.
+	// Each invoice's line in the CSV: status in words, dates, exact decimals;
+	// a void invoice has nothing outstanding.
+	_, body := portaltest.Call(t, http.MethodGet, f.base+"/api/portal/invoices.csv", f.tokens["viewer"], nil)
+	for _, want := range []string{
+		",Overdue,2026-03-10,2026-03-24,AUD,500.00,120.00,380.00\r\n",
+		",Void,2026-03-10,2026-03-24,AUD,99.00,0.00,0.00\r\n",
+		",Partly paid,2026-03-10,2026-03-24,NZD,45.00,5.00,40.00\r\n",
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("the CSV lacks %q:\n%s", want, body)
+		}
+	}
+	// Bad filters: a 400 naming each field, on the page and the export.
 	for query, field := range map[string]string{"status=draft": "status", "from=2026-02-30": "from", "to=soon": "to", "page=0": "page"} {
-		if code, body := f.call(t, "viewer", http.MethodGet, "/api/portal/finance?"+query, nil); code != http.StatusBadRequest || fieldErrorOf(body, field) == "" {
-			t.Errorf("%s: %d %v", query, code, body)
+		for _, route := range []string{"/api/portal/finance?", "/api/portal/invoices.csv?"} {
+			if code, body := f.call(t, "viewer", http.MethodGet, route+query, nil); code != http.StatusBadRequest || fieldErrorOf(body, field) == "" {
+				t.Errorf("%s%s: %d %v", route, query, code, body)
+			}
 		}
 	}
 }

@@ -48,7 +48,8 @@ func (p *plugin) routes() []route {
 		{http.MethodGet, "/api/portal/home", homePage, contactWith("")},
 		{http.MethodGet, "/api/portal/events", listEvents, contactWith("")},
 		{http.MethodGet, "/api/portal/events.csv", exportEvents, contactWith("")},
-		{http.MethodGet, "/api/portal/finance", financePage, contactWith(collections.PermViewInvoices)},
+		{http.MethodGet, "/api/portal/finance", p.financePage, contactWith(collections.PermViewInvoices)},
+		{http.MethodGet, "/api/portal/invoices.csv", p.exportInvoices, contactWith(collections.PermViewInvoices)},
 		// Change requests (spec C1–C3); admins decide them in the dashboard.
 		{http.MethodPost, "/api/portal/events/{id}/change-requests", requestChange, idempotent(contactWith(collections.PermRequestChanges))},
 		{http.MethodPost, "/api/portal/change-requests/{id}/withdraw", withdrawChange, idempotent(contactWith(collections.PermRequestChanges))},

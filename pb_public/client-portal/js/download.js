@@ -32,8 +32,8 @@ export async function downloadFile(url, fallbackName) {
   saveFile(await response.blob(), fileName(response) || fallbackName);
 }
 
-/** saveFile hands blob to the browser as a download named name (e.g. a CSV made in the page). */
-export function saveFile(blob, name) {
+/** saveFile hands blob to the browser as a download named name. */
+function saveFile(blob, name) {
   const href = URL.createObjectURL(blob);
   const link = h("a", { href, download: name, hidden: true });
   document.body.append(link);

@@ -174,7 +174,7 @@ function moneyFormat(currency) {
  * currency's digits ("123450", 2 → "1234.50"): Intl formats the string exactly, where dividing
  * would go through a binary float.
  */
-export function minorToDecimal(minor, digits) {
+function minorToDecimal(minor, digits) {
   const n = BigInt(minor);
   const sign = n < 0n ? "-" : "";
   const s = (n < 0n ? -n : n).toString().padStart(digits + 1, "0");

@@ -40,6 +40,13 @@ export function loadFinance(filters) {
   return pb.send("/api/portal/finance", { query: compact(filters) });
 }
 
+/** invoicesCsvURL is the CSV export of every invoice the finance filters select (no page). */
+export function invoicesCsvURL(filters) {
+  const { page, ...rest } = compact(filters);
+  const query = new URLSearchParams(rest).toString();
+  return `/api/portal/invoices.csv${query ? `?${query}` : ""}`;
+}
+
 /** eventsCsvURL is the CSV export of the whole list the filters select (no page). */
 export function eventsCsvURL(filters) {
   const { page, perPage, ...rest } = compact(filters);
