@@ -153,9 +153,10 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// eventListRequest reads a list request's filter and the agency time zone.
-func eventListRequest(e *core.RequestEvent) (EventListQuery, *time.Location, error) {
-	f, errs := parseEventListQuery(e)
+// listRequest reads a list request's filter with parse (a 400 naming each
+// bad value) and the agency time zone.
+func listRequest[Q any](e *core.RequestEvent, parse func(*core.RequestEvent) (Q, validation.Errors)) (Q, *time.Location, error) {
+	f, errs := parse(e)
 	if errs != nil {
 		return f, nil, e.BadRequestError("Some filters are not valid.", errs)
 	}
@@ -168,7 +169,7 @@ func eventListRequest(e *core.RequestEvent) (EventListQuery, *time.Location, err
 
 // listEvents answers one page of the filtered list.
 func listEvents(e *core.RequestEvent) error {
-	f, loc, err := eventListRequest(e)
+	f, loc, err := listRequest(e, parseEventListQuery)
 	if err != nil {
 		return err
 	}
@@ -204,7 +205,7 @@ func listEvents(e *core.RequestEvent) error {
 // exportEvents downloads the whole filtered list as CSV, in the agency's
 // time zone, with prices only for roles allowed to view them.
 func exportEvents(e *core.RequestEvent) error {
-	f, loc, err := eventListRequest(e)
+	f, loc, err := listRequest(e, parseEventListQuery)
 	if err != nil {
 		return err
 	}
@@ -228,11 +229,7 @@ func exportEvents(e *core.RequestEvent) error {
 	}
 	prices := maySeePrices(e.App, e.Auth)
 
-	e.Response.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	e.Response.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="events-%s-%s.csv"`,
-		f.Scope, time.Now().In(loc).Format(time.DateOnly)))
-	e.Response.Header().Set("Cache-Control", "private, no-store")
-	w := csv.NewWriter(e.Response)
+	w := csvAttachment(e, fmt.Sprintf("events-%s-%s.csv", f.Scope, time.Now().In(loc).Format(time.DateOnly)))
 	header := []string{"Event", "Venue", "Address", "Start", "End", "Status"}
 	if prices {
 		header = append(header, "Estimated price", "Currency")
@@ -253,6 +250,15 @@ func exportEvents(e *core.RequestEvent) error {
 	}
 	w.Flush()
 	return w.Error()
+}
+
+// csvAttachment starts a CSV download named name, never kept in a cache
+// (it holds the contact's company's data), and returns its writer.
+func csvAttachment(e *core.RequestEvent, name string) *csv.Writer {
+	e.Response.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	e.Response.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, name))
+	e.Response.Header().Set("Cache-Control", "private, no-store")
+	return csv.NewWriter(e.Response)
 }
 
 // csvSafe stops spreadsheet programs from running cells as formulas.

@@ -1,7 +1,6 @@
 package pb_hooks
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"slices"
@@ -158,15 +157,11 @@ func financePaidQuery(app core.App, clientID string, year int) *dbx.SelectQuery 
 // the contact's own client, view_invoices, no drafts; the PDF only for
 // download_invoices), so the page shows nothing the API would not.
 func (p *plugin) financePage(e *core.RequestEvent) error {
-	f, errs := parseInvoiceListQuery(e)
-	if errs != nil {
-		return e.BadRequestError("Some filters are not valid.", errs)
-	}
-	settings, err := portalSettings(e.App)
+	f, loc, err := listRequest(e, parseInvoiceListQuery)
 	if err != nil {
 		return err
 	}
-	year := p.now().In(settings.Location()).Year()
+	year := p.now().In(loc).Year()
 	totals, err := financeTotals(e.App, e.Auth.GetString(collections.FieldClient), year)
 	if err != nil {
 		return err
@@ -221,11 +216,7 @@ func invoiceExportQuery(app core.App, clientID string) *dbx.SelectQuery {
 // units from the minor units (1234.50). Like the list, it holds the
 // contact's own client's issued invoices (the route requires view_invoices).
 func (p *plugin) exportInvoices(e *core.RequestEvent) error {
-	f, errs := parseInvoiceListQuery(e)
-	if errs != nil {
-		return e.BadRequestError("Some filters are not valid.", errs)
-	}
-	settings, err := portalSettings(e.App)
+	f, loc, err := listRequest(e, parseInvoiceListQuery)
 	if err != nil {
 		return err
 	}
@@ -259,11 +250,7 @@ func (p *plugin) exportInvoices(e *core.RequestEvent) error {
 	if err := q.All(&invoices); err != nil {
 		return err
 	}
-	e.Response.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	e.Response.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="invoices-%s.csv"`,
-		p.now().In(settings.Location()).Format(time.DateOnly)))
-	e.Response.Header().Set("Cache-Control", "private, no-store")
-	w := csv.NewWriter(e.Response)
+	w := csvAttachment(e, fmt.Sprintf("invoices-%s.csv", p.now().In(loc).Format(time.DateOnly)))
 	w.UseCRLF = true // as the page's own export wrote it (RFC 4180)
 	if err := w.Write([]string{"Number", "Status", "Issued", "Due", "Currency", "Amount", "Paid", "Outstanding"}); err != nil {
 		return err
