@@ -2,6 +2,7 @@ package collections
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -70,23 +71,52 @@ func ListNarrowing(rule string, auth AuthValues) (filter string, ok bool) {
 	return filter, ok && (names(auth.ID) || names(auth.Client) || names(auth.Role))
 }
 
-// ListNarrowingIsExact reports whether the rule says no more than its
-// narrowing does for a signed-in contact: a conjunction of RuleIsContact
-// (true for every contact) and plain comparisons, such as
-// RuleAnd(RuleIsContact, RuleOwnClient). For such a rule the narrowing
-// selects exactly the records the rule lets the contact list, so a list run
-// with the narrowing in the rule's place is the list the rule would give.
-func ListNarrowingIsExact(rule string) bool {
+// plainInequality is `field != value`: a field of the record itself against
+// a literal, which PocketBase compiles with no join.
+var plainInequality = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]* != ("[^"\\]*"|true|false)$`)
+
+// permissionTerm is RuleHasPermission's fragment; its group is the permission.
+var permissionTerm = regexp.MustCompile(`^@request\.auth\.role\.permissions:each \?= "([a-z_]+)"$`)
+
+// ExactListRule returns the rule as it stands for one signed-in contact
+// whose role grants permissions: RuleIsContact and a granted permission are
+// true and drop out, and `field = @request.auth.client` (or .id, .role) is
+// written with the contact's value, so RuleAnd(RuleIsContact, RuleOwnClient,
+// RuleHasPermission(PermViewInvoices), `status != "draft"`) is `client =
+// "c1" && status != "draft"` for a contact with view_invoices. ok is false
+// unless every part is one of those or a plain comparison of the record's
+// own field with a literal, and the result names one of the contact's ids:
+// then the written rule selects exactly the records the rule lets the
+// contact list, and PocketBase compiles it with no join. A permission the
+// role lacks gives false too (the rule itself then allows nothing).
+func ExactListRule(rule string, auth AuthValues, permissions []string) (string, bool) {
 	if len(splitTopLevel(rule, "||")) != 1 {
-		return false
+		return "", false
 	}
+	var terms []string
 	for _, part := range splitTopLevel(rule, "&&") {
 		part = strings.TrimSpace(part)
-		if part != RuleIsContact && !plainEquality.MatchString(part) {
-			return false
+		switch m := permissionTerm.FindStringSubmatch(part); {
+		case part == RuleIsContact:
+		case m != nil:
+			if !slices.Contains(permissions, m[1]) {
+				return "", false
+			}
+		case plainEquality.MatchString(part):
+			t, ok := narrowAnd(part, auth)
+			if !ok {
+				return "", false
+			}
+			terms = append(terms, t)
+		case plainInequality.MatchString(part):
+			terms = append(terms, part)
+		default:
+			return "", false
 		}
 	}
-	return true
+	written := strings.Join(terms, " && ")
+	names := func(v string) bool { return v != "" && strings.Contains(written, `"`+v+`"`) }
+	return written, names(auth.ID) || names(auth.Client) || names(auth.Role)
 }
 
 // narrowOr narrows a disjunction: every branch must imply a comparison.

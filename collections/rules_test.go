@@ -70,20 +70,36 @@ func TestListNarrowing(t *testing.T) {
 			t.Errorf("ListNarrowing(%s) = %q, %v; want %q", c.rule, got, ok, c.want)
 		}
 	}
-	exact := map[string]bool{
-		collections.RuleAnd(is, own):                                                              true,
-		collections.RuleAnd(is, `id = @request.auth.client`):                                      true,
-		collections.RuleAnd(is, own, `published = true`):                                          true,
-		collections.RuleAnd(is, own, collections.RuleHasPermission(collections.PermViewInvoices)): false,
-		collections.RuleAnd(is, own, `status != "draft"`):                                         false,
-		self + ` || (` + canManage + ` && ` + own + `)`:                                           false,
-		own + ` || published = true`:                                                              false,
-		collections.RuleAnd(is, `(client = "" || `+own+`)`):                                       false,
+	// The rule written for a contact whose role grants view_invoices: "" when
+	// it is not exact.
+	view := collections.RuleHasPermission(collections.PermViewInvoices)
+	perms := []string{string(collections.PermViewInvoices)}
+	exact := map[string]string{
+		collections.RuleAnd(is, own):                                                                `client = "c1"`,
+		collections.RuleAnd(is, `id = @request.auth.client`):                                        `id = "c1"`,
+		collections.RuleAnd(is, own, `published = true`):                                            `client = "c1" && published = true`,
+		collections.RuleAnd(is, own, view):                                                          `client = "c1"`,
+		collections.RuleAnd(is, own, view, `status != "draft"`):                                     `client = "c1" && status != "draft"`,
+		collections.RuleAnd(is, own, collections.RuleHasPermission(collections.PermManageContacts)): "", // not granted
+		collections.RuleAnd(is, own, `invoice.status != "draft"`):                                   "", // a relation: a join
+		collections.RuleAnd(is, `status != "draft"`):                                                "", // names no id of the contact
+		collections.RuleAnd(is, own, `status != @request.auth.id`):                                  "",
+		self + ` || (` + canManage + ` && ` + own + `)`:                                             "",
+		own + ` || published = true`:                                                                "",
+		collections.RuleAnd(is, `(client = "" || `+own+`)`):                                         "",
+		collections.RuleAnd(is, own, `total > 5`):                                                   "",
 	}
 	for rule, want := range exact {
-		if got := collections.ListNarrowingIsExact(rule); got != want {
-			t.Errorf("ListNarrowingIsExact(%s) = %v, want %v", rule, got, want)
+		got, ok := collections.ExactListRule(rule, auth, perms)
+		if !ok {
+			got = ""
 		}
+		if got != want {
+			t.Errorf("ExactListRule(%s) = %q, %v; want %q", rule, got, ok, want)
+		}
+	}
+	if _, ok := collections.ExactListRule(collections.RuleAnd(is, own), collections.AuthValues{ID: "me", Client: `c1" || true || "`}, nil); ok {
+		t.Error("an unusual client id was written into a rule")
 	}
 	if _, ok := collections.ListNarrowing(collections.RuleAnd(is, own), collections.AuthValues{ID: "me", Client: `c1" || true || "`}); ok {
 		t.Error("an unusual client id was written into a filter")

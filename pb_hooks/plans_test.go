@@ -270,17 +270,32 @@ func TestContactListsAsTheRuleLists(t *testing.T) {
 	app := portaltest.App(t)
 	profession := portaltest.NewProfession(t, app, true)
 	var contact *core.Record
+	var ownClient *collections.Client
 	for i, name := range []string{"Totals", "Other totals"} {
 		client := portaltest.NewClient(t, app, name)
 		role := portaltest.NewRole(t, app, client.Id, collections.Permissions...)
 		c := portaltest.NewContact(t, app, client, role, fmt.Sprintf("totals-%d@client.test", i))
 		if i == 0 {
-			contact = c.Record
+			contact, ownClient = c.Record, client
 		}
 		for d := range 3 + 2*i {
 			event, _ := portaltest.NewEvent(t, app, client, time.Now().AddDate(0, 0, d+1), 4*time.Hour, profession, profession)
 			portaltest.Create(t, app, collections.ChangeRequests, map[string]any{"event": event.Id, "kind": "cancellation",
 				"status": "declined", "reason": "Budget", "requested_by": c.Id})
+			// Invoices: a draft (never listed) and issued ones, one paid in part.
+			invoice := portaltest.Create(t, app, collections.Invoices, map[string]any{"client": client.Id, "currency": "AUD"})
+			portaltest.Create(t, app, collections.InvoiceLines, map[string]any{"invoice": invoice.Id, "description": "Staff",
+				"quantity": 1, "unit_price": 1000, "tax_rate": 0})
+			if d > 0 {
+				invoice.Set(collections.FieldStatus, string(collections.InvoiceIssued))
+				if err := app.Save(invoice); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if d == 1 {
+				portaltest.Create(t, app, collections.Payments, map[string]any{"invoice": invoice.Id, "amount": 400,
+					"paid_on": "2026-03-01 00:00:00.000Z"})
+			}
 		}
 	}
 	token := portaltest.AuthHeaders(t, contact)["Authorization"]
@@ -331,10 +346,14 @@ func TestContactListsAsTheRuleLists(t *testing.T) {
 		collections.Contacts:       {"", `status = "active"`},
 		collections.Roles:          {""},
 		collections.Clients:        {""},
+		collections.Invoices:       {"", `status = "issued"`, `total > 0`},
+		collections.InvoiceLines:   {""},
+		collections.Payments:       {"", `invoice.total > 0`},
 	}
 	for name, fs := range filters {
 		c := mustCollection(t, app, name)
-		exact := collections.ListNarrowingIsExact(*c.ListRule)
+		_, exact := collections.ExactListRule(*c.ListRule, collections.AuthValues{ID: contact.Id,
+			Client: contact.GetString(collections.FieldClient), Role: contact.GetString(collections.FieldRole)}, permissionNames())
 		// The rule's own comparison, as PocketBase compiles it.
 		ruleJoin := regexp.MustCompile("COALESCE\\(\\W*" + name + "\\W*\\.\\W*client\\W*, '?'?\\) = COALESCE\\(\\W*__auth_")
 		for _, f := range fs {
@@ -360,6 +379,16 @@ func TestContactListsAsTheRuleLists(t *testing.T) {
 			})
 		}
 	}
+	if n := len(allowed(mustCollection(t, app, collections.Invoices), "")); n != 2 {
+		t.Errorf("the fixture: the contact may list %d invoices, want 2 (3, one a draft)", n)
+	}
+	// Written for a role without view_invoices, the invoices' rule is not
+	// exact: the list runs the rule, and lists nothing.
+	viewer := portaltest.NewContact(t, app, ownClient, portaltest.NewRole(t, app, "", collections.PermBookEvents), "no-invoices@client.test").Record
+	status, body := portaltest.Call(t, http.MethodGet, base+"/api/collections/invoices/records", portaltest.AuthHeaders(t, viewer)["Authorization"], nil)
+	if status != http.StatusOK || !strings.Contains(string(body), `"totalItems":0`) {
+		t.Errorf("a contact without view_invoices lists invoices: %d %s", status, body)
+	}
 	if total, _, _ := list(collections.Events, "perPage=1"); total != 3 {
 		t.Errorf("the contact's events: total %d, want 3 (the other client's 5 are not counted)", total)
 	}
@@ -372,4 +401,12 @@ func mustCollection(t *testing.T, app core.App, name string) *core.Collection {
 		t.Fatal(err)
 	}
 	return c
+}
+
+func permissionNames() []string {
+	var out []string
+	for _, p := range collections.Permissions {
+		out = append(out, string(p))
+	}
+	return out
 }

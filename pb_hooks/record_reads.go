@@ -88,7 +88,7 @@ func listRecordsPage(e *core.RequestEvent, collectionName string, list recordLis
 	if collection.ListRule == nil && !info.HasSuperuserAuth() {
 		return nil, nil, e.ForbiddenError("Only superusers can perform this action.", nil)
 	}
-	rule, filter := contactListRule(e.Auth, collection, list.filter)
+	rule, filter := contactListRule(e.App, e.Auth, collection, list.filter)
 	query := e.App.RecordQuery(collection)
 	resolver := core.NewRecordFieldResolver(e.App, collection, info, true)
 	// The search provider adds the resolver's joins when it runs the query.
@@ -120,19 +120,19 @@ func listRecordsPage(e *core.RequestEvent, collectionName string, list recordLis
 
 // contactListRule is the list rule and filter a contact's list of the
 // collection runs with, as filterListsByAuthValues gives them to the record
-// API's list: the rule's narrowing for the contact in the rule's place where
-// that is exact, otherwise the rule, with the narrowing added to the filter.
+// API's list: the rule written for the contact in the rule's place where
+// that is exact, otherwise the rule, with its narrowing added to the filter.
 // Anyone else's list runs with the collection's rule and the filter as is.
-func contactListRule(auth *core.Record, c *core.Collection, filter string) (*string, string) {
+func contactListRule(app core.App, auth *core.Record, c *core.Collection, filter string) (*string, string) {
 	if auth == nil || auth.Collection().Name != collections.Contacts {
 		return c.ListRule, filter
 	}
+	if rule, ok := exactListRuleOf(app, c, auth); ok {
+		return &rule, filter
+	}
 	narrowing, ok := listNarrowingOf(c, auth)
-	switch {
-	case !ok:
+	if !ok {
 		return c.ListRule, filter
-	case collections.ListNarrowingIsExact(*c.ListRule):
-		return &narrowing, filter
 	}
 	return c.ListRule, narrowed(filter, narrowing)
 }
