@@ -119,8 +119,9 @@ func ExpandsToRun(records []*core.Record, expand string) []string {
 // plan must search.
 func FinanceQueries(app core.App) map[string][2]any {
 	return map[string][2]any{
-		"what a client owes per currency": {financeOwedQuery(app, "client").Build(), "idx_invoices_client_status"},
-		"a client's invoices to export":   {invoiceExportQuery(app, "client").Build(), "idx_invoices_client_issued"},
-		"what a client paid in a year":    {financePaidQuery(app, "client", 2026).Build(), "idx_payments_client"},
+		"what a client owes per currency":    {financeOwedQuery(app, "client").Build(), "idx_invoices_client_status"},
+		"a client's invoices to export":      {invoiceExportQuery(app, "client").Build(), "idx_invoices_client_issued"},
+		"the payments of a page of invoices": {invoicePaymentsQuery(app, "client", "a", "b").Build(), "idx_payments_invoice"},
+		"what a client paid in a year":       {financePaidQuery(app, "client", 2026).Build(), "idx_payments_client"},
 	}
 }

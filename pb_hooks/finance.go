@@ -9,6 +9,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/search"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -150,12 +151,28 @@ func financePaidQuery(app core.App, clientID string, year int) *dbx.SelectQuery 
 		GroupBy("i.currency")
 }
 
+// invoicePaymentsQuery selects the payments of the client's invoices ids,
+// newest first, by the invoice index. They are the payments the record API
+// lists the contact for those invoices: its rule allows a payment when the
+// contact may view invoices and the invoice is issued, as the invoices
+// listed are, and a payment has its invoice's client (ownership.go), which
+// is also checked, but not searched by: with the client index SQLite would
+// read every payment the client ever made.
+func invoicePaymentsQuery(app core.App, clientID string, ids ...any) *dbx.SelectQuery {
+	return app.RecordQuery(collections.Payments).
+		AndWhere(dbx.In(collections.FieldInvoice, ids...)).
+		AndWhere(dbx.NewExp("+[["+collections.FieldClient+"]] = {:client}", dbx.Params{"client": clientID})).
+		OrderBy("paid_on DESC", "id DESC")
+}
+
 // financePage answers the finance page: the totals, one page of the
 // filtered invoices (newest first) and the payments of those invoices. The
 // year of "paid in the year" is the agency's, by the portal's clock.
-// Invoices and payments are read as the record API answers them (its rules:
-// the contact's own client, view_invoices, no drafts; the PDF only for
-// download_invoices), so the page shows nothing the API would not.
+// Invoices are read as the record API answers them (its rules: the
+// contact's own client, view_invoices, no drafts; the PDF only for
+// download_invoices), and their payments as it would list them
+// (invoicePaymentsQuery, enriched by the same hooks), so the page shows
+// nothing the API would not.
 func (p *plugin) financePage(e *core.RequestEvent) error {
 	f, loc, err := listRequest(e, parseInvoiceListQuery)
 	if err != nil {
@@ -183,15 +200,14 @@ func (p *plugin) financePage(e *core.RequestEvent) error {
 	}
 	payments := []*core.Record{}
 	if len(invoices) > 0 {
-		ids := make([]string, len(invoices))
+		ids := make([]any, len(invoices))
 		for i, inv := range invoices {
-			ids[i] = fmt.Sprintf("invoice = %q", inv.Id)
+			ids[i] = inv.Id
 		}
-		// A page of invoices, each with a few payments: the most a list gives
-		// (1,000) is plenty.
-		payments, err = listRecords(e, collections.Payments, recordList{filter: strings.Join(ids, " || "),
-			sort: "-paid_on", perPage: search.MaxPerPage})
-		if err != nil {
+		if err := invoicePaymentsQuery(e.App, e.Auth.GetString(collections.FieldClient), ids...).All(&payments); err != nil {
+			return err
+		}
+		if err := apis.EnrichRecords(e, payments); err != nil {
 			return err
 		}
 	}

@@ -70,9 +70,6 @@ func TestQueryPlans(t *testing.T) {
 			`status = "overdue" && issued_on >= "2026-01-01"`, "-issued_on"), "idx_invoices_"}, // client or status: either narrows
 		{"portal: a client's payments", portaltest.ListRuleQuery(t, app, collections.Payments, finance, "", "-paid_on"),
 			"idx_payments_client"},
-		// By the invoices' ids, not all the client's payments by date.
-		{"portal: the payments of a page of invoices", portaltest.ListRuleQuery(t, app, collections.Payments, finance,
-			`invoice = "a" || invoice = "b"`, "-paid_on"), "idx_payments_invoice"},
 		{"portal: an invoice's lines", portaltest.ListRuleQuery(t, app, collections.InvoiceLines, finance, `invoice = "x"`, ""),
 			"idx_invoice_lines_"},
 		{"invoices: the overdue job", app.RecordQuery(collections.Invoices).AndWhere(dbx.NewExp(
