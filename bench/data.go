@@ -339,7 +339,7 @@ func (g *generator) invoice(client, event string, ended time.Time, out *Generate
 		return nil
 	}
 	if err := g.insert(collections.Payments, map[string]any{
-		"id": randomID(g.invoiceRnd), "invoice": invoice, "client": client, "paid_on": dt(issued.Add(7 * day)), "amount": paid,
+		"id": randomID(g.invoiceRnd), "invoice": invoice, "client": client, "paid_on": dt(issued.Add(7 * day)), "amount": paid, "currency": "AUD",
 		"method": "Bank transfer",
 	}); err != nil {
 		return err

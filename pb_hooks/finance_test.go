@@ -37,7 +37,7 @@ func (f *invoiceFixture) issue(t *testing.T, client *collections.Client, currenc
 func (f *invoiceFixture) pay(t *testing.T, invoice string, cents int, on string) {
 	t.Helper()
 	if code, body := f.call(t, "admin", http.MethodPost, "/api/collections/payments/records",
-		map[string]any{"invoice": invoice, "amount": cents, "paid_on": on + " 00:00:00.000Z"}); code != http.StatusOK {
+		map[string]any{"invoice": invoice, "amount": cents, "paid_on": on + " 00:00:00.000Z", "currency": "EUR"}); code != http.StatusOK {
 		t.Fatalf("payment: %d %v", code, body)
 	}
 }
@@ -68,6 +68,10 @@ func TestFinancePage(t *testing.T) {
 	}
 	kiwi := f.issue(t, f.client, "NZD", 4500)
 	f.pay(t, kiwi, 500, "2026-02-01")
+	// A payment carries its invoice's currency, whatever it is sent with.
+	if p, err := f.app.FindFirstRecordByData(collections.Payments, collections.FieldInvoice, kiwi); err != nil || p.GetString(collections.FieldCurrency) != "NZD" {
+		t.Errorf("the NZD invoice's payment: %v %v", err, p)
+	}
 	f.draft(t, f.client, [3]float64{1, 80000, 0})
 	f.pay(t, f.issue(t, f.other, "AUD", 60000), 1000, "2026-03-01")
 

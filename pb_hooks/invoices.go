@@ -564,6 +564,9 @@ func (p *plugin) changePayment(e *core.RecordEvent) error {
 	if e.Type != core.ModelEventTypeDelete && e.Record.GetInt(collections.FieldAmount) <= 0 {
 		return fieldError(collections.FieldAmount, "validation_amount", "A payment is more than zero.")
 	}
+	// In the invoice's currency, kept on the payment so a year's payments add
+	// up per currency without reading their invoices (the Finance page).
+	e.Record.Set(collections.FieldCurrency, inv.GetString(collections.FieldCurrency))
 	return withTransaction(&e.App, e.Next, func(tx core.App) error {
 		inv, err := tx.FindRecordById(collections.Invoices, id)
 		if err != nil {

@@ -105,6 +105,12 @@ func TestQueryPlans(t *testing.T) {
 			portaltest.AssertUsesIndex(t, app, c.query, c.index)
 		})
 	}
+	// A year of a client's payments adds up from the index alone, reading no
+	// payment or invoice.
+	paid := pb_hooks.FinanceQueries(app)["what a client paid in a year"][0].(*dbx.Query)
+	if plan := portaltest.QueryPlan(t, app, paid); !strings.Contains(plan, "COVERING INDEX idx_payments_client") || strings.Contains(plan, "invoices") {
+		t.Errorf("a year's payments are not summed from the index alone:\n%s", plan)
+	}
 }
 
 // TestEveryRelationIsIndexed checks that looking records up by any single
