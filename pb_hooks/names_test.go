@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/pocketbase/dbx"
+
 	"github.com/crewportal/crewportal/collections"
 	"github.com/crewportal/crewportal/pb_hooks"
 	"github.com/crewportal/crewportal/pb_hooks/portaltest"
@@ -28,8 +30,7 @@ func TestColleaguesAreNamed(t *testing.T) {
 		t.Fatalf("request: %d %v", status, body)
 	}
 
-	// The booker and the manager read their own names from the record the
-	// request signed in with, the others from the contacts.
+	// Every role reads the booker's and the requester's names.
 	for _, email := range []string{"viewer@northwind.test", "finance@northwind.test", "manager@northwind.test", "booker@northwind.test"} {
 		_, event := portaltest.CallJSON(t, http.MethodGet, base+"/api/collections/events/records/"+breakfast.Id, token(email), nil)
 		if got := event[pb_hooks.FieldCreatedByName]; got != "Sam Patel" {
@@ -40,6 +41,25 @@ func TestColleaguesAreNamed(t *testing.T) {
 		if len(items) != 1 || items[0].(map[string]any)[pb_hooks.FieldRequestedByName] != "Olivia Hart" {
 			t.Errorf("%s reads the requests as %v, want one by Olivia Hart", email, items)
 		}
+	}
+	// The names are kept per company: a renamed colleague reads as renamed
+	// at once, and a contact of another company set as the creator is not named.
+	sam := findContact(t, app, "booker@northwind.test")
+	sam.Set(collections.FieldName, "Sam Patel-Ng")
+	if err := app.Save(sam); err != nil {
+		t.Fatal(err)
+	}
+	if _, event := portaltest.CallJSON(t, http.MethodGet, base+"/api/collections/events/records/"+breakfast.Id,
+		token("viewer@northwind.test"), nil); event[pb_hooks.FieldCreatedByName] != "Sam Patel-Ng" {
+		t.Errorf("after the rename the booker reads as %v", event[pb_hooks.FieldCreatedByName])
+	}
+	if _, err := app.DB().Update(collections.Events, dbx.Params{collections.FieldCreatedBy: findContact(t, app, "manager@harbour.test").Id},
+		dbx.HashExp{"id": breakfast.Id}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if _, event := portaltest.CallJSON(t, http.MethodGet, base+"/api/collections/events/records/"+breakfast.Id,
+		token("viewer@northwind.test"), nil); event[pb_hooks.FieldCreatedByName] != nil {
+		t.Errorf("another company's contact is named: %v", event[pb_hooks.FieldCreatedByName])
 	}
 	// Another company sees neither the event nor the name.
 	if status, _ := portaltest.CallJSON(t, http.MethodGet, base+"/api/collections/events/records/"+breakfast.Id,
