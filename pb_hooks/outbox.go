@@ -2,6 +2,7 @@ package pb_hooks
 
 import (
 	"crypto/tls"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"net/mail"
 	"net/textproto"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -320,9 +322,9 @@ feed:
 		if len(due) == 0 {
 			break
 		}
-		for _, r := range due {
+		for _, id := range due {
 			select {
-			case ids <- r.Id:
+			case ids <- id:
 			case <-halt:
 				break feed
 			case <-stop:
@@ -345,8 +347,8 @@ func probeMailServer(app core.App, config OutboxConfig, stop <-chan struct{}) (r
 	if err != nil {
 		return res, false, err
 	}
-	for _, r := range due {
-		if res, claimed, err := claimAndDeliver(app, config, r.Id, stop); claimed || err != nil {
+	for _, id := range due {
+		if res, claimed, err := claimAndDeliver(app, config, id, stop); claimed || err != nil {
 			return res, claimed, err
 		}
 	}
@@ -364,11 +366,11 @@ func isClosed(ch <-chan struct{}) bool {
 
 // claimAndDeliver claims one email and, if this caller won it, sends it.
 func claimAndDeliver(app core.App, config OutboxConfig, id string, stop <-chan struct{}) (sendResult, bool, error) {
-	claimed, err := claimEmail(app, id)
-	if err != nil || !claimed {
+	e, err := claimEmail(app, id)
+	if err != nil || e == nil {
 		return sendResult{}, false, err
 	}
-	res, err := deliverEmail(app, config, id, stop)
+	res, err := deliverEmail(app, config, e, stop)
 	return res, true, err
 }
 
@@ -388,40 +390,61 @@ func releaseLeasesQuery(app core.App, lease time.Duration) *dbx.Query {
 
 func dbNow() string { return types.NowDateTime().String() }
 
-func dueEmails(app core.App) ([]*core.Record, error) {
-	var due []*core.Record
-	err := dueEmailsQuery(app).All(&due)
-	return due, err
+func dueEmails(app core.App) ([]string, error) {
+	var ids []string
+	err := dueEmailsQuery(app).Column(&ids)
+	return ids, err
 }
 
-// dueEmailsQuery selects the next queued emails whose attempt time has come,
-// oldest first (served by idx_mail_outbox_due).
+// dueEmailsQuery selects the ids of the next queued emails whose attempt
+// time has come, oldest first (served by idx_mail_outbox_due).
 func dueEmailsQuery(app core.App) *dbx.SelectQuery {
-	return app.RecordQuery(collections.MailOutbox).
+	return app.DB().Select(collections.FieldID).From(collections.MailOutbox).
 		AndWhere(dbx.HashExp{collections.FieldStatus: string(collections.OutboxQueued)}).
 		AndWhere(dbx.NewExp("[["+collections.FieldNextAttemptAt+"]] <= {:now}", dbx.Params{"now": dbNow()})).
 		OrderBy(collections.FieldNextAttemptAt).
 		Limit(outboxBatch)
 }
 
-// claimEmail moves one due email from queued to sending, and reports
-// whether this caller won it. SQLite runs the conditional update atomically,
-// so of several claimers exactly one sees a changed row; an email already
-// tried and queued for later is not due, so a stale hand-out cannot take it.
-func claimEmail(app core.App, id string) (bool, error) {
-	now := dbNow()
-	res, err := app.NonconcurrentDB().Update(collections.MailOutbox,
-		dbx.Params{collections.FieldStatus: string(collections.OutboxSending), collections.FieldClaimedAt: now, collections.FieldUpdated: now},
-		dbx.And(
-			dbx.HashExp{collections.FieldID: id, collections.FieldStatus: string(collections.OutboxQueued)},
-			dbx.NewExp("[["+collections.FieldNextAttemptAt+"]] <= {:now}", dbx.Params{"now": now}),
-		),
-	).Execute()
-	if err != nil {
-		return false, fmt.Errorf("claim email %s: %w", id, err)
+// claimedEmail is an email this sender has claimed: what it needs to send
+// it and record the outcome.
+type claimedEmail struct {
+	ID       string `db:"id"`
+	To       string `db:"to"`
+	ToName   string `db:"to_name"`
+	Subject  string `db:"subject"`
+	HTML     string `db:"html"`
+	Text     string `db:"text"`
+	Attempts int    `db:"attempts"`
+}
+
+// claimEmailSQL moves one due email from queued to sending and returns it
+// as it is at that moment, in one statement (RETURNING): no second read
+// that could see another version.
+var claimEmailSQL = "UPDATE {{" + collections.MailOutbox + "}} SET [[" + collections.FieldStatus + "]] = {:sending}, [[" +
+	collections.FieldClaimedAt + "]] = {:now}, [[" + collections.FieldUpdated + "]] = {:now} WHERE [[" +
+	collections.FieldID + "]] = {:id} AND [[" + collections.FieldStatus + "]] = {:queued} AND [[" +
+	collections.FieldNextAttemptAt + "]] <= {:now} RETURNING [[" + strings.Join([]string{collections.FieldID,
+	collections.FieldTo, collections.FieldToName, collections.FieldSubject, collections.FieldHTML,
+	collections.FieldText, collections.FieldAttempts}, "]], [[") + "]]"
+
+// claimEmail moves one due email from queued to sending, and returns it if
+// this caller won it. SQLite runs the conditional update atomically, so of
+// several claimers exactly one gets the row; an email already tried and
+// queued for later is not due, so a stale hand-out cannot take it.
+func claimEmail(app core.App, id string) (*claimedEmail, error) {
+	var e claimedEmail
+	err := app.NonconcurrentDB().NewQuery(claimEmailSQL).Bind(dbx.Params{
+		"id": id, "now": dbNow(),
+		"queued": string(collections.OutboxQueued), "sending": string(collections.OutboxSending),
+	}).One(&e)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("claim email %s: %w", id, err)
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	return &e, nil
 }
 
 func releaseExpiredLeases(app core.App, lease time.Duration) error {
@@ -448,32 +471,29 @@ func (r sendResult) answered() bool {
 // queued again after a back-off or failed after the last attempt, when the
 // server refused the email; or queued again without counting an attempt
 // when the server failed or the worker shut down.
-func deliverEmail(app core.App, config OutboxConfig, id string, stop <-chan struct{}) (sendResult, error) {
-	r, err := app.FindRecordById(collections.MailOutbox, id)
-	if err != nil {
-		return sendResult{}, err
-	}
+func deliverEmail(app core.App, config OutboxConfig, e *claimedEmail, stop <-chan struct{}) (sendResult, error) {
 	meta := app.Settings().Meta
 	msg := &mailer.Message{
 		From:    mail.Address{Name: meta.SenderName, Address: meta.SenderAddress},
-		To:      []mail.Address{{Name: r.GetString(collections.FieldToName), Address: r.GetString(collections.FieldTo)}},
-		Subject: r.GetString(collections.FieldSubject),
-		HTML:    r.GetString(collections.FieldHTML),
-		Text:    r.GetString(collections.FieldText),
-		Headers: map[string]string{outboxHeader: r.Id},
+		To:      []mail.Address{{Name: e.ToName, Address: e.To}},
+		Subject: e.Subject,
+		HTML:    e.HTML,
+		Text:    e.Text,
+		Headers: map[string]string{outboxHeader: e.ID},
 	}
 	send := startSend(app, msg)
 	defer close(send.recorded)
 	res := sendResult{err: send.wait(config.SendTimeout, stop)}
 	res.serverDown = isMailServerFault(res.err)
 
-	attempts := r.GetInt(collections.FieldAttempts)
+	now := dbNow()
+	attempts := e.Attempts
 	next := time.Now()
+	outcome := dbx.Params{collections.FieldUpdated: now}
 	switch {
 	case res.err == nil:
-		r.Set(collections.FieldStatus, string(collections.OutboxSent))
-		r.Set(collections.FieldSentAt, types.NowDateTime())
-		r.Set(collections.FieldLastError, "")
+		outcome[collections.FieldStatus] = string(collections.OutboxSent)
+		outcome[collections.FieldSentAt] = now
 	case res.serverDown || errors.Is(res.err, errSendStopped):
 		if errors.Is(res.err, errSendTimedOut) {
 			// The abandoned send may still go through; it records its own
@@ -481,37 +501,41 @@ func deliverEmail(app core.App, config OutboxConfig, id string, stop <-chan stru
 			// meanwhile, so it is not sent twice.
 			next = next.Add(config.Lease)
 		}
-		r.Set(collections.FieldStatus, string(collections.OutboxQueued))
-		r.Set(collections.FieldLastError, truncate(res.err.Error(), 2000))
+		outcome[collections.FieldStatus] = string(collections.OutboxQueued)
 	case attempts+1 >= config.MaxAttempts:
 		attempts++
-		r.Set(collections.FieldStatus, string(collections.OutboxFailed))
-		r.Set(collections.FieldLastError, truncate(res.err.Error(), 2000))
+		outcome[collections.FieldStatus] = string(collections.OutboxFailed)
 	default:
 		attempts++
 		next = next.Add(config.Backoff(attempts))
-		r.Set(collections.FieldStatus, string(collections.OutboxQueued))
-		r.Set(collections.FieldLastError, truncate(res.err.Error(), 2000))
+		outcome[collections.FieldStatus] = string(collections.OutboxQueued)
 	}
-	nextAt, _ := types.ParseDateTime(next.UTC())
-	r.Set(collections.FieldAttempts, attempts)
-	if r.GetString(collections.FieldStatus) == string(collections.OutboxQueued) {
-		r.Set(collections.FieldNextAttemptAt, nextAt)
+	outcome[collections.FieldLastError] = ""
+	if res.err != nil {
+		outcome[collections.FieldLastError] = truncate(res.err.Error(), 2000)
 	}
-	// Retry the bookkeeping: an email sent but still marked "sending" would
-	// be sent again once its lease ends.
+	outcome[collections.FieldAttempts] = attempts
+	if outcome[collections.FieldStatus] == string(collections.OutboxQueued) {
+		nextAt, _ := types.ParseDateTime(next.UTC())
+		outcome[collections.FieldNextAttemptAt] = nextAt.String()
+	}
+	// One plain update of the row this sender holds (the lease outlasts the
+	// send): the outbox's fields need no validation, and no hook of ours
+	// acts on the worker's own changes. Retried: an email sent but still
+	// marked "sending" would be sent again once its lease ends.
 	var saveErr error
 	for try := 0; try < 3; try++ {
-		if saveErr = app.Save(r); saveErr == nil {
+		if _, saveErr = app.NonconcurrentDB().Update(collections.MailOutbox, outcome,
+			dbx.HashExp{collections.FieldID: e.ID}).Execute(); saveErr == nil {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	if saveErr != nil {
-		return res, fmt.Errorf("record outcome of email %s: %w", id, saveErr)
+		return res, fmt.Errorf("record outcome of email %s: %w", e.ID, saveErr)
 	}
 	if res.err != nil {
-		app.Logger().Warn("Email not sent", "outbox", id, "attempt", attempts, "serverDown", res.serverDown, "error", res.err)
+		app.Logger().Warn("Email not sent", "outbox", e.ID, "attempt", attempts, "serverDown", res.serverDown, "error", res.err)
 	}
 	return res, nil
 }
