@@ -16,6 +16,16 @@ type storeCache[T any] struct {
 	version int
 	loaded  bool
 	value   T
+	// changedIn holds the open transactions that have changed a record the
+	// value derives from: they must not read the cache, which does not
+	// have their change yet (and may never get it, if they roll back).
+	changedIn map[*core.TxAppInfo]struct{}
+}
+
+// changeAware is a cache that forgetOnChange keeps right.
+type changeAware interface {
+	forget()
+	changedBy(app core.App)
 }
 
 // cacheOf returns the app's cache under key, kept in the app's store (shared
@@ -32,17 +42,58 @@ func (c *storeCache[T]) forget() {
 	c.loaded = false
 }
 
-// get returns the cached value, loading it when needed. A change committed
-// while loading makes the loaded copy stale: it is returned to this reader
-// but not kept. A failed load is returned and not kept either. Inside a
-// transaction the cache is bypassed: the transaction may have changed what
-// the value derives from, and may still roll back.
-func (c *storeCache[T]) get(app core.App, load func() (T, error)) T {
-	if app.IsTransactional() {
-		value, _ := load()
-		return value
+// changedBy notes that app, if it is a transaction, has changed what the
+// value derives from, until the transaction ends (its commit then forgets
+// the value through forgetOnChange).
+func (c *storeCache[T]) changedBy(app core.App) {
+	tx := app.TxInfo()
+	if tx == nil {
+		return
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.changedIn[tx]; ok {
+		return
+	}
+	if c.changedIn == nil {
+		c.changedIn = map[*core.TxAppInfo]struct{}{}
+	}
+	c.changedIn[tx] = struct{}{}
+	tx.OnComplete(func(error) error {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		delete(c.changedIn, tx)
+		return nil
+	})
+}
+
+// get returns the cached value, loading it (through the app load is given)
+// when needed. A change committed while loading makes the loaded copy
+// stale: it is returned to this reader but not kept. A failed load is
+// returned and not kept either. A transaction reads the cached value unless
+// it has changed what the value derives from; then it loads its own, which
+// is never kept (it may roll back). A transaction that finds nothing cached
+// loads the committed value outside itself, and keeps it.
+func (c *storeCache[T]) get(app core.App, load func(core.App) (T, error)) T {
+	c.mu.Lock()
+	if tx := app.TxInfo(); tx != nil {
+		if _, changed := c.changedIn[tx]; changed {
+			c.mu.Unlock()
+			value, _ := load(app)
+			return value
+		}
+		if c.loaded {
+			defer c.mu.Unlock()
+			return c.value
+		}
+		c.mu.Unlock()
+		root := rootApp(app)
+		if root == nil {
+			value, _ := load(app)
+			return value
+		}
+		return c.get(root, load)
+	}
 	if c.loaded {
 		defer c.mu.Unlock()
 		return c.value
@@ -50,7 +101,7 @@ func (c *storeCache[T]) get(app core.App, load func() (T, error)) T {
 	version := c.version
 	c.mu.Unlock()
 
-	value, err := load()
+	value, err := load(app)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err == nil && c.version == version {
@@ -59,16 +110,50 @@ func (c *storeCache[T]) get(app core.App, load func() (T, error)) T {
 	return value
 }
 
-// forgetOnChange forgets the cache whenever a record of the collections is
-// created, updated or deleted.
-func (p *plugin) forgetOnChange(forget func(app core.App), names ...string) {
-	f := func(e *core.RecordEvent) error {
-		forget(e.App)
-		return e.Next()
+// rootAppKey keeps, in the app's store (shared with its transactions), the
+// app the plugin was registered on.
+const rootAppKey = HookIDPrefix + "rootApp"
+
+// rootApp returns the app outside any transaction, nil if the plugin was
+// not registered on app's store.
+func rootApp(app core.App) core.App {
+	root, _ := app.Store().Get(rootAppKey).(core.App)
+	return root
+}
+
+// forgetOnChange keeps the cache right when a record of the collections is
+// created, updated or deleted: a transaction that changes one stops reading
+// the cache at once, and the cache is forgotten once the change is
+// committed. The hooks are bound once, untagged, for every cache: a tagged
+// hook per collection would make every save of any record build its tag
+// list once per handler.
+func (p *plugin) forgetOnChange(cache func(app core.App) changeAware, names ...string) {
+	if p.cachesByCollection == nil {
+		p.cachesByCollection = map[string][]func(core.App) changeAware{}
+		p.bindCacheUpkeep()
 	}
 	for _, c := range names {
-		p.app.OnRecordAfterCreateSuccess(c).BindFunc(f)
-		p.app.OnRecordAfterUpdateSuccess(c).BindFunc(f)
-		p.app.OnRecordAfterDeleteSuccess(c).BindFunc(f)
+		p.cachesByCollection[c] = append(p.cachesByCollection[c], cache)
 	}
+}
+
+func (p *plugin) bindCacheUpkeep() {
+	each := func(e *core.RecordEvent, do func(changeAware)) error {
+		for _, cache := range p.cachesByCollection[e.Record.Collection().Name] {
+			do(cache(e.App))
+		}
+		return e.Next()
+	}
+	changing := func(e *core.RecordEvent) error {
+		return each(e, func(c changeAware) { c.changedBy(e.App) })
+	}
+	changed := func(e *core.RecordEvent) error {
+		return each(e, func(c changeAware) { c.forget() })
+	}
+	p.app.OnRecordCreate().BindFunc(changing)
+	p.app.OnRecordUpdate().BindFunc(changing)
+	p.app.OnRecordDelete().BindFunc(changing)
+	p.app.OnRecordAfterCreateSuccess().BindFunc(changed)
+	p.app.OnRecordAfterUpdateSuccess().BindFunc(changed)
+	p.app.OnRecordAfterDeleteSuccess().BindFunc(changed)
 }

@@ -42,7 +42,7 @@ type ChangeRequestInput struct {
 }
 
 func (p *plugin) bindChangeRequestHooks() {
-	p.forgetOnChange(func(app core.App) { splitNoticeContactsOf(app).forget() }, collections.Clients, collections.Groups)
+	p.forgetOnChange(func(app core.App) changeAware { return splitNoticeContactsOf(app) }, collections.Clients, collections.Groups)
 	p.app.OnRecordUpdateRequest(collections.ChangeRequests).Bind(&hook.Handler[*core.RecordRequestEvent]{
 		Id:   HookIDPrefix + "changeRequests.decidedBy",
 		Func: recordDecider,
@@ -114,7 +114,7 @@ func shapeOfShifts(shifts []*core.Record) EventShape {
 func nonAtomicMessage(app core.App, clientID string) string {
 	msg := "This event was split into several positions with different times or professions, " +
 		"so changes go through the agency."
-	if contact := splitNoticeContactsOf(app).get(app, func() (map[string]string, error) {
+	if contact := splitNoticeContactsOf(app).get(app, func(app core.App) (map[string]string, error) {
 		return loadSplitNoticeContacts(app)
 	})[clientID]; contact != "" {
 		return msg + " Please contact " + contact + "."

@@ -52,6 +52,9 @@ type Config struct {
 type plugin struct {
 	app    core.App
 	config Config
+	// cachesByCollection are the caches each collection's changes make
+	// stale (forgetOnChange).
+	cachesByCollection map[string][]func(core.App) changeAware
 }
 
 // MustRegister is like Register but panics on error.
@@ -68,6 +71,7 @@ func Register(app core.App, config Config) error {
 		config.Now = time.Now
 	}
 	p := &plugin{app: app, config: config}
+	app.Store().Set(rootAppKey, app)
 
 	p.bindSettingsHooks()
 	p.bindOwnershipHooks()

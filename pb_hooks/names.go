@@ -21,7 +21,7 @@ const (
 func (p *plugin) bindNameHooks() {
 	p.bindShaping(collections.ChangeRequests, "names.requestedBy", nameColleagues(collections.FieldRequestedBy, FieldRequestedByName))
 	p.bindShaping(collections.Events, "names.createdBy", nameColleagues(collections.FieldCreatedBy, FieldCreatedByName))
-	p.forgetOnChange(func(app core.App) { colleagueNamesOf(app).forget() }, collections.Contacts)
+	p.forgetOnChange(func(app core.App) changeAware { return colleagueNamesOf(app) }, collections.Contacts)
 }
 
 // nameColleagues returns a shaping that sets nameField to the name of the
@@ -57,7 +57,7 @@ func colleagueNamesOf(app core.App) *storeCache[*sync.Map] {
 // colleagueNames returns the names of the client's contacts by id. A load
 // racing a contact's change lands in the copy the change forgets.
 func colleagueNames(app core.App, clientID string) (map[string]string, error) {
-	byClient := colleagueNamesOf(app).get(app, func() (*sync.Map, error) { return &sync.Map{}, nil })
+	byClient := colleagueNamesOf(app).get(app, func(core.App) (*sync.Map, error) { return &sync.Map{}, nil })
 	if names, ok := byClient.Load(clientID); ok {
 		return names.(map[string]string), nil
 	}
@@ -74,6 +74,8 @@ func colleagueNames(app core.App, clientID string) (map[string]string, error) {
 	for _, row := range rows {
 		names[row.ID] = row.Name
 	}
-	byClient.Store(clientID, names)
+	if !app.IsTransactional() { // a transaction's view is its own
+		byClient.Store(clientID, names)
+	}
 	return names, nil
 }

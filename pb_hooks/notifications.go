@@ -1,6 +1,7 @@
 package pb_hooks
 
 import (
+	"database/sql"
 	"fmt"
 	"html"
 	"regexp"
@@ -144,7 +145,7 @@ func Notify(app core.App, kind NotificationKind, record *core.Record, extra Valu
 	if !ok {
 		return fmt.Errorf("notify: unknown notification kind %q", kind)
 	}
-	tpl, err := app.FindFirstRecordByData(collections.NotificationTemplates, collections.FieldKind, string(kind))
+	tpl, err := notificationTemplate(app, kind)
 	if err != nil {
 		return fmt.Errorf("notify %s: template: %w", kind, err)
 	}
@@ -193,6 +194,38 @@ func Notify(app core.App, kind NotificationKind, record *core.Record, extra Valu
 	}
 	wakeOutboxAfterCommit(app)
 	return nil
+}
+
+// notificationTemplatesOf is the cache of the notification templates by
+// kind, forgotten when one changes: every booking and decision reads them.
+func notificationTemplatesOf(app core.App) *storeCache[map[string]*core.Record] {
+	return cacheOf[map[string]*core.Record](app, "notificationTemplates")
+}
+
+// notificationTemplate returns the template of the kind, a copy the caller
+// may keep.
+func notificationTemplate(app core.App, kind NotificationKind) (*core.Record, error) {
+	var loadErr error
+	byKind := notificationTemplatesOf(app).get(app, func(app core.App) (map[string]*core.Record, error) {
+		all, err := app.FindAllRecords(collections.NotificationTemplates)
+		if err != nil {
+			loadErr = err
+			return nil, err
+		}
+		m := make(map[string]*core.Record, len(all))
+		for _, r := range all {
+			m[r.GetString(collections.FieldKind)] = r
+		}
+		return m, nil
+	})
+	if loadErr != nil {
+		return nil, loadErr
+	}
+	tpl, ok := byKind[string(kind)]
+	if !ok {
+		return nil, fmt.Errorf("no template of kind %q: %w", kind, sql.ErrNoRows)
+	}
+	return tpl.Fresh(), nil
 }
 
 // SaveAndNotify runs the rest of a record request (the save) and then fn in
@@ -442,6 +475,7 @@ const emailLayout = `<!doctype html>
 </body></html>`
 
 func (p *plugin) bindNotificationHooks() {
+	p.forgetOnChange(func(app core.App) changeAware { return notificationTemplatesOf(app) }, collections.NotificationTemplates)
 	p.app.OnRecordValidate(collections.NotificationTemplates).Bind(&hook.Handler[*core.RecordEvent]{
 		Id:   HookIDPrefix + "notifications.validateTemplate",
 		Func: validateTemplate,

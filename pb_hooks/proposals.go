@@ -220,7 +220,7 @@ func professionName(app core.App, id string) string {
 	if id == "" {
 		return ""
 	}
-	name, ok := professionNamesOf(app).get(app, func() (map[string]string, error) {
+	name, ok := professionNamesOf(app).get(app, func(app core.App) (map[string]string, error) {
 		return loadProfessionNames(app)
 	})[id]
 	if !ok {
@@ -290,6 +290,6 @@ func (p *plugin) bindProposalHooks() {
 		Id:   HookIDPrefix + "changeRequests.summary.list",
 		Func: summarizeListedRequests,
 	})
-	p.forgetOnChange(func(app core.App) { professionNamesOf(app).forget() }, collections.Professions)
+	p.forgetOnChange(func(app core.App) changeAware { return professionNamesOf(app) }, collections.Professions)
 	p.bindEnrich("changeRequests.summary.toApprove", addRequestSummary, collections.ChangeRequestsToApprove)
 }

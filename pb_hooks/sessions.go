@@ -35,7 +35,7 @@ func (p *plugin) bindSessionHooks() {
 		Id:   HookIDPrefix + "sessions.endAll",
 		Func: endSessionsWhenPortalOff,
 	})
-	p.forgetOnChange(func(app core.App) { companySessionsOf(app).forget() }, collections.Clients)
+	p.forgetOnChange(func(app core.App) changeAware { return companySessionsOf(app) }, collections.Clients)
 	// Right after PocketBase has read the auth token, before anything uses it.
 	p.bindRouterMiddleware("sessions.middleware", &hook.Handler[*core.RequestEvent]{
 		Id:       HookIDPrefix + "sessions.companies",
@@ -130,7 +130,7 @@ func companySessionsOf(app core.App) *storeCache[companySessions] {
 // loadCompanySessions returns the companies whose contacts' sessions may be
 // refused.
 func loadCompanySessions(app core.App) companySessions {
-	return companySessionsOf(app).get(app, func() (companySessions, error) {
+	return companySessionsOf(app).get(app, func(app core.App) (companySessions, error) {
 		var rows []struct {
 			ID      string         `db:"id"`
 			Enabled bool           `db:"portal_enabled"`

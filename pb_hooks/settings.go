@@ -32,32 +32,32 @@ func (p *plugin) bindSettingsHooks() {
 		Id:   HookIDPrefix + "settings.locale",
 		Func: validateSettingsLocale,
 	})
-	p.forgetOnChange(func(app core.App) { settingsCacheOf(app).forget() }, collections.PortalSettings)
+	p.forgetOnChange(func(app core.App) changeAware { return settingsCacheOf(app) }, collections.PortalSettings)
 }
 
 // portalSettings returns the portal settings from the app's cache: nearly
 // every portal request reads them (time zone, locale, visibility switches)
-// and they change a few times a year. Each caller gets its own copy, so
-// one that sets a field changes nothing for the others. Code that saves the
-// settings loads them with collections.LoadSettings instead.
+// and they change a few times a year. The copy is shared by every caller,
+// read-only: copying the record for each one was a twentieth of a booking.
+// Code that saves the settings loads them with collections.LoadSettings
+// instead.
 func portalSettings(app core.App) (*collections.Settings, error) {
 	var loadErr error
-	r := settingsCacheOf(app).get(app, func() (*core.Record, error) {
+	s := settingsCacheOf(app).get(app, func(app core.App) (*collections.Settings, error) {
 		s, err := collections.LoadSettings(app)
 		if err != nil {
 			loadErr = err
-			return nil, err
 		}
-		return s.Record, nil
+		return s, err
 	})
-	if r == nil {
+	if s == nil {
 		return nil, loadErr
 	}
-	return collections.Wrap[collections.Settings](r.Fresh()), nil
+	return s, nil
 }
 
-func settingsCacheOf(app core.App) *storeCache[*core.Record] {
-	return cacheOf[*core.Record](app, "settings")
+func settingsCacheOf(app core.App) *storeCache[*collections.Settings] {
+	return cacheOf[*collections.Settings](app, "settings")
 }
 
 func refuseSecondSettings(e *core.RecordEvent) error {

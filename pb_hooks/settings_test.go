@@ -95,8 +95,10 @@ func TestPortalSettingsRecord(t *testing.T) {
 }
 
 // TestSettingsCacheFollowsCommitsOnly checks the settings cache: a change is
-// seen at once after it commits, a transaction sees its own change, and a
-// change rolled back never reaches the cache.
+// seen at once after it commits, a transaction reads the cache until it
+// changes the settings and then sees its own change while everyone else
+// still sees the committed one, and a change rolled back never reaches the
+// cache.
 func TestSettingsCacheFollowsCommitsOnly(t *testing.T) {
 	t.Parallel()
 	app := portaltest.App(t)
@@ -126,9 +128,15 @@ func TestSettingsCacheFollowsCommitsOnly(t *testing.T) {
 	}
 	errRollBack := errors.New("roll back")
 	err := app.RunInTransaction(func(tx core.App) error {
+		if got := zone(tx); got != "Asia/Tokyo" {
+			t.Errorf("inside a transaction, before its change: %s", got)
+		}
 		setZone(tx, "America/Chicago")
 		if got := zone(tx); got != "America/Chicago" {
 			t.Errorf("inside the transaction: %s, want its own change", got)
+		}
+		if got := zone(app); got != "Asia/Tokyo" {
+			t.Errorf("outside the transaction while it is open: %s, want the committed Asia/Tokyo", got)
 		}
 		return errRollBack
 	})
@@ -137,5 +145,17 @@ func TestSettingsCacheFollowsCommitsOnly(t *testing.T) {
 	}
 	if got := zone(app); got != "Asia/Tokyo" {
 		t.Errorf("after a rollback: %s, want the committed Asia/Tokyo (before: %s)", got, before)
+	}
+	if err := app.RunInTransaction(func(tx core.App) error {
+		if got := zone(tx); got != "Asia/Tokyo" {
+			t.Errorf("a transaction after the rollback: %s", got)
+		}
+		setZone(tx, "Europe/Paris")
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := zone(app); got != "Europe/Paris" {
+		t.Errorf("after a committed transaction: %s", got)
 	}
 }

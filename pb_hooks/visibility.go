@@ -36,7 +36,7 @@ func (p *plugin) bindVisibilityHooks() {
 		Id:   HookIDPrefix + "visibility.subscriptions",
 		Func: refuseHiddenFieldSubscriptions,
 	})
-	p.forgetOnChange(func(app core.App) { visibilityOf(app).forget() }, collections.Tags, collections.Roles)
+	p.forgetOnChange(func(app core.App) changeAware { return visibilityOf(app) }, collections.Tags, collections.Roles)
 }
 
 // visibleSets are which tags clients may see and what each role may do.
@@ -55,7 +55,7 @@ func visibilityOf(app core.App) *storeCache[visibleSets] {
 
 // loadVisibility returns the visible tags and the roles' permissions.
 func loadVisibility(app core.App) (map[string]bool, map[string][]string) {
-	v := visibilityOf(app).get(app, func() (visibleSets, error) {
+	v := visibilityOf(app).get(app, func(app core.App) (visibleSets, error) {
 		v := visibleSets{tags: map[string]bool{}, roles: map[string][]string{}}
 		var records []*core.Record
 		if err := app.RecordQuery(collections.Tags).AndWhere(dbx.HashExp{collections.FieldClientVisible: true}).All(&records); err != nil {
