@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -119,6 +120,31 @@ func financeTotals(app core.App, clientID string, year int) ([]FinanceTotals, er
 	return totals, nil
 }
 
+// financeTotalsOf is the cache of the Finance page's totals by client and
+// year, filled as they are asked for and forgotten when any invoice or
+// payment changes: adding up a large client's open invoices and the year's
+// payments was a fifth of the page's call, and they change a few times a
+// day.
+func financeTotalsOf(app core.App) *storeCache[*sync.Map] {
+	return cacheOf[*sync.Map](app, "financeTotals")
+}
+
+// cachedFinanceTotals is financeTotals through financeTotalsOf. The cache is
+// taken before the sums are read, so sums racing a change land in the copy
+// that change forgets.
+func cachedFinanceTotals(app core.App, clientID string, year int) ([]FinanceTotals, error) {
+	byKey := financeTotalsOf(app).get(app, func(core.App) (*sync.Map, error) { return &sync.Map{}, nil })
+	key := fmt.Sprintf("%s/%d", clientID, year)
+	if t, ok := byKey.Load(key); ok {
+		return t.([]FinanceTotals), nil
+	}
+	t, err := financeTotals(app, clientID, year)
+	if err == nil && !app.IsTransactional() {
+		byKey.Store(key, t)
+	}
+	return t, err
+}
+
 // financeOwedQuery sums, per currency, what is left to pay on the client's
 // open invoices, and the overdue part of it (served by the (client, status)
 // index: only the open ones are read).
@@ -178,7 +204,7 @@ func (p *plugin) financePage(e *core.RequestEvent) error {
 		return err
 	}
 	year := p.now().In(loc).Year()
-	totals, err := financeTotals(e.App, e.Auth.GetString(collections.FieldClient), year)
+	totals, err := cachedFinanceTotals(e.App, e.Auth.GetString(collections.FieldClient), year)
 	if err != nil {
 		return err
 	}

@@ -182,6 +182,13 @@ func TestFinancePage(t *testing.T) {
 		fmt.Sprint(decodeTotals(second)) != fmt.Sprint([]pb_hooks.FinanceTotals{{Currency: "AUD", Outstanding: 61000, PaidInYear: 1000}}) {
 		t.Errorf("two pages: %v %v\n%d %v", first["totalItems"], first["totalPages"], code, second)
 	}
+	// The totals follow a payment at once (they are cached until an invoice
+	// or payment changes).
+	f.pay(t, second["items"].([]any)[0].(map[string]any)["id"].(string), 500, "2026-03-05")
+	if _, page := f.call(t, "stranger", http.MethodGet, "/api/portal/finance", nil); fmt.Sprint(decodeTotals(page)) !=
+		fmt.Sprint([]pb_hooks.FinanceTotals{{Currency: "AUD", Outstanding: 60500, PaidInYear: 1500}}) {
+		t.Errorf("after a payment: %v", page["totals"])
+	}
 	for who, want := range map[string]int{"booker": http.StatusForbidden, "admin": http.StatusForbidden} {
 		for _, route := range []string{"/api/portal/finance", "/api/portal/invoices.csv"} {
 			if code, body := f.call(t, who, http.MethodGet, route, nil); code != want {

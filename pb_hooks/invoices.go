@@ -63,6 +63,7 @@ func derivedStatusSave(app core.App, r *core.Record) error {
 }
 
 func (p *plugin) bindInvoiceHooks() {
+	p.forgetOnChange(func(app core.App) changeAware { return financeTotalsOf(app) }, collections.Invoices, collections.Payments)
 	p.app.OnRecordCreate(collections.Invoices).Bind(&hook.Handler[*core.RecordEvent]{
 		Id: HookIDPrefix + "invoices.createDraft", Func: createDraftInvoice,
 	})
