@@ -275,10 +275,11 @@ func occurrenceOf(t time.Time, loc *time.Location) string {
 // a night that crosses a daylight-saving change counts the hour gained or
 // lost. It returns nil when no list prices the profession.
 func EstimatePrice(app core.App, clientID, professionID string, start, end time.Time, staff int) (*Estimate, error) {
-	client, err := collections.Find[collections.Client](app, collections.Clients, clientID)
+	r, err := clientRecord(app, clientID)
 	if err != nil {
 		return nil, err
 	}
+	client := collections.Wrap[collections.Client](r)
 	var lists []string
 	if id := client.DefaultPriceListID(); id != "" {
 		lists = append(lists, id)

@@ -1,7 +1,9 @@
 package pb_hooks
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
@@ -20,6 +22,7 @@ var companyDetails = []fieldLabel{
 }
 
 func (p *plugin) bindClientHooks() {
+	p.forgetOnChange(func(app core.App) changeAware { return clientRecordsOf(app) }, collections.Clients)
 	p.app.OnRecordUpdateRequest(collections.Clients).Bind(&hook.Handler[*core.RecordRequestEvent]{
 		Id:   HookIDPrefix + "clients.companyDetails",
 		Func: updateCompanyDetails,
@@ -49,4 +52,30 @@ func updateCompanyDetails(e *core.RecordRequestEvent) error {
 			"changes":      strings.Join(changes, "\n"),
 		})
 	})
+}
+
+// clientRecordsOf is the cache of the client records by id, filled as they
+// are asked for and forgotten when any client changes: a booking read its
+// client four times (the price, the emails' values, the group), and every
+// home page and sign-in reads it once.
+func clientRecordsOf(app core.App) *storeCache[*sync.Map] {
+	return cacheOf[*sync.Map](app, "clientRecords")
+}
+
+// clientRecord returns the client, a copy shared by every caller and
+// read-only: code that changes a client loads it itself. A load racing a
+// change lands in the copy the change forgets.
+func clientRecord(app core.App, id string) (*core.Record, error) {
+	byID := clientRecordsOf(app).get(app, func(core.App) (*sync.Map, error) { return &sync.Map{}, nil })
+	if r, ok := byID.Load(id); ok {
+		return r.(*core.Record), nil
+	}
+	r, err := app.FindRecordById(collections.Clients, id)
+	if err != nil {
+		return nil, fmt.Errorf("client %q: %w", id, err)
+	}
+	if !app.IsTransactional() { // a transaction's view is its own
+		byID.Store(id, r)
+	}
+	return r, nil
 }

@@ -47,10 +47,11 @@ func homeUpcomingQuery(app core.App, clientID string, now types.DateTime) *dbx.S
 // client and searches its indexes.
 func homePage(e *core.RequestEvent) error {
 	clientID := e.Auth.GetString(collections.FieldClient)
-	company, err := collections.Find[collections.Client](e.App, collections.Clients, clientID)
+	r, err := clientRecord(e.App, clientID)
 	if err != nil {
 		return e.NotFoundError("Your company could not be found.", err)
 	}
+	company := collections.Wrap[collections.Client](r)
 	now, _ := types.ParseDateTime(time.Now().UTC())
 	upcoming := []homeEvent{}
 	if err := homeUpcomingQuery(e.App, clientID, now).All(&upcoming); err != nil {

@@ -54,4 +54,15 @@ func TestHomePageInOneCall(t *testing.T) {
 	if counters["upcoming"] != float64(3) || counters["pending_change_requests"] != float64(1) {
 		t.Errorf("counters = %v, want 3 upcoming (the cancelled one too, as the events page counts) and 1 pending", counters)
 	}
+
+	// The company comes from a cache of the clients; a rename shows at once.
+	own.Set(collections.FieldName, "Home renamed")
+	if err := app.Save(own); err != nil {
+		t.Fatal(err)
+	}
+	_, body = portaltest.CallJSON(t, http.MethodGet, base+"/api/portal/home",
+		portaltest.AuthHeaders(t, contact.Record)["Authorization"], nil)
+	if company, _ := body["company"].(map[string]any); company["name"] != "Home renamed" {
+		t.Errorf("after a rename, company = %v", company)
+	}
 }

@@ -263,7 +263,7 @@ func recordValues(app core.App, record *core.Record) (Values, *core.Record, erro
 	if record.Collection().Name == collections.Clients {
 		clientID = record.Id
 	}
-	client, err := app.FindRecordById(collections.Clients, clientID)
+	client, err := clientRecord(app, clientID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("client of %s %s: %w", record.Collection().Name, record.Id, err)
 	}

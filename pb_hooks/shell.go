@@ -97,10 +97,11 @@ func loadPortalSession(e *core.RequestEvent, contact *core.Record) (*portalSessi
 	if s.Permissions == nil {
 		s.Permissions = []string{}
 	}
-	client, err := collections.Find[collections.Client](e.App, collections.Clients, contact.GetString(collections.FieldClient))
+	r, err := clientRecord(e.App, contact.GetString(collections.FieldClient))
 	if err != nil {
 		return nil, err
 	}
+	client := collections.Wrap[collections.Client](r)
 	s.Company = sessionClient{ID: client.Id, Name: client.Name()}
 
 	err = selectListedFor(e, contact, collections.CMSPages, &s.MenuPages, func(q *dbx.SelectQuery) {
