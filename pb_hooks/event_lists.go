@@ -1,6 +1,7 @@
 package pb_hooks
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"math"
@@ -209,56 +210,68 @@ func exportEvents(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	// Only the exported columns: an export can hold a large client's
-	// thousands of events, and building whole records for them was most of
-	// its cost.
-	var events []struct {
-		Name           string         `db:"name"`
-		Venue          string         `db:"venue"`
-		Address        string         `db:"address"`
-		StartsAt       types.DateTime `db:"starts_at"`
-		EndsAt         types.DateTime `db:"ends_at"`
-		Status         string         `db:"status"`
-		EstimatedPrice int64          `db:"estimated_price"`
-		Currency       string         `db:"currency"`
-	}
-	if err := eventListSelect(e.App, e.Auth.GetString(collections.FieldClient), f, loc, time.Now(), true).
-		Select("name", "venue", "address", "starts_at", "ends_at", "status", "estimated_price", "currency").
-		All(&events); err != nil {
-		return err
-	}
 	prices := maySeePrices(e.App, e.Auth)
-
-	w := csvAttachment(e, fmt.Sprintf("events-%s-%s.csv", f.Scope, time.Now().In(loc).Format(time.DateOnly)))
 	header := []string{"Event", "Venue", "Address", "Start", "End", "Status"}
 	if prices {
 		header = append(header, "Estimated price", "Currency")
 	}
+	const layout = "2006-01-02 15:04"
+	name := fmt.Sprintf("events-%s-%s.csv", f.Scope, time.Now().In(loc).Format(time.DateOnly))
+	return sendCSV(e, name, header, false, func(add func(row ...string) error) error {
+		// Only the exported columns, scanned row by row: an export can hold
+		// a large client's thousands of events, and building whole records
+		// for them, or a slice of them, was most of its cost.
+		rows, err := eventListSelect(e.App, e.Auth.GetString(collections.FieldClient), f, loc, time.Now(), true).
+			Select("name", "venue", "address", "starts_at", "ends_at", "status", "estimated_price", "currency").Rows()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var (
+			name, venue, address, status, currency string
+			startsAt, endsAt                       types.DateTime
+			price                                  int64
+		)
+		for rows.Next() {
+			if err := rows.Scan(&name, &venue, &address, &startsAt, &endsAt, &status, &price, &currency); err != nil {
+				return err
+			}
+			row := []string{name, venue, address, startsAt.Time().In(loc).Format(layout),
+				endsAt.Time().In(loc).Format(layout), collections.EventStatusLabel(collections.EventStatus(status))}
+			if prices {
+				row = append(row, money.Decimal(price, currency), currency)
+			}
+			if err := add(row...); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}
+
+// sendCSV answers a CSV download named name, never kept in a cache (it
+// holds the contact's company's data): the header, then the rows that fill
+// adds, made safe for spreadsheets (csvSafe), with CRLF line ends if crlf.
+// The file is built in memory before anything is sent, so the query that
+// fill runs is closed before the client reads (a slow download holds no
+// database connection or snapshot), and a failure is still a clean error.
+func sendCSV(e *core.RequestEvent, name string, header []string, crlf bool, fill func(add func(row ...string) error) error) error {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.UseCRLF = crlf
 	if err := w.Write(header); err != nil {
 		return err
 	}
-	const layout = "2006-01-02 15:04"
-	for _, ev := range events {
-		row := []string{ev.Name, ev.Venue, ev.Address, ev.StartsAt.Time().In(loc).Format(layout),
-			ev.EndsAt.Time().In(loc).Format(layout), collections.EventStatusLabel(collections.EventStatus(ev.Status))}
-		if prices {
-			row = append(row, money.Decimal(ev.EstimatedPrice, ev.Currency), ev.Currency)
-		}
-		if err := w.Write(csvSafe(row)); err != nil {
-			return err
-		}
+	if err := fill(func(row ...string) error { return w.Write(csvSafe(row)) }); err != nil {
+		return err
 	}
 	w.Flush()
-	return w.Error()
-}
-
-// csvAttachment starts a CSV download named name, never kept in a cache
-// (it holds the contact's company's data), and returns its writer.
-func csvAttachment(e *core.RequestEvent, name string) *csv.Writer {
-	e.Response.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	if err := w.Error(); err != nil {
+		return err
+	}
 	e.Response.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, name))
 	e.Response.Header().Set("Cache-Control", "private, no-store")
-	return csv.NewWriter(e.Response)
+	return e.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 
 // csvSafe stops spreadsheet programs from running cells as formulas.

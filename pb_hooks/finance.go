@@ -279,23 +279,6 @@ func (p *plugin) exportInvoices(e *core.RequestEvent) error {
 		}
 		q.AndWhere(expr)
 	}
-	var invoices []struct {
-		Number     string         `db:"number"`
-		Status     string         `db:"status"`
-		IssuedOn   types.DateTime `db:"issued_on"`
-		DueOn      types.DateTime `db:"due_on"`
-		Currency   string         `db:"currency"`
-		Total      int64          `db:"total"`
-		PaidAmount int64          `db:"paid_amount"`
-	}
-	if err := q.All(&invoices); err != nil {
-		return err
-	}
-	w := csvAttachment(e, fmt.Sprintf("invoices-%s.csv", p.now().In(loc).Format(time.DateOnly)))
-	w.UseCRLF = true // as the page's own export wrote it (RFC 4180)
-	if err := w.Write([]string{"Number", "Status", "Issued", "Due", "Currency", "Amount", "Paid", "Outstanding"}); err != nil {
-		return err
-	}
 	// Invoice dates are calendar dates stored at midnight UTC.
 	date := func(d types.DateTime) string {
 		if d.IsZero() {
@@ -303,18 +286,34 @@ func (p *plugin) exportInvoices(e *core.RequestEvent) error {
 		}
 		return d.Time().UTC().Format(time.DateOnly)
 	}
-	for _, inv := range invoices {
-		outstanding := max(0, inv.Total-inv.PaidAmount)
-		if collections.InvoiceStatus(inv.Status) == collections.InvoiceVoid {
-			outstanding = 0
-		}
-		row := []string{inv.Number, collections.InvoiceStatusLabel(collections.InvoiceStatus(inv.Status)), date(inv.IssuedOn),
-			date(inv.DueOn), inv.Currency, money.Decimal(inv.Total, inv.Currency), money.Decimal(inv.PaidAmount, inv.Currency),
-			money.Decimal(outstanding, inv.Currency)}
-		if err := w.Write(csvSafe(row)); err != nil {
+	name := fmt.Sprintf("invoices-%s.csv", p.now().In(loc).Format(time.DateOnly))
+	header := []string{"Number", "Status", "Issued", "Due", "Currency", "Amount", "Paid", "Outstanding"}
+	// CRLF, as the page's own export wrote it (RFC 4180).
+	return sendCSV(e, name, header, true, func(add func(row ...string) error) error {
+		rows, err := q.Rows()
+		if err != nil {
 			return err
 		}
-	}
-	w.Flush()
-	return w.Error()
+		defer rows.Close()
+		var (
+			number, status, currency string
+			issuedOn, dueOn          types.DateTime
+			total, paid              int64
+		)
+		for rows.Next() {
+			if err := rows.Scan(&number, &status, &issuedOn, &dueOn, &currency, &total, &paid); err != nil {
+				return err
+			}
+			outstanding := max(0, total-paid)
+			if collections.InvoiceStatus(status) == collections.InvoiceVoid {
+				outstanding = 0
+			}
+			if err := add(number, collections.InvoiceStatusLabel(collections.InvoiceStatus(status)), date(issuedOn),
+				date(dueOn), currency, money.Decimal(total, currency), money.Decimal(paid, currency),
+				money.Decimal(outstanding, currency)); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
 }
