@@ -254,3 +254,43 @@ func TestEventPageQueries(t *testing.T) {
 		}
 	}
 }
+
+// TestEventPageSettingsFollowTheListRule checks the page's settings part
+// when an admin narrows the settings' list rule: the page then reads them
+// as the record API lists them (nothing for a role the rule leaves out),
+// not from the settings cache.
+func TestEventPageSettingsFollowTheListRule(t *testing.T) {
+	t.Parallel()
+	app := demoAppWithoutRateLimits(t)
+	c := must(app.FindCollectionByNameOrId(collections.PortalSettings))
+	rule := collections.RuleAnd(collections.RuleIsContact, collections.RuleHasPermission(collections.PermViewPrices))
+	c.ListRule = &rule
+	if err := app.Save(c); err != nil {
+		t.Fatal(err)
+	}
+	gala := must(app.FindFirstRecordByData(collections.Events, collections.FieldName, "Annual partner gala"))
+	base := portaltest.StartServer(t, app)
+	checked := map[bool]bool{}
+	for _, login := range demo.Logins {
+		if login.Client != "Northwind Events" {
+			continue
+		}
+		checked[slices.Contains(demo.RolePermissions[login.Role], collections.PermViewPrices)] = true
+		token := portaltest.AuthHeaders(t, findContact(t, app, login.Email))["Authorization"]
+		_, page := portaltest.CallJSON(t, http.MethodGet, base+eventPagePath(gala.Id), token, nil)
+		_, list := portaltest.CallJSON(t, http.MethodGet, base+"/api/collections/portal_settings/records?perPage=1", token, nil)
+		var want any
+		if items, _ := list["items"].([]any); len(items) > 0 {
+			want = items[0]
+		}
+		if seesPrices := slices.Contains(demo.RolePermissions[login.Role], collections.PermViewPrices); (want != nil) != seesPrices {
+			t.Fatalf("%s: the API lists settings %v; the rule allows it: %v", login.Role, want, seesPrices)
+		}
+		if !reflect.DeepEqual(page["settings"], want) {
+			t.Errorf("%s: settings %s, want the API's %s", login.Role, mustJSON(page["settings"]), mustJSON(want))
+		}
+	}
+	if !checked[true] || !checked[false] {
+		t.Errorf("roles checked with and without view_prices: %v", checked)
+	}
+}
