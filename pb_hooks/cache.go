@@ -51,14 +51,19 @@ func (c *storeCache[T]) changedBy(app core.App) {
 		return
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.changedIn[tx]; ok {
+	_, marked := c.changedIn[tx]
+	if !marked {
+		if c.changedIn == nil {
+			c.changedIn = map[*core.TxAppInfo]struct{}{}
+		}
+		c.changedIn[tx] = struct{}{}
+	}
+	c.mu.Unlock()
+	if marked {
 		return
 	}
-	if c.changedIn == nil {
-		c.changedIn = map[*core.TxAppInfo]struct{}{}
-	}
-	c.changedIn[tx] = struct{}{}
+	// Outside c.mu: the transaction runs its callbacks under its own lock,
+	// and the callback takes c.mu.
 	tx.OnComplete(func(error) error {
 		c.mu.Lock()
 		defer c.mu.Unlock()
