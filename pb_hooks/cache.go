@@ -115,6 +115,23 @@ func (c *storeCache[T]) get(app core.App, load func(core.App) (T, error)) T {
 	return value
 }
 
+// keyedValue returns the value under key in a cache of values by key (a
+// client's contacts' names, a client record…), filled as keys are asked
+// for: load runs on a miss, and what it loads is kept unless app is a
+// transaction (its view is its own). The cache's map is taken before load
+// runs, so a load racing a change lands in the copy that change forgets.
+func keyedValue[V any](app core.App, cache *storeCache[*sync.Map], key string, load func() (V, error)) (V, error) {
+	byKey := cache.get(app, func(core.App) (*sync.Map, error) { return &sync.Map{}, nil })
+	if v, ok := byKey.Load(key); ok {
+		return v.(V), nil
+	}
+	v, err := load()
+	if err == nil && !app.IsTransactional() {
+		byKey.Store(key, v)
+	}
+	return v, err
+}
+
 // rootAppKey keeps, in the app's store (shared with its transactions), the
 // app the plugin was registered on.
 const rootAppKey = HookIDPrefix + "rootApp"

@@ -63,19 +63,13 @@ func clientRecordsOf(app core.App) *storeCache[*sync.Map] {
 }
 
 // clientRecord returns the client, a copy shared by every caller and
-// read-only: code that changes a client loads it itself. A load racing a
-// change lands in the copy the change forgets.
+// read-only: code that changes a client loads it itself.
 func clientRecord(app core.App, id string) (*core.Record, error) {
-	byID := clientRecordsOf(app).get(app, func(core.App) (*sync.Map, error) { return &sync.Map{}, nil })
-	if r, ok := byID.Load(id); ok {
-		return r.(*core.Record), nil
-	}
-	r, err := app.FindRecordById(collections.Clients, id)
-	if err != nil {
-		return nil, fmt.Errorf("client %q: %w", id, err)
-	}
-	if !app.IsTransactional() { // a transaction's view is its own
-		byID.Store(id, r)
-	}
-	return r, nil
+	return keyedValue(app, clientRecordsOf(app), id, func() (*core.Record, error) {
+		r, err := app.FindRecordById(collections.Clients, id)
+		if err != nil {
+			return nil, fmt.Errorf("client %q: %w", id, err)
+		}
+		return r, nil
+	})
 }

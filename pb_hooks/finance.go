@@ -129,20 +129,11 @@ func financeTotalsOf(app core.App) *storeCache[*sync.Map] {
 	return cacheOf[*sync.Map](app, "financeTotals")
 }
 
-// cachedFinanceTotals is financeTotals through financeTotalsOf. The cache is
-// taken before the sums are read, so sums racing a change land in the copy
-// that change forgets.
+// cachedFinanceTotals is financeTotals through financeTotalsOf.
 func cachedFinanceTotals(app core.App, clientID string, year int) ([]FinanceTotals, error) {
-	byKey := financeTotalsOf(app).get(app, func(core.App) (*sync.Map, error) { return &sync.Map{}, nil })
-	key := fmt.Sprintf("%s/%d", clientID, year)
-	if t, ok := byKey.Load(key); ok {
-		return t.([]FinanceTotals), nil
-	}
-	t, err := financeTotals(app, clientID, year)
-	if err == nil && !app.IsTransactional() {
-		byKey.Store(key, t)
-	}
-	return t, err
+	return keyedValue(app, financeTotalsOf(app), fmt.Sprintf("%s/%d", clientID, year), func() ([]FinanceTotals, error) {
+		return financeTotals(app, clientID, year)
+	})
 }
 
 // financeOwedQuery sums, per currency, what is left to pay on the client's

@@ -54,28 +54,22 @@ func colleagueNamesOf(app core.App) *storeCache[*sync.Map] {
 	return cacheOf[*sync.Map](app, "colleagueNames")
 }
 
-// colleagueNames returns the names of the client's contacts by id. A load
-// racing a contact's change lands in the copy the change forgets.
+// colleagueNames returns the names of the client's contacts by id.
 func colleagueNames(app core.App, clientID string) (map[string]string, error) {
-	byClient := colleagueNamesOf(app).get(app, func(core.App) (*sync.Map, error) { return &sync.Map{}, nil })
-	if names, ok := byClient.Load(clientID); ok {
-		return names.(map[string]string), nil
-	}
-	var rows []struct {
-		ID   string `db:"id"`
-		Name string `db:"name"`
-	}
-	// By idx_contacts_client; only the two columns it needs.
-	if err := app.DB().Select("id", collections.FieldName).From(collections.Contacts).
-		Where(dbx.HashExp{collections.FieldClient: clientID}).All(&rows); err != nil {
-		return nil, err
-	}
-	names := make(map[string]string, len(rows))
-	for _, row := range rows {
-		names[row.ID] = row.Name
-	}
-	if !app.IsTransactional() { // a transaction's view is its own
-		byClient.Store(clientID, names)
-	}
-	return names, nil
+	return keyedValue(app, colleagueNamesOf(app), clientID, func() (map[string]string, error) {
+		var rows []struct {
+			ID   string `db:"id"`
+			Name string `db:"name"`
+		}
+		// By idx_contacts_client; only the two columns it needs.
+		if err := app.DB().Select("id", collections.FieldName).From(collections.Contacts).
+			Where(dbx.HashExp{collections.FieldClient: clientID}).All(&rows); err != nil {
+			return nil, err
+		}
+		names := make(map[string]string, len(rows))
+		for _, row := range rows {
+			names[row.ID] = row.Name
+		}
+		return names, nil
+	})
 }
