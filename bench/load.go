@@ -405,12 +405,14 @@ func (r *runner) waitForOutbox(ctx context.Context, t *phaseTotals, since time.T
 		// a filter on created, or one OR of both, reads the emails' rows, at
 		// a cost to the server that is the bench's, not the sending's. The
 		// phase's emails are due at once; an older one waiting for its retry
-		// is not.
-		waiting, err := r.countOutbox(ctx, `status = "sending"`, time.Time{})
+		// is not. The queued are counted first: one claimed in between is
+		// in the second count (counted the other way round, it would be in
+		// neither).
+		waiting, err := r.countOutbox(ctx, `status = "queued" && next_attempt_at <= @now`, time.Time{})
 		if err == nil {
-			var due int
-			due, err = r.countOutbox(ctx, `status = "queued" && next_attempt_at <= @now`, time.Time{})
-			waiting += due
+			var sending int
+			sending, err = r.countOutbox(ctx, `status = "sending"`, time.Time{})
+			waiting += sending
 		}
 		if err != nil {
 			return err
