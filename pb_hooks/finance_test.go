@@ -189,6 +189,19 @@ func TestFinancePage(t *testing.T) {
 		fmt.Sprint([]pb_hooks.FinanceTotals{{Currency: "AUD", Outstanding: 60500, PaidInYear: 1500}}) {
 		t.Errorf("after a payment: %v", page["totals"])
 	}
+	// The list's total is kept until an invoice changes: a repeat asks no
+	// count, and a new invoice shows at once.
+	log := logQueries(f.app)
+	f.call(t, "stranger", http.MethodGet, "/api/portal/finance", nil)
+	for _, sql := range log.take() {
+		if strings.Contains(sql, "COUNT(") && strings.Contains(sql, "FROM `invoices`") {
+			t.Errorf("a repeat of the finance page counted the invoices again:\n%s", sql)
+		}
+	}
+	f.issue(t, f.other, "AUD", 100)
+	if _, page := f.call(t, "stranger", http.MethodGet, "/api/portal/finance", nil); page["totalItems"] != float64(22) {
+		t.Errorf("after another invoice: %v invoices", page["totalItems"])
+	}
 	for who, want := range map[string]int{"booker": http.StatusForbidden, "admin": http.StatusForbidden} {
 		for _, route := range []string{"/api/portal/finance", "/api/portal/invoices.csv"} {
 			if code, body := f.call(t, who, http.MethodGet, route, nil); code != want {

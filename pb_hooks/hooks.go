@@ -98,6 +98,7 @@ func Register(app core.App, config Config) error {
 	p.bindRoutes()
 	p.bindRateLimit()
 	p.bindListNarrowing()
+	p.bindListTotals()
 	p.bindHeaders()
 	return nil
 }

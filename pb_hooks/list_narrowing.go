@@ -2,6 +2,7 @@ package pb_hooks
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -51,23 +52,29 @@ func filterListsByAuthValues(e *core.RequestEvent) error {
 		app := e.App
 		e.App = &listedByNarrowing{App: app, collection: withListRule(c, rule)}
 		defer func() { e.App = app }()
-		return e.Next()
+		return countFromKeptTotal(e, c, rule)
 	}
 	filter, ok := listNarrowingOf(c, e.Auth)
 	if !ok {
 		return e.Next()
 	}
-	// PocketBase reads the request's query once (RequestInfo) and delays an
-	// empty answer to a filtered list; the cached copy keeps the caller's
-	// own filter, so an unfiltered list is not delayed because of this one.
+	q := e.Request.URL.Query()
+	q.Set("filter", narrowed(q.Get("filter"), filter))
+	return nextWithQuery(e, q)
+}
+
+// nextWithQuery runs the rest of the request with its query set to q.
+// PocketBase reads the request's query once (RequestInfo), for rules and to
+// delay an empty answer to a filtered list: the copy it keeps is the
+// caller's own (an unfiltered list is not delayed because of a narrowing),
+// and so is what the request log shows.
+func nextWithQuery(e *core.RequestEvent, q url.Values) error {
 	if _, err := e.RequestInfo(); err != nil {
 		return e.Next()
 	}
 	original := e.Request.URL.RawQuery
-	q := e.Request.URL.Query()
-	q.Set("filter", narrowed(q.Get("filter"), filter))
 	e.Request.URL.RawQuery = q.Encode()
-	defer func() { e.Request.URL.RawQuery = original }() // the request log shows what the caller sent
+	defer func() { e.Request.URL.RawQuery = original }()
 	return e.Next()
 }
 

@@ -88,7 +88,7 @@ func listRecordsPage(e *core.RequestEvent, collectionName string, list recordLis
 	if collection.ListRule == nil && !info.HasSuperuserAuth() {
 		return nil, nil, e.ForbiddenError("Only superusers can perform this action.", nil)
 	}
-	rule, filter := contactListRule(e.App, e.Auth, collection, list.filter)
+	rule, filter, exact := contactListRule(e.App, e.Auth, collection, list.filter)
 	query := e.App.RecordQuery(collection)
 	resolver := core.NewRecordFieldResolver(e.App, collection, info, true)
 	// The search provider adds the resolver's joins when it runs the query.
@@ -96,7 +96,14 @@ func listRecordsPage(e *core.RequestEvent, collectionName string, list recordLis
 		return nil, nil, err
 	}
 	resolver.SetAllowHiddenFields(info.HasSuperuserAuth())
-	provider := search.NewProvider(resolver).Query(query).Page(max(list.page, 1)).PerPage(list.perPage).SkipTotal(!list.total)
+	var kept listTotal
+	if list.total && exact {
+		kept = keptListTotal(e.App, collection, *rule, filter)
+	}
+	provider := search.NewProvider(resolver).Query(query).Page(max(list.page, 1)).PerPage(list.perPage).SkipTotal(!list.total || kept.known)
+	if !collection.IsView() {
+		provider.CountCol("_rowid_") // as the record API counts: no table read per row
+	}
 	if filter != "" {
 		provider.AddFilter(search.FilterData(filter))
 	}
@@ -108,6 +115,7 @@ func listRecordsPage(e *core.RequestEvent, collectionName string, list recordLis
 	if err != nil {
 		return nil, nil, err
 	}
+	withKeptTotal(result, kept)
 	event := &core.RecordsListRequestEvent{RequestEvent: e, Records: records, Result: result}
 	event.Collection = collection
 	enriched := false
@@ -123,18 +131,19 @@ func listRecordsPage(e *core.RequestEvent, collectionName string, list recordLis
 // API's list: the rule written for the contact in the rule's place where
 // that is exact, otherwise the rule, with its narrowing added to the filter.
 // Anyone else's list runs with the collection's rule and the filter as is.
-func contactListRule(app core.App, auth *core.Record, c *core.Collection, filter string) (*string, string) {
+// exact says the rule is the one written for the contact.
+func contactListRule(app core.App, auth *core.Record, c *core.Collection, filter string) (rule *string, _ string, exact bool) {
 	if auth == nil || auth.Collection().Name != collections.Contacts {
-		return c.ListRule, filter
+		return c.ListRule, filter, false
 	}
 	if rule, ok := exactListRuleOf(app, c, auth); ok {
-		return &rule, filter
+		return &rule, filter, true
 	}
 	narrowing, ok := listNarrowingOf(c, auth)
 	if !ok {
-		return c.ListRule, filter
+		return c.ListRule, filter, false
 	}
-	return c.ListRule, narrowed(filter, narrowing)
+	return c.ListRule, narrowed(filter, narrowing), false
 }
 
 // readContext is the collection and the request's info, the latter without

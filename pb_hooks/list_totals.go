@@ -1,0 +1,208 @@
+package pb_hooks
+
+import (
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/ganigeorgiev/fexpr"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/search"
+
+	"github.com/crewportal/crewportal/collections"
+)
+
+// A contact's list total is counted once and then kept until the collection
+// changes. PocketBase counts a list's total on every page it answers
+// (COUNT(DISTINCT rowid) over all the matching rows), which for the largest
+// client's 26,718 events cost a fifth more than the page itself, on every
+// page of an integrator's pagination and every visit to the Finance page.
+//
+// A total is kept only where it depends on nothing but the collection's own
+// rows: the contact's list rule is exact (written with the contact's values,
+// plain comparisons of the record's own fields, list_narrowing.go) and the
+// caller's filter compares only the record's own visible fields with
+// literals (no relation, no @request, @collection or date macro, no
+// function). It is keyed by the rule and the filter, so a rule or role
+// change counts anew. It is forgotten when a record of the collection
+// changes, or of a collection whose saves also write its rows without its
+// record hooks (totalsForgottenBy).
+
+// totalsForgottenBy lists the collections whose list totals are kept, each
+// with the collections whose changes forget them: itself, the parents whose
+// moves rewrite its copied owner (moveChildrenWithParent, ownerFollowers),
+// and for events the shifts, whose saves store the event's atomic flag
+// (storeAtomicAfterShiftChange). TestListTotalsForgottenByEveryWriter checks
+// it against ownerFollowers.
+var totalsForgottenBy = map[string][]string{
+	collections.Events:         {collections.Events, collections.Shifts},
+	collections.Shifts:         {collections.Shifts, collections.Events},
+	collections.ResourceLines:  {collections.ResourceLines, collections.Events},
+	collections.EventDocuments: {collections.EventDocuments, collections.Events},
+	collections.ChangeRequests: {collections.ChangeRequests, collections.Events},
+	collections.Assignments:    {collections.Assignments, collections.Shifts, collections.Events},
+	collections.Invoices:       {collections.Invoices},
+	collections.InvoiceLines:   {collections.InvoiceLines, collections.Invoices},
+	collections.Payments:       {collections.Payments, collections.Invoices},
+}
+
+// maxKeptTotals bounds the totals kept per collection: each distinct filter
+// is a key, and integrators' filters are many.
+const maxKeptTotals = 10000
+
+// maxKeptFilter is the longest caller's filter whose total is kept.
+const maxKeptFilter = 500
+
+// keptTotals are one collection's kept totals by rule and filter.
+type keptTotals struct {
+	byKey sync.Map
+	n     atomic.Int32
+}
+
+func listTotalsOf(app core.App, collection string) *storeCache[*keptTotals] {
+	return cacheOf[*keptTotals](app, "listTotals."+collection)
+}
+
+func (p *plugin) bindListTotals() {
+	for name, writers := range totalsForgottenBy {
+		p.forgetOnChange(func(app core.App) changeAware { return listTotalsOf(app, name) }, writers...)
+	}
+	p.app.OnRecordsListRequest().Bind(&hook.Handler[*core.RecordsListRequestEvent]{
+		Id:   HookIDPrefix + "lists.totals",
+		Func: answerKeptTotal,
+	})
+}
+
+// listTotal is what the cache has of one list's total: the total when
+// known, otherwise how to keep the total once counted (nil when it must not
+// be kept).
+type listTotal struct {
+	collection string
+	total      int
+	known      bool
+	keep       func(total int)
+}
+
+// keptListTotal looks up the total of the list of c that rule (an exact
+// rule, written for the contact) and the caller's filter select.
+func keptListTotal(app core.App, c *core.Collection, rule, filter string) listTotal {
+	if _, kept := totalsForgottenBy[c.Name]; !kept || app.IsTransactional() ||
+		len(filter) > maxKeptFilter || !ownFieldsOnly(c, filter) {
+		return listTotal{}
+	}
+	// The map is taken before the count runs, so a count racing a change
+	// lands in the copy that change forgets.
+	totals := listTotalsOf(app, c.Name).get(app, func(core.App) (*keptTotals, error) { return &keptTotals{}, nil })
+	key := c.Id + "\x00" + rule + "\x00" + filter
+	if v, ok := totals.byKey.Load(key); ok {
+		return listTotal{collection: c.Name, total: v.(int), known: true}
+	}
+	return listTotal{collection: c.Name, keep: func(total int) {
+		if total >= 0 && totals.n.Load() < maxKeptTotals {
+			if _, had := totals.byKey.LoadOrStore(key, total); !had {
+				totals.n.Add(1)
+			}
+		}
+	}}
+}
+
+// ownFieldsOnly reports whether the filter (empty, or PocketBase's syntax)
+// compares only c's own fields, none hidden from contacts, with each other
+// or with literals: then which records it selects depends on nothing but
+// the records themselves.
+func ownFieldsOnly(c *core.Collection, filter string) bool {
+	if filter == "" {
+		return true
+	}
+	groups, err := fexpr.Parse(filter)
+	return err == nil && ownFieldsIn(c, groups)
+}
+
+func ownFieldsIn(c *core.Collection, groups []fexpr.ExprGroup) bool {
+	for _, g := range groups {
+		switch item := g.Item.(type) {
+		case []fexpr.ExprGroup:
+			if !ownFieldsIn(c, item) {
+				return false
+			}
+		case fexpr.Expr:
+			if !ownOperand(c, item.Left) || !ownOperand(c, item.Right) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// ownOperand: a literal, or a plain name of one of c's visible fields.
+func ownOperand(c *core.Collection, t fexpr.Token) bool {
+	switch t.Type {
+	case fexpr.TokenText, fexpr.TokenNumber:
+		return true
+	case fexpr.TokenIdentifier:
+		switch t.Literal {
+		case "true", "false", "null":
+			return true
+		}
+		f := c.Fields.GetByName(t.Literal)
+		return f != nil && !f.GetHidden() && !slices.Contains(hiddenFromQueries, t.Literal)
+	}
+	return false
+}
+
+// countFromKeptTotal runs a contact's record-API list (whose list rule is
+// the exact rule) with its kept total: PocketBase skips the count and
+// answerKeptTotal puts the kept total in the answer; or, when none is kept
+// yet, answerKeptTotal keeps the one PocketBase counts.
+func countFromKeptTotal(e *core.RequestEvent, c *core.Collection, rule string) error {
+	q := e.Request.URL.Query()
+	if raw := q.Get(search.SkipTotalQueryParam); raw != "" {
+		if skip, err := strconv.ParseBool(raw); err != nil || skip {
+			return e.Next() // no total asked for, or PocketBase's own 400
+		}
+	}
+	t := keptListTotal(e.App, c, rule, q.Get(search.FilterQueryParam))
+	if !t.known {
+		if t.keep != nil {
+			e.Set(keptTotalKey, t)
+		}
+		return e.Next()
+	}
+	e.Set(keptTotalKey, t)
+	q.Set(search.SkipTotalQueryParam, "1")
+	return nextWithQuery(e, q)
+}
+
+// keptTotalKey holds, in a record-API list request's store, the listTotal
+// countFromKeptTotal found.
+const keptTotalKey = HookIDPrefix + "lists.keptTotal"
+
+// answerKeptTotal puts a kept total in a record-API list's answer, or keeps
+// the total PocketBase counted.
+func answerKeptTotal(e *core.RecordsListRequestEvent) error {
+	t, ok := e.Get(keptTotalKey).(listTotal)
+	if !ok || e.Result == nil || e.Collection == nil || e.Collection.Name != t.collection || e.Request.Method != http.MethodGet {
+		return e.Next()
+	}
+	e.Set(keptTotalKey, nil)
+	withKeptTotal(e.Result, t)
+	return e.Next()
+}
+
+// withKeptTotal sets the result's total from t when it is known, and keeps
+// the result's counted total otherwise.
+func withKeptTotal(result *search.Result, t listTotal) {
+	switch {
+	case t.known:
+		result.TotalItems = t.total
+		result.TotalPages = int(math.Ceil(float64(t.total) / float64(max(result.PerPage, 1))))
+	case t.keep != nil:
+		t.keep(result.TotalItems)
+	}
+}
