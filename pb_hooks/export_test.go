@@ -31,6 +31,18 @@ func OutboxQueries(app core.App) map[string]*dbx.Query {
 	}
 }
 
+// GrowingTableWrites exposes the writes every booking or worker round runs
+// on the tables that grow without bound (the outbox keeps every email, the
+// idempotency keys a day of writes), each with the index it must search.
+func GrowingTableWrites(app core.App) map[string][2]any {
+	return map[string][2]any{
+		"outbox: due emails":        {dueEmailsQuery(app).Build(), "idx_mail_outbox_due"},
+		"outbox: expired leases":    {releaseLeasesQuery(app, time.Minute), "idx_mail_outbox_due"},
+		"outbox: one claim":         {app.NonconcurrentDB().NewQuery(claimEmailSQL).Bind(dbx.Params{"id": "x", "now": "x", "queued": "queued", "sending": "sending"}), "sqlite_autoindex_mail_outbox_1"},
+		"idempotency: expired keys": {expiredKeysQuery(app, time.Now()), "idx_idempotency_keys_created"},
+	}
+}
+
 // EventListQueries exposes the portal's event list queries (each scope,
 // with every filter) to the query-plan test.
 func EventListQueries(app core.App) map[string]*dbx.Query {

@@ -114,6 +114,15 @@ func replayOrRemember(e *core.RequestEvent) error {
 	return answer.sendTo(e.Response)
 }
 
+// expiredKeysQuery deletes the keys older than their lifetime. Every portal
+// write runs it, so it names its index: statistics gathered while the table
+// was nearly empty would make SQLite scan it whole once it has grown.
+func expiredKeysQuery(app core.App, now time.Time) *dbx.Query {
+	return app.NonconcurrentDB().NewQuery("DELETE FROM {{" + collections.IdempotencyKeys +
+		"}} INDEXED BY [[idx_idempotency_keys_created]] WHERE [[created]] < {:cutoff}").
+		Bind(dbx.Params{"cutoff": dateTimeOf(now.Add(-IdempotencyKeyLifetime)).String()})
+}
+
 // idempotencyKey is one submission's key, scoped to the contact and route.
 type idempotencyKey struct {
 	contact, scope, key, hash string
@@ -121,9 +130,7 @@ type idempotencyKey struct {
 
 // lookUp forgets expired keys and returns the record of this one, if any.
 func (k *idempotencyKey) lookUp(tx core.App, now time.Time) (*core.Record, error) {
-	cutoff := dateTimeOf(now.Add(-IdempotencyKeyLifetime)).String()
-	if _, err := tx.NonconcurrentDB().Delete(collections.IdempotencyKeys,
-		dbx.NewExp("[[created]] < {:cutoff}", dbx.Params{"cutoff": cutoff})).Execute(); err != nil {
+	if _, err := expiredKeysQuery(tx, now).Execute(); err != nil {
 		return nil, fmt.Errorf("forget expired idempotency keys: %w", err)
 	}
 	var found []*core.Record

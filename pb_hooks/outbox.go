@@ -375,17 +375,19 @@ func claimAndDeliver(app core.App, config OutboxConfig, id string, stop <-chan s
 }
 
 // releaseLeasesQuery puts back in the queue the emails claimed longer than
-// lease ago (served by idx_mail_outbox_due).
+// lease ago. Every round of the worker runs it, so it names its index:
+// statistics gathered while the outbox was nearly empty made SQLite scan the
+// whole outbox, which keeps every email it ever sent.
 func releaseLeasesQuery(app core.App, lease time.Duration) *dbx.Query {
 	cutoff, _ := types.ParseDateTime(time.Now().Add(-lease).UTC())
 	now := dbNow()
-	return app.NonconcurrentDB().Update(collections.MailOutbox,
-		dbx.Params{collections.FieldStatus: string(collections.OutboxQueued), collections.FieldNextAttemptAt: now, collections.FieldUpdated: now},
-		dbx.And(
-			dbx.HashExp{collections.FieldStatus: string(collections.OutboxSending)},
-			dbx.NewExp("[["+collections.FieldClaimedAt+"]] < {:cutoff}", dbx.Params{"cutoff": cutoff.String()}),
-		),
-	)
+	return app.NonconcurrentDB().NewQuery("UPDATE {{" + collections.MailOutbox + "}} INDEXED BY [[idx_mail_outbox_due]] SET [[" +
+		collections.FieldStatus + "]] = {:queued}, [[" + collections.FieldNextAttemptAt + "]] = {:now}, [[" +
+		collections.FieldUpdated + "]] = {:now} WHERE [[" + collections.FieldStatus + "]] = {:sending} AND [[" +
+		collections.FieldClaimedAt + "]] < {:cutoff}").Bind(dbx.Params{
+		"queued": string(collections.OutboxQueued), "sending": string(collections.OutboxSending),
+		"now": now, "cutoff": cutoff.String(),
+	})
 }
 
 func dbNow() string { return types.NowDateTime().String() }

@@ -175,6 +175,35 @@ func TestOutboxGivesUpOnAStalledServer(t *testing.T) {
 
 // breakSMTP puts the test mail server out of order: "refusing" closes its
 // port, "stalled" holds every message unanswered. mendSMTP undoes it.
+// TestOutboxLeavesTheUnsentQueued checks that when the mail server fails
+// mid-way through a backlog, every email the worker did not send is queued
+// and due, with no attempt counted: none is left waiting out a lease in
+// "sending", and all go once the server is back.
+func TestOutboxLeavesTheUnsentQueued(t *testing.T) {
+	t.Parallel()
+	smtp := portaltest.StartSMTP(t)
+	app := portaltest.OpenApp(t, portaltest.NewDataDir(t), pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{Disabled: true}})
+	smtp.Use(t, app)
+	a := newAgency(t, app)
+	queueMails(t, app, a, 10) // 20 emails
+	breakSMTP(smtp, "refusing")
+	config := pb_hooks.OutboxConfig{Concurrency: 3, Lease: time.Hour}
+	if sent, err := pb_hooks.DeliverDueEmails(app, config, nil); !errors.Is(err, pb_hooks.ErrMailServerDown) || sent != 0 {
+		t.Fatalf("sent=%d err=%v, want the server reported down", sent, err)
+	}
+	all := queued(t, app)
+	due := queued(t, app, dbx.HashExp{"status": "queued", "attempts": 0}, dbx.NewExp("next_attempt_at <= {:now}",
+		dbx.Params{"now": types.NowDateTime().String()}))
+	if len(all) != 20 || len(due) != 20 {
+		t.Errorf("after the server failed: %d of %d emails queued and due with no attempt counted, want all 20 (%d still sending)",
+			len(due), len(all), len(queued(t, app, dbx.HashExp{"status": "sending"})))
+	}
+	mendSMTP(smtp, "refusing")
+	if sent, err := pb_hooks.DeliverDueEmails(app, config, nil); err != nil || sent != 20 {
+		t.Errorf("once the server is back: sent=%d err=%v, want all 20", sent, err)
+	}
+}
+
 func breakSMTP(s *portaltest.SMTPServer, fault string) {
 	if fault == "refusing" {
 		s.Stop()

@@ -113,6 +113,37 @@ func TestQueryPlans(t *testing.T) {
 	}
 }
 
+// TestGrowingTablesKeepTheirIndexes checks the writes that every booking
+// and every round of the outbox worker run on the tables that grow without
+// bound, with statistics gathered while each held one row (an ANALYZE, or
+// PocketBase's nightly PRAGMA optimize, on a young database): each must
+// still search its index, not scan what the table has grown into.
+func TestGrowingTablesKeepTheirIndexes(t *testing.T) {
+	t.Parallel()
+	app := portaltest.App(t)
+	contact := portaltest.NewContact(t, app, portaltest.NewClient(t, app, "Young"), nil, "young@client.test")
+	portaltest.Create(t, app, collections.MailOutbox, map[string]any{"kind": "system", "to": "a@client.test",
+		"subject": "Hello", "html": "<p>Hello</p>", "status": "sent", "next_attempt_at": types.NowDateTime()})
+	portaltest.Create(t, app, collections.IdempotencyKeys, map[string]any{"contact": contact.Id, "scope": "book",
+		"key": "k", "request_hash": "h", "status": 200})
+	// The writes run on the one connection of NonconcurrentDB, which loads
+	// the statistics its own ANALYZE gathers.
+	db := app.NonconcurrentDB()
+	if _, err := db.NewQuery("ANALYZE").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	var stats int
+	if err := db.NewQuery("SELECT count(*) FROM sqlite_stat1 WHERE tbl IN ('mail_outbox', 'idempotency_keys') AND stat LIKE '1 %'").Row(&stats); err != nil || stats == 0 {
+		t.Fatalf("the fixture: no one-row statistics (%d, %v)", stats, err)
+	}
+	for name, w := range pb_hooks.GrowingTableWrites(app) {
+		plan := portaltest.QueryPlanOn(t, db, w[0].(*dbx.Query))
+		if !strings.Contains(plan, "INDEX "+w[1].(string)) || strings.Contains(plan, "SCAN") {
+			t.Errorf("%s does not search %s:\n%s", name, w[1], plan)
+		}
+	}
+}
+
 // TestEveryRelationIsIndexed checks that looking records up by any single
 // relation field searches an index: the portal's rules and lists filter by
 // them, and PocketBase itself looks up the referencing records on every

@@ -12,6 +12,13 @@ import (
 // line per step, e.g. "SEARCH mail_outbox USING INDEX idx_mail_outbox_due (status=? AND next_attempt_at<?)".
 func QueryPlan(t testing.TB, app core.App, query *dbx.Query) string {
 	t.Helper()
+	return QueryPlanOn(t, app.DB(), query)
+}
+
+// QueryPlanOn is QueryPlan as db plans it: a connection of its own has its
+// own statistics.
+func QueryPlanOn(t testing.TB, db dbx.Builder, query *dbx.Query) string {
+	t.Helper()
 	var rows []struct {
 		ID     int    `db:"id"`
 		Parent int    `db:"parent"`
@@ -19,7 +26,7 @@ func QueryPlan(t testing.TB, app core.App, query *dbx.Query) string {
 		Detail string `db:"detail"`
 	}
 	sql := query.SQL()
-	plan := app.DB().NewQuery("EXPLAIN QUERY PLAN " + sql).Bind(query.Params())
+	plan := db.NewQuery("EXPLAIN QUERY PLAN " + sql).Bind(query.Params())
 	if err := plan.All(&rows); err != nil {
 		t.Fatalf("explain %s: %v", sql, err)
 	}
