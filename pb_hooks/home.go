@@ -36,7 +36,7 @@ func homeUpcomingQuery(app core.App, clientID string, now types.DateTime) *dbx.S
 		}
 	}
 	return app.DB().Select("id", "name", "venue", "starts_at", "ends_at", "status").From(collections.Events).
-		Where(dbx.HashExp{collections.FieldClient: clientID}).AndWhere(notOver(now, true)).AndWhere(dbx.In("status", open...)).
+		Where(dbx.HashExp{collections.FieldClient: clientID}).AndWhere(notOver(now)).AndWhere(dbx.In("status", open...)).
 		OrderBy("starts_at ASC", "id ASC").Limit(homeUpcomingLimit)
 }
 
@@ -62,7 +62,7 @@ func homePage(e *core.RequestEvent) error {
 		PendingChanges int `json:"pending_change_requests"`
 	}
 	if err := e.App.DB().Select("COUNT(*)").From(collections.Events).
-		Where(dbx.HashExp{collections.FieldClient: clientID}).AndWhere(notOver(now, false)).Row(&counters.Upcoming); err != nil {
+		Where(dbx.HashExp{collections.FieldClient: clientID}).AndWhere(notOver(now)).Row(&counters.Upcoming); err != nil {
 		return err
 	}
 	if err := e.App.DB().Select("COUNT(*)").From(collections.ChangeRequests).
