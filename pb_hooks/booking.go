@@ -280,31 +280,36 @@ func EstimatePrice(app core.App, clientID, professionID string, start, end time.
 		return nil, err
 	}
 	client := collections.Wrap[collections.Client](r)
+	catalogue, err := cachedPriceLists(app)
+	if err != nil {
+		return nil, err
+	}
 	var lists []string
 	if id := client.DefaultPriceListID(); id != "" {
 		lists = append(lists, id)
 	}
-	if basic, err := app.FindFirstRecordByFilter(collections.PriceLists, "is_basic = true"); err == nil {
-		lists = append(lists, basic.Id)
+	if catalogue.basic != "" {
+		lists = append(lists, catalogue.basic)
 	}
 	for _, listID := range lists {
-		rate, err := app.FindFirstRecordByFilter(collections.Rates, "price_list = {:l} && profession = {:p}",
-			dbx.Params{"l": listID, "p": professionID})
-		if err != nil {
-			continue
-		}
-		list, err := app.FindRecordById(collections.PriceLists, listID)
+		rate, err := cachedRate(app, listID, professionID)
 		if err != nil {
 			return nil, err
 		}
-		hourly := int64(rate.GetInt(collections.FieldHourlyRate))
-		total, err := money.StaffCost(end.Sub(start), staff, hourly)
+		if !rate.found {
+			continue
+		}
+		list, ok := catalogue.byID[listID]
+		if !ok {
+			return nil, fmt.Errorf("price list %q is missing", listID)
+		}
+		total, err := money.StaffCost(end.Sub(start), staff, rate.cents)
 		if err != nil {
 			return nil, err
 		}
 		return &Estimate{
-			Hours: end.Sub(start).Hours(), StaffCount: staff, HourlyRate: hourly, Total: total,
-			Currency: list.GetString(collections.FieldCurrency), PriceList: list.GetString(collections.FieldName),
+			Hours: end.Sub(start).Hours(), StaffCount: staff, HourlyRate: rate.cents, Total: total,
+			Currency: list.currency, PriceList: list.name,
 		}, nil
 	}
 	return nil, nil

@@ -268,6 +268,51 @@ func TestEstimateAcrossClockChangesAndMidnight(t *testing.T) {
 	if code != http.StatusOK || est["hours"] != float64(9) || est["total"] != float64(27000) || est["hourly_rate"] != float64(1500) {
 		t.Errorf("estimate route: %d %v", code, body)
 	}
+
+	// The price lists and rates are cached until one changes: a changed rate
+	// or list shows at once, to a transaction too, and so does the
+	// transaction's own change.
+	start := time.Date(2099, 7, 10, 10, 0, 0, 0, loc)
+	priced := func(app core.App, what string, rate int64, list string) {
+		t.Helper()
+		est, err := pb_hooks.EstimatePrice(app, s.a.client.Id, s.waiter.Id, start, start.Add(time.Hour), 1)
+		if err != nil || est == nil || est.HourlyRate != rate || est.PriceList != list {
+			t.Errorf("%s: %+v %v, want %d an hour from %q", what, est, err, rate, list)
+		}
+	}
+	client, _ := s.app.FindRecordById(collections.Clients, s.a.client.Id)
+	own, _ := s.app.FindRecordById(collections.PriceLists, client.GetString(collections.FieldDefaultPriceList))
+	rate, err := s.app.FindFirstRecordByFilter(collections.Rates, "price_list = {:l} && profession = {:p}",
+		dbx.Params{"l": own.Id, "p": s.waiter.Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	priced(s.app, "before any change", 1500, "Acme rates")
+	rate.Set(collections.FieldHourlyRate, 1600)
+	own.Set(collections.FieldName, "Acme 2099")
+	save(t, s.app, rate)
+	save(t, s.app, own)
+	priced(s.app, "a changed rate and list", 1600, "Acme 2099")
+	if err := s.app.RunInTransaction(func(tx core.App) error {
+		priced(tx, "in a transaction, before its change", 1600, "Acme 2099")
+		rate, err := tx.FindRecordById(collections.Rates, rate.Id)
+		if err != nil {
+			return err
+		}
+		rate.Set(collections.FieldHourlyRate, 1700)
+		if err := tx.Save(rate); err != nil {
+			return err
+		}
+		priced(tx, "in a transaction, after its change", 1700, "Acme 2099")
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	priced(s.app, "after the transaction", 1700, "Acme 2099")
+	if err := s.app.Delete(rate); err != nil {
+		t.Fatal(err)
+	}
+	priced(s.app, "the client's rate removed: the basic list", 2000, "Basic")
 }
 
 func TestEventStatusLifeCycle(t *testing.T) {

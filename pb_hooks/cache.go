@@ -117,19 +117,43 @@ func (c *storeCache[T]) get(app core.App, load func(core.App) (T, error)) T {
 
 // keyedValue returns the value under key in a cache of values by key (a
 // client's contacts' names, a client record…), filled as keys are asked
-// for: load runs on a miss, and what it loads is kept unless app is a
-// transaction (its view is its own). The cache's map is taken before load
-// runs, so a load racing a change lands in the copy that change forgets.
-func keyedValue[V any](app core.App, cache *storeCache[*sync.Map], key string, load func() (V, error)) (V, error) {
+// for: load runs on a miss, through the app it is given, and what it loads
+// is kept. A transaction that has not changed what the values derive from
+// loads a missing key outside itself (the committed value, which it keeps,
+// as storeCache.get does); one that has loads its own view, never kept. The
+// cache's map is taken before load runs, so a load racing a change lands in
+// the copy that change forgets.
+func keyedValue[V any](app core.App, cache *storeCache[*sync.Map], key string, load func(core.App) (V, error)) (V, error) {
 	byKey := cache.get(app, func(core.App) (*sync.Map, error) { return &sync.Map{}, nil })
 	if v, ok := byKey.Load(key); ok {
 		return v.(V), nil
 	}
-	v, err := load()
-	if err == nil && !app.IsTransactional() {
+	keep := true
+	if app.TxInfo() != nil {
+		if root := rootApp(app); root != nil && !cache.changedWithin(app) {
+			app = root
+		} else {
+			keep = false
+		}
+	}
+	v, err := load(app)
+	if err == nil && keep {
 		byKey.Store(key, v)
 	}
 	return v, err
+}
+
+// changedWithin reports whether app is a transaction that has changed what
+// the value derives from.
+func (c *storeCache[T]) changedWithin(app core.App) bool {
+	tx := app.TxInfo()
+	if tx == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, changed := c.changedIn[tx]
+	return changed
 }
 
 // rootAppKey keeps, in the app's store (shared with its transactions), the

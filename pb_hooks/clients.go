@@ -65,7 +65,7 @@ func clientRecordsOf(app core.App) *storeCache[*sync.Map] {
 // clientRecord returns the client, a copy shared by every caller and
 // read-only: code that changes a client loads it itself.
 func clientRecord(app core.App, id string) (*core.Record, error) {
-	return keyedValue(app, clientRecordsOf(app), id, func() (*core.Record, error) {
+	return keyedValue(app, clientRecordsOf(app), id, func(app core.App) (*core.Record, error) {
 		r, err := app.FindRecordById(collections.Clients, id)
 		if err != nil {
 			return nil, fmt.Errorf("client %q: %w", id, err)

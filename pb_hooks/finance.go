@@ -131,7 +131,7 @@ func financeTotalsOf(app core.App) *storeCache[*sync.Map] {
 
 // cachedFinanceTotals is financeTotals through financeTotalsOf.
 func cachedFinanceTotals(app core.App, clientID string, year int) ([]FinanceTotals, error) {
-	return keyedValue(app, financeTotalsOf(app), fmt.Sprintf("%s/%d", clientID, year), func() ([]FinanceTotals, error) {
+	return keyedValue(app, financeTotalsOf(app), fmt.Sprintf("%s/%d", clientID, year), func(app core.App) ([]FinanceTotals, error) {
 		return financeTotals(app, clientID, year)
 	})
 }

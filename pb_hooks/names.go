@@ -56,7 +56,7 @@ func colleagueNamesOf(app core.App) *storeCache[*sync.Map] {
 
 // colleagueNames returns the names of the client's contacts by id.
 func colleagueNames(app core.App, clientID string) (map[string]string, error) {
-	return keyedValue(app, colleagueNamesOf(app), clientID, func() (map[string]string, error) {
+	return keyedValue(app, colleagueNamesOf(app), clientID, func(app core.App) (map[string]string, error) {
 		var rows []struct {
 			ID   string `db:"id"`
 			Name string `db:"name"`

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -343,26 +344,40 @@ func resolveRecipients(app core.App, spec notificationSpec, client, record *core
 	return permittedContacts(app, client.Id, spec.permission)
 }
 
+// groupAdminsOf is the cache of each group's admins as recipients, filled
+// as groups are asked for, forgotten when a group or a superuser changes:
+// every booking and change request emails them.
+func groupAdminsOf(app core.App) *storeCache[*sync.Map] {
+	return cacheOf[*sync.Map](app, "groupAdmins")
+}
+
 // groupAdmins returns the admins of the client's group, or the fallback
 // recipient of the settings when the client has no group or it has no admins.
 func groupAdmins(app core.App, client *core.Record) ([]recipient, error) {
-	var out []recipient
 	if groupID := client.GetString(collections.FieldGroup); groupID != "" {
-		group, err := collections.Find[collections.Group](app, collections.Groups, groupID)
+		out, err := keyedValue(app, groupAdminsOf(app), groupID, func(app core.App) ([]recipient, error) {
+			group, err := collections.Find[collections.Group](app, collections.Groups, groupID)
+			if err != nil {
+				return nil, err
+			}
+			admins, err := app.FindRecordsByIds(core.CollectionNameSuperusers, group.AdminIDs())
+			if err != nil {
+				return nil, err
+			}
+			out := make([]recipient, 0, len(admins))
+			for _, a := range admins {
+				out = append(out, recipient{a.Email(), group.Name()})
+			}
+			return out, nil
+		})
 		if err != nil {
 			return nil, err
 		}
-		admins, err := app.FindRecordsByIds(core.CollectionNameSuperusers, group.AdminIDs())
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range admins {
-			out = append(out, recipient{a.Email(), group.Name()})
+		if len(out) > 0 {
+			return slices.Clone(out), nil
 		}
 	}
-	if len(out) > 0 {
-		return out, nil
-	}
+	var out []recipient
 	settings, err := portalSettings(app)
 	if err != nil {
 		return nil, err
@@ -476,6 +491,7 @@ const emailLayout = `<!doctype html>
 
 func (p *plugin) bindNotificationHooks() {
 	p.forgetOnChange(func(app core.App) changeAware { return notificationTemplatesOf(app) }, collections.NotificationTemplates)
+	p.forgetOnChange(func(app core.App) changeAware { return groupAdminsOf(app) }, collections.Groups, core.CollectionNameSuperusers)
 	p.app.OnRecordValidate(collections.NotificationTemplates).Bind(&hook.Handler[*core.RecordEvent]{
 		Id:   HookIDPrefix + "notifications.validateTemplate",
 		Func: validateTemplate,

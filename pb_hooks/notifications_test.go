@@ -174,6 +174,7 @@ func TestNotifyRecipients(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	ops3 := portaltest.NewSuperuser(t, app, "ops3@agency.test")
 	cases := []struct {
 		name   string
 		kind   pb_hooks.NotificationKind
@@ -184,6 +185,23 @@ func TestNotifyRecipients(t *testing.T) {
 	}{
 		{"group admins", pb_hooks.NotifyEventBooked, a.event.Record, pb_hooks.Values{"contact_name": "x"}, nil,
 			"ops1@agency.test,ops2@agency.test"},
+		// The group's admins are cached, and follow a change at once.
+		{"an admin's new address", pb_hooks.NotifyEventBooked, a.event.Record, pb_hooks.Values{"contact_name": "x"}, func() {
+			a.admin2.SetEmail("ops2-new@agency.test")
+			if err := app.Save(a.admin2); err != nil {
+				t.Fatal(err)
+			}
+		}, "ops1@agency.test,ops2-new@agency.test"},
+		{"an admin added to the group", pb_hooks.NotifyEventBooked, a.event.Record, pb_hooks.Values{"contact_name": "x"}, func() {
+			group, err := app.FindRecordById(collections.Groups, a.client.GroupID())
+			if err != nil {
+				t.Fatal(err)
+			}
+			group.Set("admins+", ops3.Id)
+			if err := app.Save(group); err != nil {
+				t.Fatal(err)
+			}
+		}, "ops1@agency.test,ops2-new@agency.test,ops3@agency.test"},
 		{"by permission: only active contacts allowed to view invoices", pb_hooks.NotifyInvoiceIssued, invoice, nil, nil,
 			"finance@acme.test,manager@acme.test"},
 		{"the contact who booked", pb_hooks.NotifyEventConfirmed, a.event.Record, nil, nil, "booker@acme.test"},
