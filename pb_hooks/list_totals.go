@@ -51,11 +51,13 @@ var totalsForgottenBy = map[string][]string{
 }
 
 // maxKeptTotals bounds the totals kept per collection: each distinct filter
-// is a key, and integrators' filters are many.
-const maxKeptTotals = 10000
+// is a key, and integrators' filters are many (with maxKeptFilter, at most
+// about a megabyte per collection; once full, totals are counted as before
+// until the collection changes).
+const maxKeptTotals = 2000
 
 // maxKeptFilter is the longest caller's filter whose total is kept.
-const maxKeptFilter = 500
+const maxKeptFilter = 300
 
 // keptTotals are one collection's kept totals by rule and filter.
 type keptTotals struct {
