@@ -599,7 +599,7 @@ type sendAttempt struct {
 func startSend(app core.App, msg *mailer.Message) *sendAttempt {
 	s := &sendAttempt{done: make(chan struct{}), recorded: make(chan struct{})}
 	routine.FireAndForget(func() {
-		err := app.NewMailClient().Send(msg)
+		err := newOutboxMailClient(app).Send(msg)
 		s.mu.Lock()
 		s.finished, s.err = true, err
 		late := s.abandoned

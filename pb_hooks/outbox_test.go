@@ -137,10 +137,7 @@ func TestOutboxBackoffDoublesUpToTheCap(t *testing.T) {
 // answers, the late sends are recorded, so the retry sends nothing.
 func TestOutboxGivesUpOnAStalledServer(t *testing.T) {
 	t.Parallel()
-	smtp := portaltest.StartSMTP(t)
-	app := portaltest.OpenApp(t, portaltest.NewDataDir(t), pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{Disabled: true}})
-	smtp.Use(t, app)
-	a := newAgency(t, app)
+	smtp, app, a := outboxByHand(t)
 	queueMails(t, app, a, 1) // two emails
 	smtp.Stall()
 	config := pb_hooks.OutboxConfig{SendTimeout: time.Hour, Lease: 400 * time.Millisecond}
@@ -181,10 +178,7 @@ func TestOutboxGivesUpOnAStalledServer(t *testing.T) {
 // "sending", and all go once the server is back.
 func TestOutboxLeavesTheUnsentQueued(t *testing.T) {
 	t.Parallel()
-	smtp := portaltest.StartSMTP(t)
-	app := portaltest.OpenApp(t, portaltest.NewDataDir(t), pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{Disabled: true}})
-	smtp.Use(t, app)
-	a := newAgency(t, app)
+	smtp, app, a := outboxByHand(t)
 	queueMails(t, app, a, 10) // 20 emails
 	breakSMTP(smtp, "refusing")
 	config := pb_hooks.OutboxConfig{Concurrency: 3, Lease: time.Hour}
@@ -202,6 +196,52 @@ func TestOutboxLeavesTheUnsentQueued(t *testing.T) {
 	if sent, err := pb_hooks.DeliverDueEmails(app, config, nil); err != nil || sent != 20 {
 		t.Errorf("once the server is back: sent=%d err=%v, want all 20", sent, err)
 	}
+}
+
+// TestOutboxKeepsItsMailServerSessions checks that the outbox sends many
+// emails over a few connections, kept open between them, and that when the
+// server has closed the kept ones (a restart) the next emails go over new
+// connections with nothing lost, sent twice or counted as an attempt.
+func TestOutboxKeepsItsMailServerSessions(t *testing.T) {
+	t.Parallel()
+	smtp, app, a := outboxByHand(t)
+	config := pb_hooks.OutboxConfig{Concurrency: 2}
+	deliver := func(what string, emails int) {
+		t.Helper()
+		if sent, err := pb_hooks.DeliverDueEmails(app, config, nil); err != nil || sent != emails {
+			t.Fatalf("%s: sent=%d err=%v, want %d", what, sent, err, emails)
+		}
+		for range emails {
+			smtp.Next(t, 5*time.Second)
+		}
+	}
+	queueMails(t, app, a, 15) // 30 emails
+	deliver("a backlog", 30)
+	if n := smtp.Connections(); n > 2 {
+		t.Errorf("30 emails took %d connections, want at most one per sender (2)", n)
+	}
+	smtp.Stop()
+	smtp.Start()
+	queueMails(t, app, a, 5)
+	deliver("after the server closed the kept sessions", 10)
+	if n, _ := app.CountRecords(collections.MailOutbox, dbx.NewExp("attempts > 0 OR last_error != '' OR status != 'sent'")); n != 0 {
+		t.Errorf("%d emails were not sent cleanly", n)
+	}
+	select {
+	case m := <-smtp.Messages:
+		t.Errorf("an email was sent twice: %+v", m)
+	case <-time.After(300 * time.Millisecond):
+	}
+}
+
+// outboxByHand is an app sending to a test SMTP server, with the agency
+// fixture, whose outbox worker does not run: the test delivers by hand.
+func outboxByHand(t *testing.T) (*portaltest.SMTPServer, *core.BaseApp, agency) {
+	t.Helper()
+	smtp := portaltest.StartSMTP(t)
+	app := portaltest.OpenApp(t, portaltest.NewDataDir(t), pb_hooks.Config{Outbox: pb_hooks.OutboxConfig{Disabled: true}})
+	smtp.Use(t, app)
+	return smtp, app, newAgency(t, app)
 }
 
 func breakSMTP(s *portaltest.SMTPServer, fault string) {

@@ -2,7 +2,6 @@ package portaltest
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -30,6 +29,18 @@ type SMTPServer struct {
 	server  *smtp.Server
 	ln      net.Listener
 	stalled chan struct{}
+	// closing refuses new messages (421) while Stop waits for busy, the
+	// messages being handed over, before it closes every connection.
+	closing bool
+	busy    int
+	conns   int
+}
+
+// Connections is how many connections the server has accepted.
+func (s *SMTPServer) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns
 }
 
 // Mail is one message the test SMTP server accepted.
@@ -58,6 +69,9 @@ func (s *SMTPServer) listen(addr string) {
 		s.t.Fatal(err)
 	}
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
+		s.mu.Lock()
+		s.conns++
+		s.mu.Unlock()
 		return &smtpSession{server: s}, nil
 	}))
 	srv.Domain = "localhost"
@@ -69,24 +83,36 @@ func (s *SMTPServer) listen(addr string) {
 	go srv.Serve(ln)
 }
 
-// Stop shuts the server down as a mail server does for maintenance: new
-// connections are refused until Start, and a message already being handed
-// over is finished and answered first. (Cut mid-answer, a message the
-// server has taken would be sent again: delivery is at least once, and the
-// tests that count each email exactly once must not see that window.) A
-// session still open after a few seconds is left to its read timeout.
+// Stop shuts the server down as a mail server does for maintenance: a
+// message already being handed over is finished and answered first (for a
+// few seconds at most), a new one gets 421, then every connection is
+// closed, idle ones too, and new connections are refused until Start. (Cut
+// mid-answer, a message the server has taken would be sent again: delivery
+// is at least once, and the tests that count each email exactly once must
+// not see that window.)
 func (s *SMTPServer) Stop() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.server != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		s.server.Shutdown(ctx)
-		// The listener is closed here too: Shutdown only closes the ones
-		// Serve has registered, and Start must find the port free.
-		s.ln.Close()
-		s.server, s.ln = nil, nil
+	if s.server == nil {
+		s.mu.Unlock()
+		return
 	}
+	s.closing = true
+	s.mu.Unlock()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		s.mu.Lock()
+		busy := s.busy
+		s.mu.Unlock()
+		if busy == 0 {
+			break
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.server.Close()
+	// The listener is closed here too: Close only closes the ones Serve has
+	// registered, and Start must find the port free.
+	s.ln.Close()
+	s.server, s.ln, s.closing = nil, nil, false
 }
 
 // Start listens again on the address the server had.
@@ -142,11 +168,36 @@ func (s *SMTPServer) Next(t testing.TB, d time.Duration) Mail {
 type smtpSession struct {
 	server *SMTPServer
 	mail   Mail
+	busy   bool // between MAIL and the end of the message (Reset)
 }
 
-func (x *smtpSession) Reset()        { x.mail = Mail{} }
-func (x *smtpSession) Logout() error { return nil }
+// Reset ends a message (go-smtp calls it after answering DATA, or on RSET).
+func (x *smtpSession) Reset() {
+	x.mail = Mail{}
+	if x.busy {
+		x.busy = false
+		x.server.mu.Lock()
+		x.server.busy--
+		x.server.mu.Unlock()
+	}
+}
+
+func (x *smtpSession) Logout() error {
+	x.Reset()
+	return nil
+}
+
 func (x *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
+	x.server.mu.Lock()
+	closing := x.server.closing
+	if !closing && !x.busy {
+		x.busy = true
+		x.server.busy++
+	}
+	x.server.mu.Unlock()
+	if closing {
+		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 2}, Message: "Service closing"}
+	}
 	x.mail.From = from
 	return nil
 }
