@@ -78,7 +78,7 @@ type Estimate struct {
 type booking struct {
 	in         BookingInput
 	start, end time.Time
-	profession *core.Record
+	profession profession
 	staffCount int
 	settings   *collections.Settings
 }
@@ -165,8 +165,8 @@ func (b *booking) bookableProfession(app core.App) validation.RuleFunc {
 		if id == "" {
 			return nil
 		}
-		p, err := app.FindRecordById(collections.Professions, id)
-		if err != nil || !p.GetBool(collections.FieldClientBookable) || !p.GetBool(collections.FieldActive) {
+		p, ok := cachedProfessions(app)[id]
+		if !ok || !p.bookable {
 			return validation.NewError("validation_not_bookable", "Choose one of the professions offered in the form.")
 		}
 		b.profession = p
@@ -328,7 +328,7 @@ func estimateBooking(e *core.RequestEvent) error {
 	if errs = pick(errs, pricingFields...); errs != nil {
 		return e.BadRequestError("The estimate needs the dates, the profession and the number of staff.", errs)
 	}
-	est, err := EstimatePrice(e.App, e.Auth.GetString(collections.FieldClient), b.profession.Id, b.start, b.end, b.staffCount)
+	est, err := EstimatePrice(e.App, e.Auth.GetString(collections.FieldClient), b.profession.id, b.start, b.end, b.staffCount)
 	if err != nil {
 		return err
 	}
@@ -387,14 +387,14 @@ func bookEvent(e *core.RequestEvent) error {
 // bookingSummary is a booking in a few words for the audit log.
 func bookingSummary(b *booking) []string {
 	return []string{strings.TrimSpace(b.in.Name), DatesOf(b.settings).Span(b.start, b.end),
-		fmt.Sprintf("%d × %s", b.staffCount, b.profession.GetString(collections.FieldName))}
+		fmt.Sprintf("%d × %s", b.staffCount, b.profession.name)}
 }
 
 func saveBooking(tx core.App, contact *core.Record, b *booking) (*core.Record, error) {
 	in := b.in
 	clientID := contact.GetString(collections.FieldClient)
 	start, end := dateTimeOf(b.start), dateTimeOf(b.end)
-	est, err := EstimatePrice(tx, clientID, b.profession.Id, b.start, b.end, b.staffCount)
+	est, err := EstimatePrice(tx, clientID, b.profession.id, b.start, b.end, b.staffCount)
 	if err != nil {
 		return nil, err
 	}
@@ -419,7 +419,7 @@ func saveBooking(tx core.App, contact *core.Record, b *booking) (*core.Record, e
 		return nil, err
 	}
 	if _, err := createRecord(tx, collections.Shifts, map[string]any{
-		collections.FieldEvent: event.Id, collections.FieldProfession: b.profession.Id,
+		collections.FieldEvent: event.Id, collections.FieldProfession: b.profession.id,
 		collections.FieldStartsAt: start, collections.FieldEndsAt: end, collections.FieldStaffCount: b.staffCount,
 	}); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package pb_hooks_test
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -230,6 +231,37 @@ func TestBookingServerDecides(t *testing.T) {
 	}
 	if after, _ := s.app.CountRecords(collections.Events); after != before {
 		t.Error("an event was saved without its shift")
+	}
+}
+
+// TestBookingFollowsTheProfessionsAtOnce checks that the professions, which
+// bookings read from a cache, follow the dashboard at once: a profession
+// switched off, or no longer offered to clients, is refused on the next
+// booking, and accepted again once it is offered.
+func TestBookingFollowsTheProfessionsAtOnce(t *testing.T) {
+	t.Parallel()
+	s := newBookingServer(t)
+	book := func() (int, map[string]any) {
+		return s.call(t, http.MethodPost, "/api/portal/bookings", s.manager, s.form(nil))
+	}
+	if code, body := book(); code != http.StatusOK {
+		t.Fatalf("a bookable profession: %d %v", code, body)
+	}
+	s.waiter.Set(collections.FieldActive, false)
+	save(t, s.app, s.waiter)
+	if code, body := book(); code != http.StatusBadRequest || !strings.Contains(fmt.Sprint(body), "profession") {
+		t.Errorf("a profession switched off: %d %v, want a 400 naming the profession", code, body)
+	}
+	s.waiter.Set(collections.FieldActive, true)
+	s.waiter.Set(collections.FieldClientBookable, false)
+	save(t, s.app, s.waiter)
+	if code, _ := book(); code != http.StatusBadRequest {
+		t.Errorf("a profession no longer offered to clients: %d, want 400", code)
+	}
+	s.waiter.Set(collections.FieldClientBookable, true)
+	save(t, s.app, s.waiter)
+	if code, body := book(); code != http.StatusOK {
+		t.Errorf("offered again: %d %v", code, body)
 	}
 }
 

@@ -271,7 +271,7 @@ func requestChange(e *core.RequestEvent) error {
 				if len(changes) == 0 {
 					errs = validation.Errors{collections.FieldProposed: validation.NewError("validation_no_change", "Change at least one value.")}
 				} else {
-					est, err := EstimatePrice(e.App, event.GetString(collections.FieldClient), b.profession.Id, b.start, b.end,
+					est, err := EstimatePrice(e.App, event.GetString(collections.FieldClient), b.profession.id, b.start, b.end,
 						requestedStaff(b, proposed, shape))
 					if err != nil {
 						return err

@@ -220,35 +220,49 @@ func professionName(app core.App, id string) string {
 	if id == "" {
 		return ""
 	}
-	name, ok := professionNamesOf(app).get(app, func(app core.App) (map[string]string, error) {
-		return loadProfessionNames(app)
-	})[id]
+	p, ok := cachedProfessions(app)[id]
 	if !ok {
 		return "an unknown profession"
 	}
-	return name
+	return p.name
 }
 
-// The professions' names are a short list the agency rarely edits and every
-// change request in words reads (before and after), so they come from a
-// cache forgotten when a profession changes.
-func professionNamesOf(app core.App) *storeCache[map[string]string] {
-	return cacheOf[map[string]string](app, "professionNames")
+// The professions are a short list the agency rarely edits that every
+// booking (is it offered?) and every change request in words (its name
+// before and after) reads, so they come from a cache forgotten when a
+// profession changes.
+func professionsOf(app core.App) *storeCache[map[string]profession] {
+	return cacheOf[map[string]profession](app, "professions")
 }
 
-func loadProfessionNames(app core.App) (map[string]string, error) {
+// profession is what bookings and change requests read of one: its name,
+// and whether clients may book it (offered to clients, and active).
+type profession struct {
+	id, name string
+	bookable bool
+}
+
+// cachedProfessions returns the professions by id, shared read-only.
+func cachedProfessions(app core.App) map[string]profession {
+	return professionsOf(app).get(app, loadProfessions)
+}
+
+func loadProfessions(app core.App) (map[string]profession, error) {
 	var rows []struct {
-		ID   string `db:"id"`
-		Name string `db:"name"`
+		ID       string `db:"id"`
+		Name     string `db:"name"`
+		Bookable bool   `db:"client_bookable"`
+		Active   bool   `db:"active"`
 	}
-	if err := app.DB().Select("id", collections.FieldName).From(collections.Professions).All(&rows); err != nil {
+	if err := app.DB().Select("id", collections.FieldName, collections.FieldClientBookable, collections.FieldActive).
+		From(collections.Professions).All(&rows); err != nil {
 		return nil, err
 	}
-	names := make(map[string]string, len(rows))
+	out := make(map[string]profession, len(rows))
 	for _, r := range rows {
-		names[r.ID] = r.Name
+		out[r.ID] = profession{id: r.ID, name: r.Name, bookable: r.Bookable && r.Active}
 	}
-	return names, nil
+	return out, nil
 }
 
 // eventStatusName is an event status as the portal writes it.
@@ -290,6 +304,6 @@ func (p *plugin) bindProposalHooks() {
 		Id:   HookIDPrefix + "changeRequests.summary.list",
 		Func: summarizeListedRequests,
 	})
-	p.forgetOnChange(func(app core.App) changeAware { return professionNamesOf(app) }, collections.Professions)
+	p.forgetOnChange(func(app core.App) changeAware { return professionsOf(app) }, collections.Professions)
 	p.bindEnrich("changeRequests.summary.toApprove", addRequestSummary, collections.ChangeRequestsToApprove)
 }
