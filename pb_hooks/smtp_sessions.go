@@ -39,8 +39,9 @@ const smtpSessionsKept = 8
 
 // smtpSessions are the idle sessions of one app's outbox.
 type smtpSessions struct {
-	mu   sync.Mutex
-	idle []*smtpSession
+	mu       sync.Mutex
+	idle     []*smtpSession
+	sweeping bool // a sweep is planned
 }
 
 // smtpSession is one open, authenticated connection, between emails.
@@ -114,24 +115,18 @@ func (s *smtpSessions) send(c *mailer.SMTPClient, m *mailer.Message) error {
 func (s *smtpSessions) take(key string) *smtpSession {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var found *smtpSession
-	kept := s.idle[:0]
-	for _, session := range s.idle {
-		switch {
-		case session.key != key || time.Since(session.since) > smtpSessionIdle:
-			go session.quit()
-		case found == nil:
-			found = session
-		default:
-			kept = append(kept, session)
-		}
+	s.prune(func(session *smtpSession) bool { return session.key == key })
+	if len(s.idle) == 0 {
+		return nil
 	}
-	clear(s.idle[len(kept):])
-	s.idle = kept
-	return found
+	session := s.idle[len(s.idle)-1]
+	s.idle[len(s.idle)-1] = nil
+	s.idle = s.idle[:len(s.idle)-1]
+	return session
 }
 
 // put keeps a session that has just delivered an email for the next one.
+// While any is kept, a sweep closes those unused for smtpSessionIdle.
 func (s *smtpSessions) put(session *smtpSession) {
 	session.since = time.Now()
 	s.mu.Lock()
@@ -141,6 +136,35 @@ func (s *smtpSessions) put(session *smtpSession) {
 		return
 	}
 	s.idle = append(s.idle, session)
+	if !s.sweeping {
+		s.sweeping = true
+		time.AfterFunc(smtpSessionIdle, s.sweep)
+	}
+}
+
+func (s *smtpSessions) sweep() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.prune(func(*smtpSession) bool { return true })
+	s.sweeping = len(s.idle) > 0
+	if s.sweeping {
+		time.AfterFunc(smtpSessionIdle, s.sweep)
+	}
+}
+
+// prune closes the idle sessions that have expired or that keep refuses;
+// s.mu is held.
+func (s *smtpSessions) prune(keep func(*smtpSession) bool) {
+	kept := s.idle[:0]
+	for _, session := range s.idle {
+		if time.Since(session.since) > smtpSessionIdle || !keep(session) {
+			go session.quit()
+			continue
+		}
+		kept = append(kept, session)
+	}
+	clear(s.idle[len(kept):])
+	s.idle = kept
 }
 
 // dialSMTP opens a session as PocketBase's client (mailyak) does: implicit
