@@ -3,8 +3,6 @@ package pb_migrations
 import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
-
-	"github.com/crewportal/crewportal/collections"
 )
 
 // The past events list walks a client's events by start, newest first, and
@@ -19,10 +17,7 @@ func init() {
 }
 
 func setEventStartsIndex(app core.App, columns string) error {
-	events, err := app.FindCollectionByNameOrId(collections.Events)
-	if err != nil {
-		return err
-	}
-	events.AddIndex("idx_events_client_starts", false, columns, "")
-	return app.Save(events)
+	return changeEvents(app, func(events *core.Collection) {
+		events.AddIndex("idx_events_client_starts", false, columns, "")
+	})
 }

@@ -16,18 +16,20 @@ import (
 // events walks the client's entries in the index alone (issue 16).
 func init() {
 	m.Register(func(app core.App) error {
-		events, err := app.FindCollectionByNameOrId(collections.Events)
-		if err != nil {
-			return err
-		}
-		events.RemoveIndex("idx_events_client_ends")
-		return app.Save(events)
+		return changeEvents(app, func(events *core.Collection) { events.RemoveIndex("idx_events_client_ends") })
 	}, func(app core.App) error {
-		events, err := app.FindCollectionByNameOrId(collections.Events)
-		if err != nil {
-			return err
-		}
-		events.AddIndex("idx_events_client_ends", false, "client, ends_at", "")
-		return app.Save(events)
+		return changeEvents(app, func(events *core.Collection) {
+			events.AddIndex("idx_events_client_ends", false, "client, ends_at", "")
+		})
 	})
+}
+
+// changeEvents saves the events collection as change leaves it.
+func changeEvents(app core.App, change func(events *core.Collection)) error {
+	events, err := app.FindCollectionByNameOrId(collections.Events)
+	if err != nil {
+		return err
+	}
+	change(events)
+	return app.Save(events)
 }
