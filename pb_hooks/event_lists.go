@@ -205,18 +205,28 @@ func exportEvents(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	now := time.Now()
+	clientID := e.Auth.GetString(collections.FieldClient)
 	prices := maySeePrices(e.App, e.Auth)
+	name := fmt.Sprintf("events-%s-%s.csv", f.Scope, now.In(loc).Format(time.DateOnly))
+	kept, key := keptEventExports(e.App), exportKey(clientID, f, loc, prices)
+	if body, ok := kept.find(key, now); ok {
+		return sendCSV(e, name, body)
+	}
 	header := []string{"Event", "Venue", "Address", "Start", "End", "Status"}
 	if prices {
 		header = append(header, "Estimated price", "Currency")
 	}
 	const layout = "2006-01-02 15:04"
-	name := fmt.Sprintf("events-%s-%s.csv", f.Scope, time.Now().In(loc).Format(time.DateOnly))
-	return sendCSV(e, name, header, false, func(add func(row ...string) error) error {
+	var (
+		count    int
+		firstEnd types.DateTime
+	)
+	body, err := buildCSV(header, false, func(add func(row ...string) error) error {
 		// Only the exported columns, scanned row by row: an export can hold
 		// a large client's thousands of events, and building whole records
 		// for them, or a slice of them, was most of its cost.
-		rows, err := eventListSelect(e.App, e.Auth.GetString(collections.FieldClient), f, loc, time.Now()).
+		rows, err := eventListSelect(e.App, clientID, f, loc, now).
 			Select("name", "venue", "address", "starts_at", "ends_at", "status", "estimated_price", "currency").Rows()
 		if err != nil {
 			return err
@@ -231,6 +241,9 @@ func exportEvents(e *core.RequestEvent) error {
 			if err := rows.Scan(&name, &venue, &address, &startsAt, &endsAt, &status, &price, &currency); err != nil {
 				return err
 			}
+			if count++; firstEnd.IsZero() || endsAt.Time().Before(firstEnd.Time()) {
+				firstEnd = endsAt
+			}
 			row := []string{name, venue, address, startsAt.Time().In(loc).Format(layout),
 				endsAt.Time().In(loc).Format(layout), collections.EventStatusLabel(collections.EventStatus(status))}
 			if prices {
@@ -242,31 +255,47 @@ func exportEvents(e *core.RequestEvent) error {
 		}
 		return rows.Err()
 	})
+	if err != nil {
+		return err
+	}
+	if count >= minKeptExportRows {
+		until, err := exportGoodUntil(e.App, clientID, f, now, firstEnd)
+		if err != nil {
+			return err
+		}
+		kept.keep(key, count, keptExport{body: body, until: until})
+	}
+	return sendCSV(e, name, body)
 }
 
-// sendCSV answers a CSV download named name, never kept in a cache (it
-// holds the contact's company's data): the header, then the rows that fill
-// adds, made safe for spreadsheets (csvSafe), with CRLF line ends if crlf.
-// The file is built in memory before anything is sent, so the query that
-// fill runs is closed before the client reads (a slow download holds no
+// buildCSV writes a CSV file: the header, then the rows that fill adds,
+// made safe for spreadsheets (csvSafe), with CRLF line ends if crlf. The
+// file is built in memory before anything is sent, so the query that fill
+// runs is closed before the client reads (a slow download holds no
 // database connection or snapshot), and a failure is still a clean error.
-func sendCSV(e *core.RequestEvent, name string, header []string, crlf bool, fill func(add func(row ...string) error) error) error {
+func buildCSV(header []string, crlf bool, fill func(add func(row ...string) error) error) ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.UseCRLF = crlf
 	if err := w.Write(header); err != nil {
-		return err
+		return nil, err
 	}
 	if err := fill(func(row ...string) error { return w.Write(csvSafe(row)) }); err != nil {
-		return err
+		return nil, err
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
-		return err
+		return nil, err
 	}
+	return buf.Bytes(), nil
+}
+
+// sendCSV answers a CSV download named name, never kept in the browser's
+// or a proxy's cache: it holds the contact's company's data.
+func sendCSV(e *core.RequestEvent, name string, body []byte) error {
 	e.Response.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, name))
 	e.Response.Header().Set("Cache-Control", "private, no-store")
-	return e.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	return e.Blob(http.StatusOK, "text/csv; charset=utf-8", body)
 }
 
 // csvSafe stops spreadsheet programs from running cells as formulas.

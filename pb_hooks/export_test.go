@@ -56,6 +56,7 @@ func EventListQueries(app core.App) map[string]*dbx.Query {
 		"upcoming, no filter (count)": eventListSelect(app, "client", EventListQuery{Scope: "upcoming"}, time.UTC, time.Now()).Select("count(*)").OrderBy().Build(),
 		"past, no filter (count)":     eventListSelect(app, "client", EventListQuery{Scope: "past"}, time.UTC, time.Now()).Select("count(*)").OrderBy().Build(),
 		"home's next events":          homeUpcomingQuery(app, "client", types.NowDateTime()).Build(),
+		"an export's first end":       firstEndQuery(app, "client", time.Now()).Build(),
 	}
 }
 
@@ -136,4 +137,13 @@ func FinanceQueries(app core.App) map[string][2]any {
 		"the payments of a page of invoices": {invoicePaymentsQuery(app, "client", "a", "b").Build(), "idx_payments_invoice"},
 		"what a client paid in a year":       {financePaidQuery(app, "client", 2026).Build(), "idx_payments_client"},
 	}
+}
+
+// KeepEventExportsFrom keeps events exports of at least rows rows, so that a
+// test's few events are kept, until the restore it returns runs. A test that
+// calls it must not run in parallel: the threshold is the package's.
+func KeepEventExportsFrom(rows int) (restore func()) {
+	old := minKeptExportRows
+	minKeptExportRows = rows
+	return func() { minKeptExportRows = old }
 }

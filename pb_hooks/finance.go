@@ -280,7 +280,7 @@ func (p *plugin) exportInvoices(e *core.RequestEvent) error {
 	name := fmt.Sprintf("invoices-%s.csv", p.now().In(loc).Format(time.DateOnly))
 	header := []string{"Number", "Status", "Issued", "Due", "Currency", "Amount", "Paid", "Outstanding"}
 	// CRLF, as the page's own export wrote it (RFC 4180).
-	return sendCSV(e, name, header, true, func(add func(row ...string) error) error {
+	body, err := buildCSV(header, true, func(add func(row ...string) error) error {
 		rows, err := q.Rows()
 		if err != nil {
 			return err
@@ -307,4 +307,8 @@ func (p *plugin) exportInvoices(e *core.RequestEvent) error {
 		}
 		return rows.Err()
 	})
+	if err != nil {
+		return err
+	}
+	return sendCSV(e, name, body)
 }

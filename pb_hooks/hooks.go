@@ -99,6 +99,7 @@ func Register(app core.App, config Config) error {
 	p.bindRateLimit()
 	p.bindListNarrowing()
 	p.bindListTotals()
+	p.bindEventExports()
 	p.bindPriceCaches()
 	p.bindHeaders()
 	return nil

@@ -102,6 +102,11 @@ func TestQueryPlans(t *testing.T) {
 			portaltest.AssertUsesIndex(t, app, c.query, c.index)
 		})
 	}
+	// An export's first end comes from the index alone, reading no event.
+	firstEnd := pb_hooks.EventListQueries(app)["an export's first end"]
+	if plan := portaltest.QueryPlan(t, app, firstEnd); !strings.Contains(plan, "COVERING INDEX idx_events_client_starts") {
+		t.Errorf("an export's first end reads the events:\n%s", plan)
+	}
 	// A year of a client's payments adds up from the index alone, reading no
 	// payment or invoice.
 	paid := pb_hooks.FinanceQueries(app)["what a client paid in a year"][0].(*dbx.Query)

@@ -1,0 +1,125 @@
+package pb_hooks
+
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/crewportal/crewportal/collections"
+)
+
+// A large client's events export is built once and kept until it would
+// change. Building one costs about 9 µs a row (reading rows scattered over
+// the events table, formatting times): 80 ms for the largest client's 8,906
+// upcoming events, and the same again for every download of a team that
+// shares the file or an integrator that polls it.
+//
+// What an export holds depends on the client's events (forgotten when an
+// event or shift changes: shifts because their saves write the event's
+// atomic flag with plain SQL, as totalsForgottenBy says), the filter, the
+// time zone, whether the contact sees prices (all in the key), and the
+// clock: an event that ends leaves the upcoming export and joins the past
+// one. So a kept export is used only until the first end, at or after the
+// time it was built, among the events that could move (keptExport.until).
+
+// minKeptExportRows is the smallest export kept: smaller ones cost less to
+// build than the memory they would hold is worth.
+var minKeptExportRows = 500
+
+// maxKeptExportBytes bounds the kept exports' bytes: once full, exports are
+// built on each download until an event changes (about ten of the largest
+// client's).
+const maxKeptExportBytes = 8 << 20
+
+// keptExport is one export's body, good until until (zero: until an event
+// changes).
+type keptExport struct {
+	body  []byte
+	until time.Time
+}
+
+// keptExports are the kept exports by key, with their bytes.
+type keptExports struct {
+	byKey sync.Map
+	bytes atomic.Int64
+}
+
+func eventExportsOf(app core.App) *storeCache[*keptExports] {
+	return cacheOf[*keptExports](app, "eventExports")
+}
+
+func (p *plugin) bindEventExports() {
+	p.forgetOnChange(func(app core.App) changeAware { return eventExportsOf(app) },
+		collections.Events, collections.Shifts)
+}
+
+// exportKey names an export by everything its bytes depend on besides the
+// client's events and the clock.
+func exportKey(clientID string, f EventListQuery, loc *time.Location, prices bool) string {
+	return strings.Join([]string{clientID, f.Scope, f.Search, string(f.Status), f.From, f.To, loc.String(),
+		map[bool]string{true: "prices", false: ""}[prices]}, "\x00")
+}
+
+// keptEventExports returns the app's kept exports. The map is taken before
+// an export is built, so one built while an event changes lands in the map
+// that change forgets.
+func keptEventExports(app core.App) *keptExports {
+	return eventExportsOf(app).get(app, func(core.App) (*keptExports, error) { return &keptExports{}, nil })
+}
+
+// find returns the export kept under key, if it is still good at now.
+func (k *keptExports) find(key string, now time.Time) ([]byte, bool) {
+	v, ok := k.byKey.Load(key)
+	if !ok {
+		return nil, false
+	}
+	kept := v.(keptExport)
+	if !kept.until.IsZero() && !now.Before(kept.until) {
+		return nil, false
+	}
+	return kept.body, true
+}
+
+// keep stores an export of rows rows under key, when it is large enough to
+// be worth keeping and fits the bytes left.
+func (k *keptExports) keep(key string, rows int, export keptExport) {
+	if rows < minKeptExportRows {
+		return
+	}
+	size := int64(len(export.body))
+	if k.bytes.Add(size) > maxKeptExportBytes {
+		k.bytes.Add(-size)
+		return
+	}
+	if old, replaced := k.byKey.Swap(key, export); replaced {
+		k.bytes.Add(-int64(len(old.(keptExport).body)))
+	}
+}
+
+// exportGoodUntil says until when an export built at now stays right.
+// Upcoming: until the first end among its rows (firstEnd, which the build
+// noted), since filters other than the clock never move an event in or out
+// of it. Past: until the first end at or after now among the client's
+// events, which is when the first of them joins the past (any filter: a
+// conservative bound, one index-only query).
+func exportGoodUntil(app core.App, clientID string, f EventListQuery, now time.Time, firstEnd types.DateTime) (time.Time, error) {
+	if f.Scope != "past" {
+		return firstEnd.Time(), nil
+	}
+	var next types.DateTime
+	err := firstEndQuery(app, clientID, now).Row(&next)
+	return next.Time(), err
+}
+
+// firstEndQuery selects the first end at or after now among the client's
+// events, from their entries in the (client, starts_at, ends_at) index.
+func firstEndQuery(app core.App, clientID string, now time.Time) *dbx.SelectQuery {
+	nowDT, _ := types.ParseDateTime(now.UTC())
+	return app.DB().Select("MIN([[ends_at]])").From(collections.Events).
+		Where(dbx.HashExp{collections.FieldClient: clientID}).AndWhere(notOver(nowDT))
+}
