@@ -2,8 +2,6 @@ package pb_hooks
 
 import (
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -25,7 +23,7 @@ import (
 // time zone, whether the contact sees prices (all in the key), and the
 // clock: an event that ends leaves the upcoming export and joins the past
 // one. So a kept export is used only until the first end, at or after the
-// time it was built, among the events that could move (keptExport.until).
+// time it was built, among the events that could move (keptAnswer.until).
 
 // minKeptExportRows is the smallest export kept: smaller ones cost less to
 // build than the memory they would hold is worth.
@@ -36,21 +34,8 @@ var minKeptExportRows = 500
 // client's).
 const maxKeptExportBytes = 8 << 20
 
-// keptExport is one export's body, good until until (zero: until an event
-// changes).
-type keptExport struct {
-	body  []byte
-	until time.Time
-}
-
-// keptExports are the kept exports by key, with their bytes.
-type keptExports struct {
-	byKey sync.Map
-	bytes atomic.Int64
-}
-
-func eventExportsOf(app core.App) *storeCache[*keptExports] {
-	return cacheOf[*keptExports](app, "eventExports")
+func eventExportsOf(app core.App) *storeCache[*keptAnswers] {
+	return cacheOf[*keptAnswers](app, "eventExports")
 }
 
 func (p *plugin) bindEventExports() {
@@ -65,40 +50,9 @@ func exportKey(clientID string, f EventListQuery, loc *time.Location, prices boo
 		map[bool]string{true: "prices", false: ""}[prices]}, "\x00")
 }
 
-// keptEventExports returns the app's kept exports. The map is taken before
-// an export is built, so one built while an event changes lands in the map
-// that change forgets.
-func keptEventExports(app core.App) *keptExports {
-	return eventExportsOf(app).get(app, func(core.App) (*keptExports, error) { return &keptExports{}, nil })
-}
-
-// find returns the export kept under key, if it is still good at now.
-func (k *keptExports) find(key string, now time.Time) ([]byte, bool) {
-	v, ok := k.byKey.Load(key)
-	if !ok {
-		return nil, false
-	}
-	kept := v.(keptExport)
-	if !kept.until.IsZero() && !now.Before(kept.until) {
-		return nil, false
-	}
-	return kept.body, true
-}
-
-// keep stores an export of rows rows under key, when it is large enough to
-// be worth keeping and fits the bytes left.
-func (k *keptExports) keep(key string, rows int, export keptExport) {
-	if rows < minKeptExportRows {
-		return
-	}
-	size := int64(len(export.body))
-	if k.bytes.Add(size) > maxKeptExportBytes {
-		k.bytes.Add(-size)
-		return
-	}
-	if old, replaced := k.byKey.Swap(key, export); replaced {
-		k.bytes.Add(-int64(len(old.(keptExport).body)))
-	}
+// keptEventExports returns the kept exports (keptAnswers).
+func keptEventExports(app core.App) *keptAnswers {
+	return keptAnswersIn(app, eventExportsOf(app), maxKeptExportBytes)
 }
 
 // exportGoodUntil says until when an export built at now stays right.

@@ -263,7 +263,7 @@ func exportEvents(e *core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		kept.keep(key, count, keptExport{body: body, until: until})
+		kept.keep(key, keptAnswer{body: body, until: until})
 	}
 	return sendCSV(e, name, body)
 }

@@ -1,9 +1,12 @@
 package pb_hooks
 
 import (
+	"encoding/json/jsontext"
+	"encoding/json/v2"
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -195,6 +198,12 @@ func (p *plugin) financePage(e *core.RequestEvent) error {
 		return err
 	}
 	year := p.now().In(loc).Year()
+	kept, key := keptFinancePages(e.App), financePageKey(e, f, year)
+	if key != "" {
+		if body, ok := kept.find(key, time.Time{}); ok {
+			return e.Blob(http.StatusOK, "application/json", body)
+		}
+	}
 	totals, err := cachedFinanceTotals(e.App, e.Auth.GetString(collections.FieldClient), year)
 	if err != nil {
 		return err
@@ -215,11 +224,16 @@ func (p *plugin) financePage(e *core.RequestEvent) error {
 		}
 	}
 	payments := []*core.Record{}
-	if len(invoices) > 0 {
-		ids := make([]any, len(invoices))
-		for i, inv := range invoices {
-			ids[i] = inv.Id
+	ids := make([]any, 0, len(invoices))
+	for _, inv := range invoices {
+		// An invoice's paid amount is the sum of its payments, each at least
+		// one minor unit (changePayment): one with nothing paid has none to
+		// look up, and a page of new invoices asks for no payments at all.
+		if inv.GetInt(collections.FieldPaidAmount) > 0 {
+			ids = append(ids, inv.Id)
 		}
+	}
+	if len(ids) > 0 {
 		if err := invoicePaymentsQuery(e.App, e.Auth.GetString(collections.FieldClient), ids...).All(&payments); err != nil {
 			return err
 		}
@@ -230,7 +244,54 @@ func (p *plugin) financePage(e *core.RequestEvent) error {
 	answer["year"], answer["totals"], answer["payments"] = year, totals, payments
 	answer["page"], answer["perPage"], answer["totalItems"], answer["totalPages"], answer["items"] =
 		result.Page, result.PerPage, result.TotalItems, result.TotalPages, invoices
-	return e.JSON(http.StatusOK, answer)
+	if key == "" {
+		return e.JSON(http.StatusOK, answer)
+	}
+	// Written as e.JSON writes it.
+	body, err := json.Marshal(answer, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	if err != nil {
+		return err
+	}
+	kept.keep(key, keptAnswer{body: body})
+	return e.Blob(http.StatusOK, "application/json", body)
+}
+
+// The finance page's answers are kept until an invoice, a payment or a role
+// changes: a client's finances change when the agency invoices or records a
+// payment, and are read on every visit of the page. An answer is the same
+// for every contact of a client with the same role (the role decides
+// whether the PDF shows), so it is kept by client, role, filter, page and
+// year, and by when the invoices' and payments' collections last changed
+// (a field an admin hides, a rule an admin edits). Answers narrowed with
+// "fields" are not kept.
+
+// maxKeptFinanceBytes bounds the kept answers' bytes (about 12 KB each).
+const maxKeptFinanceBytes = 4 << 20
+
+func financePagesOf(app core.App) *storeCache[*keptAnswers] {
+	return cacheOf[*keptAnswers](app, "financePages")
+}
+
+// keptFinancePages returns the kept answers (keptAnswers).
+func keptFinancePages(app core.App) *keptAnswers {
+	return keptAnswersIn(app, financePagesOf(app), maxKeptFinanceBytes)
+}
+
+// financePageKey names the answer the request gets, "" when it is not kept.
+func financePageKey(e *core.RequestEvent, f InvoiceListQuery, year int) string {
+	if e.Request.URL.Query().Has("fields") {
+		return ""
+	}
+	var changed []string
+	for _, name := range []string{collections.Invoices, collections.Payments} {
+		c, err := e.App.FindCachedCollectionByNameOrId(name)
+		if err != nil {
+			return ""
+		}
+		changed = append(changed, c.Updated.String())
+	}
+	return strings.Join(append(changed, e.Auth.GetString(collections.FieldClient), e.Auth.GetString(collections.FieldRole),
+		string(f.Status), f.From, f.To, strconv.Itoa(f.Page), strconv.Itoa(year)), "\x00")
 }
 
 // invoiceExportQuery selects the exported columns of the client's issued

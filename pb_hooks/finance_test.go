@@ -118,6 +118,17 @@ func TestFinancePage(t *testing.T) {
 						t.Errorf("a payment of %s, which is not listed", inv)
 					}
 				}
+				// Every payment of the listed invoices, as the record API lists them.
+				_, allPayments := f.call(t, who, http.MethodGet, "/api/collections/payments/records?perPage=500&sort=-paid_on,-id", nil)
+				var wantPayments []any
+				for _, p := range allPayments["items"].([]any) {
+					if slices.Contains(listed, p.(map[string]any)["invoice"].(string)) {
+						wantPayments = append(wantPayments, p)
+					}
+				}
+				if got, want := fmt.Sprint(page["payments"]), fmt.Sprint(wantPayments); got != want {
+					t.Errorf("payments\n%s\nwant the record API's\n%s", got, want)
+				}
 				// The CSV export: every invoice of the filtered list, in its order.
 				csvQuery := strings.TrimSuffix(strings.TrimSuffix(query, "&page=1"), "page=1")
 				code, body := portaltest.Call(t, http.MethodGet, f.base+"/api/portal/invoices.csv?"+csvQuery, f.tokens[who], nil)
@@ -196,6 +207,10 @@ func TestFinancePage(t *testing.T) {
 	for _, sql := range log.take() {
 		if strings.Contains(sql, "COUNT(") && strings.Contains(sql, "FROM `invoices`") {
 			t.Errorf("a repeat of the finance page counted the invoices again:\n%s", sql)
+		}
+		// The page's 20 invoices are new, with nothing paid.
+		if strings.Contains(sql, "FROM `payments`") {
+			t.Errorf("a page of unpaid invoices looked up their payments:\n%s", sql)
 		}
 	}
 	f.issue(t, f.other, "AUD", 100)
@@ -290,4 +305,92 @@ func countOf(list []string, s string) int {
 		}
 	}
 	return n
+}
+
+// TestFinancePageKept checks that a kept finance answer is used only while
+// it is right: a repeat reads nothing, and a new invoice, a payment, a
+// role's permissions and a field an admin hides each show in the next
+// answer; two roles never share one. Writes with plain SQL, which no hook
+// sees, show which answers were kept.
+func TestFinancePageKept(t *testing.T) {
+	t.Parallel()
+	f := newInvoiceFixture(t)
+	first := f.issue(t, f.client, "AUD", 1000)
+	page := func(who string) map[string]any {
+		t.Helper()
+		code, body := f.call(t, who, http.MethodGet, "/api/portal/finance", nil)
+		if code != http.StatusOK {
+			t.Fatalf("%s: %d %v", who, code, body)
+		}
+		return body
+	}
+	numbers := func(page map[string]any) string {
+		var out []string
+		for _, inv := range page["items"].([]any) {
+			out = append(out, fmt.Sprint(inv.(map[string]any)["number"], "/", inv.(map[string]any)["pdf"] != nil))
+		}
+		return strings.Join(out, ",")
+	}
+	rename := func(id, number string) {
+		t.Helper()
+		if _, err := f.app.DB().NewQuery("UPDATE invoices SET number = {:n} WHERE id = {:id}").
+			Bind(map[string]any{"n": number, "id": id}).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	before := numbers(page("finance"))
+	viewer := numbers(page("viewer"))
+	log := logQueries(f.app)
+	rename(first, "QUIET-1")
+	if got := numbers(page("finance")); got != before {
+		t.Errorf("a repeat was built again, not kept: %s, was %s", got, before)
+	}
+	for _, sql := range log.take() {
+		if strings.Contains(sql, "`invoices`") || strings.Contains(sql, "`payments`") {
+			t.Errorf("a kept answer read:\n%s", sql)
+		}
+	}
+	if got := numbers(page("viewer")); got != viewer || strings.Contains(got, "/true") || !strings.Contains(before, "/true") {
+		t.Errorf("the PDF by role: finance %s, viewer %s", before, got)
+	}
+
+	// A payment (a hook-saved change) forgets every answer.
+	f.pay(t, first, 100, "2026-03-09")
+	got := page("finance")
+	if !strings.Contains(numbers(got), "QUIET-1") || len(got["payments"].([]any)) != 1 {
+		t.Errorf("after a payment: %s, %v", numbers(got), got["payments"])
+	}
+	second := f.issue(t, f.client, "AUD", 2000)
+	if got := numbers(page("finance")); !strings.Contains(got, "INV-") || strings.Count(got, ",") != 1 {
+		t.Errorf("a new invoice did not show: %s", got)
+	}
+
+	// The finance role loses download_invoices: the PDF goes at once.
+	rename(second, "QUIET-2")
+	contact, err := f.app.FindAuthRecordByEmail(collections.Contacts, "finance@acme.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	role, _ := f.app.FindRecordById(collections.Roles, contact.GetString(collections.FieldRole))
+	role.Set(collections.FieldPermissions, []string{string(collections.PermViewInvoices)})
+	if err := f.app.Save(role); err != nil {
+		t.Fatal(err)
+	}
+	if got := numbers(page("finance")); strings.Contains(got, "/true") || !strings.Contains(got, "QUIET-2") {
+		t.Errorf("after the role lost download_invoices: %s", got)
+	}
+
+	// An admin hides the invoices' notes: the next answer lacks them.
+	if _, ok := page("viewer")["items"].([]any)[0].(map[string]any)["notes"]; !ok {
+		t.Fatal("the notes are not listed to begin with")
+	}
+	invoices, _ := f.app.FindCollectionByNameOrId(collections.Invoices)
+	invoices.Fields.GetByName(collections.FieldNotes).SetHidden(true)
+	if err := f.app.Save(invoices); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := page("viewer")["items"].([]any)[0].(map[string]any)["notes"]; ok {
+		t.Error("a field hidden by an admin is still in the kept answer")
+	}
 }

@@ -64,6 +64,8 @@ func derivedStatusSave(app core.App, r *core.Record) error {
 
 func (p *plugin) bindInvoiceHooks() {
 	p.forgetOnChange(func(app core.App) changeAware { return financeTotalsOf(app) }, collections.Invoices, collections.Payments)
+	p.forgetOnChange(func(app core.App) changeAware { return financePagesOf(app) },
+		collections.Invoices, collections.Payments, collections.Roles)
 	p.app.OnRecordCreate(collections.Invoices).Bind(&hook.Handler[*core.RecordEvent]{
 		Id: HookIDPrefix + "invoices.createDraft", Func: createDraftInvoice,
 	})
