@@ -105,16 +105,21 @@ func containsStatus(s collections.EventStatus) bool {
 // relevant first: upcoming by start ascending, past by start descending.
 func eventListSelect(app core.App, clientID string, f EventListQuery, loc *time.Location, now time.Time) *dbx.SelectQuery {
 	nowDT, _ := types.ParseDateTime(now.UTC())
-	q := app.RecordQuery(collections.Events).AndWhere(dbx.HashExp{collections.FieldClient: clientID})
+	q := eventFilterSelect(app.RecordQuery(collections.Events), clientID, f, loc)
 	if f.Scope == "past" {
 		// starts_at < now follows from ends_at < now (validateTimesInOrder);
 		// saying it lets SQLite walk the (client, starts_at) index backwards
 		// and stop after a page, instead of sorting all of a client's past.
-		q = q.AndWhere(dbx.NewExp("[[starts_at]] < {:now} AND [[ends_at]] < {:now}", dbx.Params{"now": nowDT.String()})).
+		return q.AndWhere(dbx.NewExp("[[starts_at]] < {:now} AND [[ends_at]] < {:now}", dbx.Params{"now": nowDT.String()})).
 			OrderBy("starts_at DESC", "id DESC")
-	} else {
-		q = q.AndWhere(notOver(nowDT)).OrderBy("starts_at ASC", "id ASC")
 	}
+	return q.AndWhere(notOver(nowDT)).OrderBy("starts_at ASC", "id ASC")
+}
+
+// eventFilterSelect narrows q to the client's events that the filter
+// matches, its scope aside.
+func eventFilterSelect(q *dbx.SelectQuery, clientID string, f EventListQuery, loc *time.Location) *dbx.SelectQuery {
+	q = q.AndWhere(dbx.HashExp{collections.FieldClient: clientID})
 	if f.Search != "" {
 		like := "%" + escapeLike(f.Search) + "%"
 		q = q.AndWhere(dbx.NewExp("([[name]] LIKE {:q} ESCAPE '\\' OR [[venue]] LIKE {:q} ESCAPE '\\')", dbx.Params{"q": like}))
@@ -170,10 +175,13 @@ func listEvents(e *core.RequestEvent) error {
 		return err
 	}
 	now := time.Now()
-	q := eventListSelect(e.App, e.Auth.GetString(collections.FieldClient), f, loc, now)
-	var total int
-	if err := q.Select("count(*)").OrderBy().Row(&total); err != nil {
+	upcoming, past, err := countEvents(e.App, e.Auth.GetString(collections.FieldClient), f, loc, now)
+	if err != nil {
 		return err
+	}
+	total := upcoming
+	if f.Scope == "past" {
+		total = past
 	}
 	// A page past the end shows the last one, and says so: the offset of
 	// page 9223372036854775807 would overflow.
@@ -185,7 +193,7 @@ func listEvents(e *core.RequestEvent) error {
 		f.Page = last
 	}
 	var items []*core.Record
-	q = eventListSelect(e.App, e.Auth.GetString(collections.FieldClient), f, loc, now)
+	q := eventListSelect(e.App, e.Auth.GetString(collections.FieldClient), f, loc, now)
 	if err := q.Limit(int64(f.PerPage)).Offset(int64((f.Page - 1) * f.PerPage)).All(&items); err != nil {
 		return err
 	}

@@ -50,13 +50,13 @@ func EventListQueries(app core.App) map[string]*dbx.Query {
 	upcoming, past := all, all
 	upcoming.Scope, past.Scope = "upcoming", "past"
 	return map[string]*dbx.Query{
-		"upcoming events":             eventListSelect(app, "client", upcoming, time.UTC, time.Now()).Build(),
-		"past events":                 eventListSelect(app, "client", past, time.UTC, time.Now()).Build(),
-		"upcoming, no filter":         eventListSelect(app, "client", EventListQuery{Scope: "upcoming"}, time.UTC, time.Now()).Build(),
-		"upcoming, no filter (count)": eventListSelect(app, "client", EventListQuery{Scope: "upcoming"}, time.UTC, time.Now()).Select("count(*)").OrderBy().Build(),
-		"past, no filter (count)":     eventListSelect(app, "client", EventListQuery{Scope: "past"}, time.UTC, time.Now()).Select("count(*)").OrderBy().Build(),
-		"home's next events":          homeUpcomingQuery(app, "client", types.NowDateTime()).Build(),
-		"an export's first end":       firstEndQuery(app, "client", time.Now()).Build(),
+		"upcoming events":       eventListSelect(app, "client", upcoming, time.UTC, time.Now()).Build(),
+		"past events":           eventListSelect(app, "client", past, time.UTC, time.Now()).Build(),
+		"upcoming, no filter":   eventListSelect(app, "client", EventListQuery{Scope: "upcoming"}, time.UTC, time.Now()).Build(),
+		"counts, no filter":     eventCountsQuery(app, "client", EventListQuery{}, time.UTC, time.Now()).Build(),
+		"counts":                eventCountsQuery(app, "client", all, time.UTC, time.Now()).Build(),
+		"home's next events":    homeUpcomingQuery(app, "client", types.NowDateTime()).Build(),
+		"an export's first end": firstEndQuery(app, "client", time.Now()).Build(),
 	}
 }
 

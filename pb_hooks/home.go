@@ -61,8 +61,7 @@ func homePage(e *core.RequestEvent) error {
 		Upcoming       int `json:"upcoming"`
 		PendingChanges int `json:"pending_change_requests"`
 	}
-	if err := e.App.DB().Select("COUNT(*)").From(collections.Events).
-		Where(dbx.HashExp{collections.FieldClient: clientID}).AndWhere(notOver(now)).Row(&counters.Upcoming); err != nil {
+	if counters.Upcoming, _, err = countEvents(e.App, clientID, EventListQuery{}, time.UTC, now.Time()); err != nil {
 		return err
 	}
 	if err := e.App.DB().Select("COUNT(*)").From(collections.ChangeRequests).

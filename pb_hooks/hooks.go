@@ -100,6 +100,7 @@ func Register(app core.App, config Config) error {
 	p.bindListNarrowing()
 	p.bindListTotals()
 	p.bindEventExports()
+	p.bindEventCounts()
 	p.bindPriceCaches()
 	p.bindHeaders()
 	return nil

@@ -1,0 +1,70 @@
+package pb_hooks_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/crewportal/crewportal/collections"
+	"github.com/crewportal/crewportal/pb_hooks/portaltest"
+)
+
+// TestEventCountsFollowChanges checks that the kept counts of a client's
+// events (the lists' totals, the home page's counter) are used only while
+// they are right: a new event shows at once, and an event that ends moves
+// from the upcoming count to the past one though no record changed. A move
+// with plain SQL, which no hook sees, shows which counts were kept.
+func TestEventCountsFollowChanges(t *testing.T) {
+	t.Parallel()
+	s := newBookingServer(t)
+	record, _ := s.app.FindRecordById(collections.Clients, s.a.client.Id)
+	client := collections.Wrap[collections.Client](record)
+	other := portaltest.NewClient(t, s.app, "Other Co")
+	now := time.Now()
+	ending, _ := portaltest.NewEvent(t, s.app, client, now.Add(-time.Hour), time.Hour+2*time.Second)
+	later, _ := portaltest.NewEvent(t, s.app, client, now.AddDate(0, 0, 7), time.Hour)
+	portaltest.NewEvent(t, s.app, client, now.AddDate(0, 0, -7), time.Hour)
+
+	counts := func() (upcoming, past, home int) {
+		t.Helper()
+		for scope, into := range map[string]*int{"upcoming": &upcoming, "past": &past} {
+			code, body := s.call(t, http.MethodGet, "/api/portal/events?scope="+scope, s.manager, nil)
+			if code != http.StatusOK {
+				t.Fatalf("%s: %d %v", scope, code, body)
+			}
+			*into = int(body["totalItems"].(float64))
+		}
+		code, body := s.call(t, http.MethodGet, "/api/portal/home", s.manager, nil)
+		if code != http.StatusOK {
+			t.Fatalf("home: %d %v", code, body)
+		}
+		home = int(body["counters"].(map[string]any)["upcoming"].(float64))
+		return upcoming, past, home
+	}
+	up0, past0, home0 := counts()
+	if up0 < 2 || past0 < 1 || home0 != up0 {
+		t.Fatalf("first counts: %d upcoming, %d past, home %d", up0, past0, home0)
+	}
+
+	// Moved to another client with plain SQL: the kept counts stay.
+	if _, err := s.app.DB().NewQuery("UPDATE events SET client = {:other} WHERE id = {:id}").
+		Bind(map[string]any{"other": other.Id, "id": later.Id}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if up, past, home := counts(); up != up0 || past != past0 || home != home0 {
+		t.Errorf("counts were made again, not kept: %d, %d, %d", up, past, home)
+	}
+	// New events (hook-saved changes) forget them.
+	portaltest.NewEvent(t, s.app, client, now.AddDate(0, 0, 8), time.Hour)
+	portaltest.NewEvent(t, s.app, client, now.AddDate(0, 0, 9), time.Hour)
+	up0++
+	if up, past, home := counts(); up != up0 || past != past0 || home != up0 {
+		t.Errorf("after two new events and one moved away: %d upcoming, %d past, home %d; want %d, %d", up, past, home, up0, past0)
+	}
+
+	// The clock: once the first event ends it is past, though no record changed.
+	time.Sleep(time.Until(ending.EndsAt().Time().Add(1100 * time.Millisecond)))
+	if up, past, home := counts(); up != up0-1 || past != past0+1 || home != up0-1 {
+		t.Errorf("after an event ended: %d upcoming, %d past, home %d; want %d, %d", up, past, home, up0-1, past0+1)
+	}
+}
