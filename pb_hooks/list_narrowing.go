@@ -121,11 +121,24 @@ func listedCollection(app core.App, path string) (*core.Collection, bool) {
 // does with plain comparisons (collections.ExactListRule) and names no
 // hidden field.
 func exactListRuleOf(app core.App, c *core.Collection, contact *core.Record) (string, bool) {
-	if c.ListRule == nil || *c.ListRule == "" {
+	return exactRuleOf(app, c, c.ListRule, contact)
+}
+
+// exactViewRuleOf is exactListRuleOf for the collection's view rule, for a
+// signed-in contact only (auth may be anyone, or nobody).
+func exactViewRuleOf(app core.App, c *core.Collection, auth *core.Record) (string, bool) {
+	if auth == nil || auth.Collection().Name != collections.Contacts {
+		return "", false
+	}
+	return exactRuleOf(app, c, c.ViewRule, auth)
+}
+
+func exactRuleOf(app core.App, c *core.Collection, written *string, contact *core.Record) (string, bool) {
+	if written == nil || *written == "" {
 		return "", false
 	}
 	_, roles := loadVisibility(app)
-	rule, ok := collections.ExactListRule(*c.ListRule, authValuesOf(contact), roles[contact.GetString(collections.FieldRole)])
+	rule, ok := collections.ExactListRule(*written, authValuesOf(contact), roles[contact.GetString(collections.FieldRole)])
 	if !ok || hiddenIn(c, rule) {
 		return "", false
 	}

@@ -48,9 +48,15 @@ func viewRecord(e *core.RequestEvent, collectionName, id, expand string) (*core.
 	if collection.ViewRule == nil && !info.HasSuperuserAuth() {
 		return nil, e.ForbiddenError("Only superusers can perform this action.", nil)
 	}
+	// A contact's view runs with the rule written for them where that is
+	// exact, as their lists do: with no join of the contact.
+	rule := collection.ViewRule
+	if exact, ok := exactViewRuleOf(e.App, collection, e.Auth); ok {
+		rule = &exact
+	}
 	record, err := e.App.FindRecordById(collection, id, func(q *dbx.SelectQuery) error {
 		resolver := core.NewRecordFieldResolver(e.App, collection, info, true)
-		if err := applyRule(resolver, info, collection.ViewRule, q); err != nil {
+		if err := applyRule(resolver, info, rule, q); err != nil {
 			return err
 		}
 		return resolver.UpdateQuery(q)
