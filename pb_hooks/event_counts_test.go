@@ -2,8 +2,11 @@ package pb_hooks_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/crewportal/crewportal/collections"
 	"github.com/crewportal/crewportal/pb_hooks/portaltest"
@@ -66,5 +69,44 @@ func TestEventCountsFollowChanges(t *testing.T) {
 	time.Sleep(time.Until(ending.EndsAt().Time().Add(1100 * time.Millisecond)))
 	if up, past, home := counts(); up != up0-1 || past != past0+1 || home != up0-1 {
 		t.Errorf("after an event ended: %d upcoming, %d past, home %d; want %d, %d", up, past, home, up0-1, past0+1)
+	}
+}
+
+// TestLongEventsStayUpcoming checks the upcoming lists' walk, which begins
+// at now minus the longest event: an event that started long ago and has
+// not ended is upcoming on the events page, the home page and the export,
+// also once an admin lengthens a past event that much.
+func TestLongEventsStayUpcoming(t *testing.T) {
+	t.Parallel()
+	s := newBookingServer(t)
+	record, _ := s.app.FindRecordById(collections.Clients, s.a.client.Id)
+	client := collections.Wrap[collections.Client](record)
+	now := time.Now()
+	placement, _ := portaltest.NewEvent(t, s.app, client, now.AddDate(0, 0, -30), 60*24*time.Hour)
+	portaltest.NewEvent(t, s.app, client, now.AddDate(0, 0, 2), time.Hour)
+	old, _ := portaltest.NewEvent(t, s.app, client, now.AddDate(0, 0, -90), time.Hour)
+
+	upcoming := func() string {
+		t.Helper()
+		var names []string
+		_, list := s.call(t, http.MethodGet, "/api/portal/events?scope=upcoming", s.manager, nil)
+		for _, it := range list["items"].([]any) {
+			names = append(names, it.(map[string]any)["name"].(string))
+		}
+		_, home := s.call(t, http.MethodGet, "/api/portal/home", s.manager, nil)
+		for _, it := range home["upcoming"].([]any) {
+			names = append(names, "home:"+it.(map[string]any)["name"].(string))
+		}
+		_, export := portaltest.Call(t, http.MethodGet, s.base+"/api/portal/events.csv?scope=upcoming", s.manager, nil)
+		return strings.Join(names, ",") + "\n" + string(export)
+	}
+	if got := upcoming(); strings.Count(got, placement.Name()) != 3 || strings.Contains(got, old.Name()) {
+		t.Errorf("a placement of 60 days, started 30 days ago, is not upcoming everywhere:\n%s", got)
+	}
+	event, _ := s.app.FindRecordById(collections.Events, old.Id)
+	event.Set(collections.FieldEndsAt, now.AddDate(0, 0, 1).UTC().Format(types.DefaultDateLayout))
+	save(t, s.app, event)
+	if got := upcoming(); strings.Count(got, old.Name()) != 3 {
+		t.Errorf("a past event lengthened to end tomorrow is not upcoming everywhere:\n%s", got)
 	}
 }

@@ -140,14 +140,20 @@ func eventFilterSelect(q *dbx.SelectQuery, clientID string, f EventListQuery, lo
 	return q
 }
 
-// notOver matches the events that end at or after now. SQLite answers it
-// from the (client, starts_at, ends_at) index: reading rows in start order
-// it walks the index and stops after a page (an index led by ends_at made it
-// read and sort all of a client's upcoming events for one page: 46 ms for the
-// largest client's home page, against 3 ms), and counting them reads the
-// client's entries of the index alone.
+// notOver matches the client's events that end at or after now. SQLite
+// answers it from the (client, starts_at, ends_at) index: reading rows in
+// start order it walks the index and stops after a page (an index led by
+// ends_at made it read and sort all of a client's upcoming events for one
+// page: 46 ms for the largest client's home page, against 3 ms). The walk
+// begins at now minus the longest event and a day (an event not over
+// started at most its length ago; the day covers rounding), which the
+// index of events' lengths gives in one seek: it used to begin at the
+// client's first event ever, 17,800 past ones before the first upcoming for
+// the largest client.
 func notOver(now types.DateTime) dbx.Expression {
-	return dbx.NewExp("[[ends_at]] >= {:now}", dbx.Params{"now": now.String()})
+	return dbx.NewExp("[[ends_at]] >= {:now} AND [[starts_at]] >= COALESCE((SELECT strftime('%Y-%m-%d %H:%M:%fZ', "+
+		"julianday({:now}) - MAX(julianday([[longest.ends_at]]) - julianday([[longest.starts_at]])) - 1) "+
+		"FROM {{"+collections.Events+"}} [[longest]]), '')", dbx.Params{"now": now.String()})
 }
 
 func escapeLike(s string) string {

@@ -102,6 +102,15 @@ func TestQueryPlans(t *testing.T) {
 			portaltest.AssertUsesIndex(t, app, c.query, c.index)
 		})
 	}
+	// The upcoming events' walk begins at now minus the longest event, which
+	// one seek of the lengths' index gives, never a scan of the events.
+	for _, name := range []string{"upcoming events", "upcoming, no filter", "home's next events", "an export's first end"} {
+		plan := portaltest.QueryPlan(t, app, pb_hooks.EventListQueries(app)[name])
+		if !strings.Contains(plan, "idx_events_client_starts (client=? AND starts_at>?") ||
+			!strings.Contains(plan, "INDEX idx_events_length") || scansWhole(plan, "events") {
+			t.Errorf("%s does not begin its walk at the longest event's length:\n%s", name, plan)
+		}
+	}
 	// An export's first end and the unfiltered counts come from the index
 	// alone, reading no event.
 	for _, name := range []string{"an export's first end", "counts, no filter"} {
