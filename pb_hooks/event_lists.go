@@ -140,8 +140,8 @@ func eventFilterSelect(q *dbx.SelectQuery, clientID string, f EventListQuery, lo
 	return q
 }
 
-// notOver matches the client's events that end at or after now. SQLite
-// answers it from the (client, starts_at, ends_at) index: reading rows in
+// notOver matches the events that end at or after now. For one client's
+// events SQLite answers it from the (client, starts_at, ends_at) index: reading rows in
 // start order it walks the index and stops after a page (an index led by
 // ends_at made it read and sort all of a client's upcoming events for one
 // page: 46 ms for the largest client's home page, against 3 ms). The walk

@@ -198,7 +198,7 @@ func (p *plugin) financePage(e *core.RequestEvent) error {
 		return err
 	}
 	year := p.now().In(loc).Year()
-	kept, key := keptFinancePages(e.App), financePageKey(e, f, year)
+	kept, key := keptFinancePages(e.App), p.financePageKey(e, f, year)
 	if key != "" {
 		if body, ok := kept.find(key, time.Time{}); ok {
 			return e.Blob(http.StatusOK, "application/json", body)
@@ -263,7 +263,8 @@ func (p *plugin) financePage(e *core.RequestEvent) error {
 // whether the PDF shows), so it is kept by client, role, filter, page and
 // year, and by when the invoices' and payments' collections last changed
 // (a field an admin hides, a rule an admin edits). Answers narrowed with
-// "fields" are not kept.
+// "fields" are not kept, nor any while handlers other than the portal's
+// shape listed records (recordShapingHandlers): they may shape per request.
 
 // maxKeptFinanceBytes bounds the kept answers' bytes (about 12 KB each).
 const maxKeptFinanceBytes = 4 << 20
@@ -278,8 +279,8 @@ func keptFinancePages(app core.App) *keptAnswers {
 }
 
 // financePageKey names the answer the request gets, "" when it is not kept.
-func financePageKey(e *core.RequestEvent, f InvoiceListQuery, year int) string {
-	if e.Request.URL.Query().Has("fields") {
+func (p *plugin) financePageKey(e *core.RequestEvent, f InvoiceListQuery, year int) string {
+	if e.Request.URL.Query().Has("fields") || recordShapingHandlers(e.App) != p.shapingHandlers {
 		return ""
 	}
 	var changed []string

@@ -6,8 +6,11 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/crewportal/crewportal/collections"
 	"github.com/crewportal/crewportal/pb_hooks"
@@ -392,5 +395,19 @@ func TestFinancePageKept(t *testing.T) {
 	}
 	if _, ok := page("viewer")["items"].([]any)[0].(map[string]any)["notes"]; ok {
 		t.Error("a field hidden by an admin is still in the kept answer")
+	}
+
+	// An integrator's own enrich hook, bound after the plugin, may shape per
+	// request: from then on no answer is kept, and the hook sees every page.
+	var shaped atomic.Int32
+	f.app.OnRecordEnrich(collections.Invoices).BindFunc(func(e *core.RecordEnrichEvent) error {
+		shaped.Add(1)
+		return e.Next()
+	})
+	page("viewer")
+	seen := shaped.Load()
+	page("viewer")
+	if shaped.Load() == seen {
+		t.Error("a kept answer skipped an integrator's enrich hook")
 	}
 }

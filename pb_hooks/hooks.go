@@ -55,6 +55,9 @@ type plugin struct {
 	// cachesByCollection are the caches each collection's changes make
 	// stale (forgetOnChange).
 	cachesByCollection map[string][]func(core.App) changeAware
+	// shapingHandlers are how many handlers shape records in a list's
+	// answer once the portal's are bound (recordShapingHandlers).
+	shapingHandlers [2]int
 }
 
 // MustRegister is like Register but panics on error.
@@ -103,7 +106,17 @@ func Register(app core.App, config Config) error {
 	p.bindEventCounts()
 	p.bindPriceCaches()
 	p.bindHeaders()
+	p.shapingHandlers = recordShapingHandlers(app)
 	return nil
+}
+
+// recordShapingHandlers counts the handlers bound to the hooks that shape
+// the records a list answers (its list request and each record's enrich).
+// An answer kept for more than one request (the Finance page's) is kept
+// only while these are the portal's own: a handler bound after the plugin,
+// as README's extension example binds them, may shape per request.
+func recordShapingHandlers(app core.App) [2]int {
+	return [2]int{app.OnRecordsListRequest().Length(), app.OnRecordEnrich().Length()}
 }
 
 // bindEnrich binds fn, as the handler id (after HookIDPrefix), to
