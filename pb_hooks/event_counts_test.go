@@ -50,10 +50,7 @@ func TestEventCountsFollowChanges(t *testing.T) {
 	}
 
 	// Moved to another client with plain SQL: the kept counts stay.
-	if _, err := s.app.DB().NewQuery("UPDATE events SET client = {:other} WHERE id = {:id}").
-		Bind(map[string]any{"other": other.Id, "id": later.Id}).Execute(); err != nil {
-		t.Fatal(err)
-	}
+	setWithoutHooks(t, s.app, collections.Events, later.Id, collections.FieldClient, other.Id)
 	if up, past, home := counts(); up != up0 || past != past0 || home != home0 {
 		t.Errorf("counts were made again, not kept: %d, %d, %d", up, past, home)
 	}

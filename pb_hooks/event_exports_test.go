@@ -48,13 +48,7 @@ func TestEventExportsFollowChanges(t *testing.T) {
 		}
 		return strings.Join(out, "\n")
 	}
-	rename := func(id, name string) {
-		t.Helper()
-		if _, err := s.app.DB().NewQuery("UPDATE events SET name = {:name} WHERE id = {:id}").
-			Bind(map[string]any{"name": name, "id": id}).Execute(); err != nil {
-			t.Fatal(err)
-		}
-	}
+	rename := func(id, name string) { setWithoutHooks(t, s.app, collections.Events, id, collections.FieldName, name) }
 	has := func(export string, names ...string) bool {
 		for _, n := range names {
 			if !strings.Contains(export, n) {
