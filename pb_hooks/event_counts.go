@@ -2,8 +2,6 @@ package pb_hooks
 
 import (
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -36,14 +34,13 @@ type eventCounts struct {
 	FirstEnd types.DateTime `db:"first_end"` // of the upcoming; zero when none
 }
 
-// keptEventCounts are the kept counts by client and filter.
-type keptEventCounts struct {
-	byKey sync.Map
-	n     atomic.Int32
+// goodAt reports whether the counts are still right at now.
+func (c eventCounts) goodAt(now time.Time) bool {
+	return c.FirstEnd.IsZero() || now.Before(c.FirstEnd.Time())
 }
 
-func eventCountsOf(app core.App) *storeCache[*keptEventCounts] {
-	return cacheOf[*keptEventCounts](app, "eventCounts")
+func eventCountsOf(app core.App) *storeCache[*keptValues[eventCounts]] {
+	return cacheOf[*keptValues[eventCounts]](app, "eventCounts")
 }
 
 func (p *plugin) bindEventCounts() {
@@ -53,25 +50,20 @@ func (p *plugin) bindEventCounts() {
 // countEvents returns how many of the client's events the filter matches
 // (its scope aside) that are upcoming and past at now.
 func countEvents(app core.App, clientID string, f EventListQuery, loc *time.Location, now time.Time) (upcoming, past int, err error) {
-	kept := eventCountsOf(app).get(app, func(core.App) (*keptEventCounts, error) { return &keptEventCounts{}, nil })
+	kept := keptValuesIn(app, eventCountsOf(app), maxKeptEventCounts, one[eventCounts])
 	zone := "" // the dates alone are read in the time zone
 	if f.From != "" || f.To != "" {
 		zone = loc.String()
 	}
 	key := strings.Join([]string{clientID, f.Search, string(f.Status), f.From, f.To, zone}, "\x00")
-	if v, ok := kept.byKey.Load(key); ok {
-		if c := v.(eventCounts); c.FirstEnd.IsZero() || now.Before(c.FirstEnd.Time()) {
-			return c.Upcoming, c.All - c.Upcoming, nil
-		}
+	if c, ok := kept.find(key); ok && c.goodAt(now) {
+		return c.Upcoming, c.All - c.Upcoming, nil
 	}
 	var c eventCounts
 	if err := eventCountsQuery(app, clientID, f, loc, now).One(&c); err != nil {
 		return 0, 0, err
 	}
-	if _, replaced := kept.byKey.Swap(key, c); !replaced && kept.n.Add(1) > maxKeptEventCounts {
-		kept.byKey.Delete(key)
-		kept.n.Add(-1)
-	}
+	kept.keep(key, c)
 	return c.Upcoming, c.All - c.Upcoming, nil
 }
 

@@ -34,8 +34,8 @@ var minKeptExportRows = 500
 // client's).
 const maxKeptExportBytes = 8 << 20
 
-func eventExportsOf(app core.App) *storeCache[*keptAnswers] {
-	return cacheOf[*keptAnswers](app, "eventExports")
+func eventExportsOf(app core.App) *storeCache[*keptValues[keptAnswer]] {
+	return cacheOf[*keptValues[keptAnswer]](app, "eventExports")
 }
 
 func (p *plugin) bindEventExports() {
@@ -50,9 +50,9 @@ func exportKey(clientID string, f EventListQuery, loc *time.Location, prices boo
 		map[bool]string{true: "prices", false: ""}[prices]}, "\x00")
 }
 
-// keptEventExports returns the kept exports (keptAnswers).
-func keptEventExports(app core.App) *keptAnswers {
-	return keptAnswersIn(app, eventExportsOf(app), maxKeptExportBytes)
+// keptEventExports returns the kept exports.
+func keptEventExports(app core.App) *keptValues[keptAnswer] {
+	return keptValuesIn(app, eventExportsOf(app), maxKeptExportBytes, bodyBytes)
 }
 
 // exportGoodUntil says until when an export built at now stays right.

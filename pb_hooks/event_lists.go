@@ -224,8 +224,8 @@ func exportEvents(e *core.RequestEvent) error {
 	prices := maySeePrices(e.App, e.Auth)
 	name := fmt.Sprintf("events-%s-%s.csv", f.Scope, now.In(loc).Format(time.DateOnly))
 	kept, key := keptEventExports(e.App), exportKey(clientID, f, loc, prices)
-	if body, ok := kept.find(key, now); ok {
-		return sendCSV(e, name, body)
+	if export, ok := kept.find(key); ok && export.goodAt(now) {
+		return sendCSV(e, name, export.body)
 	}
 	header := []string{"Event", "Venue", "Address", "Start", "End", "Status"}
 	if prices {

@@ -200,8 +200,8 @@ func (p *plugin) financePage(e *core.RequestEvent) error {
 	year := p.now().In(loc).Year()
 	kept, key := keptFinancePages(e.App), p.financePageKey(e, f, year)
 	if key != "" {
-		if body, ok := kept.find(key, time.Time{}); ok {
-			return e.Blob(http.StatusOK, "application/json", body)
+		if answer, ok := kept.find(key); ok {
+			return e.Blob(http.StatusOK, "application/json", answer.body)
 		}
 	}
 	totals, err := cachedFinanceTotals(e.App, e.Auth.GetString(collections.FieldClient), year)
@@ -269,13 +269,13 @@ func (p *plugin) financePage(e *core.RequestEvent) error {
 // maxKeptFinanceBytes bounds the kept answers' bytes (about 12 KB each).
 const maxKeptFinanceBytes = 4 << 20
 
-func financePagesOf(app core.App) *storeCache[*keptAnswers] {
-	return cacheOf[*keptAnswers](app, "financePages")
+func financePagesOf(app core.App) *storeCache[*keptValues[keptAnswer]] {
+	return cacheOf[*keptValues[keptAnswer]](app, "financePages")
 }
 
-// keptFinancePages returns the kept answers (keptAnswers).
-func keptFinancePages(app core.App) *keptAnswers {
-	return keptAnswersIn(app, financePagesOf(app), maxKeptFinanceBytes)
+// keptFinancePages returns the kept answers.
+func keptFinancePages(app core.App) *keptValues[keptAnswer] {
+	return keptValuesIn(app, financePagesOf(app), maxKeptFinanceBytes, bodyBytes)
 }
 
 // financePageKey names the answer the request gets, "" when it is not kept.

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 
 	"github.com/ganigeorgiev/fexpr"
 	"github.com/pocketbase/pocketbase/core"
@@ -59,14 +57,8 @@ const maxKeptTotals = 2000
 // maxKeptFilter is the longest caller's filter whose total is kept.
 const maxKeptFilter = 300
 
-// keptTotals are one collection's kept totals by rule and filter.
-type keptTotals struct {
-	byKey sync.Map
-	n     atomic.Int32
-}
-
-func listTotalsOf(app core.App, collection string) *storeCache[*keptTotals] {
-	return cacheOf[*keptTotals](app, "listTotals."+collection)
+func listTotalsOf(app core.App, collection string) *storeCache[*keptValues[int]] {
+	return cacheOf[*keptValues[int]](app, "listTotals."+collection)
 }
 
 func (p *plugin) bindListTotals() {
@@ -98,16 +90,14 @@ func keptListTotal(app core.App, c *core.Collection, rule, filter string) listTo
 	}
 	// The map is taken before the count runs, so a count racing a change
 	// lands in the copy that change forgets.
-	totals := listTotalsOf(app, c.Name).get(app, func(core.App) (*keptTotals, error) { return &keptTotals{}, nil })
+	totals := keptValuesIn(app, listTotalsOf(app, c.Name), maxKeptTotals, one[int])
 	key := c.Id + "\x00" + rule + "\x00" + filter
-	if v, ok := totals.byKey.Load(key); ok {
-		return listTotal{collection: c.Name, total: v.(int), known: true}
+	if total, ok := totals.find(key); ok {
+		return listTotal{collection: c.Name, total: total, known: true}
 	}
 	return listTotal{collection: c.Name, keep: func(total int) {
-		if total >= 0 && totals.n.Load() < maxKeptTotals {
-			if _, had := totals.byKey.LoadOrStore(key, total); !had {
-				totals.n.Add(1)
-			}
+		if total >= 0 {
+			totals.keep(key, total)
 		}
 	}}
 }
