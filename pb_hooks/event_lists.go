@@ -151,9 +151,17 @@ func eventFilterSelect(q *dbx.SelectQuery, clientID string, f EventListQuery, lo
 // client's first event ever, 17,800 past ones before the first upcoming for
 // the largest client.
 func notOver(now types.DateTime) dbx.Expression {
-	return dbx.NewExp("[[ends_at]] >= {:now} AND [[starts_at]] >= COALESCE((SELECT strftime('%Y-%m-%d %H:%M:%fZ', "+
-		"julianday({:now}) - MAX(julianday([[longest.ends_at]]) - julianday([[longest.starts_at]])) - 1) "+
-		"FROM {{"+collections.Events+"}} [[longest]]), '')", dbx.Params{"now": now.String()})
+	return dbx.NewExp("[[ends_at]] >= {:now} AND [[starts_at]] >= "+earliestStartEndingFrom("now"), dbx.Params{"now": now.String()})
+}
+
+// earliestStartEndingFrom is SQL for the earliest start an event ending at
+// or after the date in the named parameter can have: that date minus the
+// longest event and a day, one seek of the index of events' lengths ("" when
+// there are no events, which every start passes).
+func earliestStartEndingFrom(param string) string {
+	return "COALESCE((SELECT strftime('%Y-%m-%d %H:%M:%fZ', julianday({:" + param + "}) - " +
+		"MAX(julianday([[longest.ends_at]]) - julianday([[longest.starts_at]])) - 1) " +
+		"FROM {{" + collections.Events + "}} [[longest]]), '')"
 }
 
 func escapeLike(s string) string {

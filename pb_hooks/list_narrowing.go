@@ -4,9 +4,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
+	"github.com/ganigeorgiev/fexpr"
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/search"
 
 	"github.com/crewportal/crewportal/collections"
 )
@@ -50,7 +54,8 @@ func filterListsByAuthValues(e *core.RequestEvent) error {
 	}
 	if rule, ok := exactListRuleOf(e.App, c, e.Auth); ok {
 		app := e.App
-		e.App = &listedByNarrowing{App: app, collection: withListRule(c, rule)}
+		listed := withStartBound(app, c, rule, e.Request.URL.Query().Get(search.FilterQueryParam), time.Now())
+		e.App = &listedByNarrowing{App: app, collection: withListRule(c, listed)}
 		defer func() { e.App = app }()
 		return countFromKeptTotal(e, c, rule)
 	}
@@ -182,4 +187,107 @@ func hiddenIn(c *core.Collection, filter string) bool {
 		}
 	}
 	return false
+}
+
+// withStartBound adds to a contact's events list rule the earliest start
+// an event the caller's filter selects can have, where the filter says the
+// events end at or after a date: an integrator's "next events" (`ends_at >=
+// @now`, sorted by start) then walks the client's (client, starts_at,
+// ends_at) index from now minus the longest event, as the portal's own
+// upcoming lists do (notOver), instead of from the client's first event
+// ever (17,800 past events before the first upcoming one for the largest
+// client). The filter implies the bound, so the list is the same.
+func withStartBound(app core.App, c *core.Collection, rule, filter string, now time.Time) string {
+	if c.Name != collections.Events {
+		return rule
+	}
+	day, ok := endsFromDay(filter, now)
+	if !ok {
+		return rule
+	}
+	var bound string
+	err := app.DB().NewQuery("SELECT " + earliestStartEndingFrom("day")).Bind(dbx.Params{"day": day}).Row(&bound)
+	if err != nil || bound == "" {
+		return rule
+	}
+	return rule + ` && starts_at >= "` + bound + `"`
+}
+
+// endsFromDay is the latest day (YYYY-MM-DD, UTC) the filter says its
+// records end on or after: from its top-level `ends_at >= X` (or >, =)
+// comparisons with a date, or a date macro such as @now. Stored dates are
+// "2006-01-02 15:04:05.000Z" and PocketBase compares them as text, so a
+// value at or after any text that begins with a day is on or after that day.
+// A filter with a top-level || says nothing.
+func endsFromDay(filter string, now time.Time) (string, bool) {
+	if strings.TrimSpace(filter) == "" {
+		return "", false
+	}
+	groups, err := fexpr.Parse(filter)
+	if err != nil {
+		return "", false
+	}
+	return endsFromDayIn(groups, now.UTC())
+}
+
+func endsFromDayIn(groups []fexpr.ExprGroup, now time.Time) (string, bool) {
+	latest := ""
+	for i, g := range groups {
+		if i > 0 && g.Join != fexpr.JoinAnd {
+			return "", false
+		}
+		var day string
+		switch item := g.Item.(type) {
+		case []fexpr.ExprGroup:
+			day, _ = endsFromDayIn(item, now)
+		case fexpr.Expr:
+			day = endsFromDayOf(item, now)
+		}
+		latest = max(latest, day)
+	}
+	return latest, latest != ""
+}
+
+// endsFromDayOf is the day of `ends_at >= X`, `ends_at > X`, `ends_at = X`
+// or the same turned round (`X <= ends_at`), or "".
+func endsFromDayOf(x fexpr.Expr, now time.Time) string {
+	value := x.Right
+	switch {
+	case x.Left.Type == fexpr.TokenIdentifier && x.Left.Literal == collections.FieldEndsAt &&
+		(x.Op == fexpr.SignGte || x.Op == fexpr.SignGt || x.Op == fexpr.SignEq):
+	case x.Right.Type == fexpr.TokenIdentifier && x.Right.Literal == collections.FieldEndsAt &&
+		(x.Op == fexpr.SignLte || x.Op == fexpr.SignLt || x.Op == fexpr.SignEq):
+		value = x.Left
+	default:
+		return ""
+	}
+	text := value.Literal
+	if value.Type == fexpr.TokenIdentifier {
+		day, ok := dayMacros[text]
+		if !ok {
+			return ""
+		}
+		text = day(now).Format(time.DateOnly)
+	} else if value.Type != fexpr.TokenText {
+		return ""
+	}
+	if len(text) < len(time.DateOnly) {
+		return ""
+	}
+	if _, err := time.Parse(time.DateOnly, text[:len(time.DateOnly)]); err != nil {
+		return ""
+	}
+	return text[:len(time.DateOnly)]
+}
+
+// dayMacros are the day of each of PocketBase's date macros (UTC), for
+// endsFromDayOf.
+var dayMacros = map[string]func(now time.Time) time.Time{
+	"@now":        func(now time.Time) time.Time { return now },
+	"@todayStart": func(now time.Time) time.Time { return now },
+	"@todayEnd":   func(now time.Time) time.Time { return now },
+	"@yesterday":  func(now time.Time) time.Time { return now.AddDate(0, 0, -1) },
+	"@tomorrow":   func(now time.Time) time.Time { return now.AddDate(0, 0, 1) },
+	"@monthStart": func(now time.Time) time.Time { return now.AddDate(0, 0, 1-now.Day()) },
+	"@yearStart":  func(now time.Time) time.Time { return now.AddDate(0, 0, 1-now.YearDay()) },
 }

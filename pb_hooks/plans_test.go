@@ -200,6 +200,7 @@ func TestRecordAPIListPlans(t *testing.T) {
 	role := portaltest.NewRole(t, app, client.Id, collections.Permissions...)
 	contact := portaltest.NewContact(t, app, client, role, "list-plans@client.test")
 	token := portaltest.AuthHeaders(t, contact.Record)["Authorization"]
+	portaltest.NewEvent(t, app, client, time.Now().AddDate(0, 0, 1), time.Hour) // an event's length to bound by
 
 	log := logQueries(app)
 	base := portaltest.StartServer(t, app)
@@ -219,6 +220,12 @@ func TestRecordAPIListPlans(t *testing.T) {
 		if c.Fields.GetByName(collections.FieldEvent) != nil {
 			lists = append(lists, "?perPage=1000&skipTotal=1&filter="+url.QueryEscape(`event = "x"`))
 		}
+		// An integrator's "next events" walks the client's events from the
+		// earliest start an event not over can have, not from the first.
+		nextEvents := "?perPage=5&skipTotal=1&sort=starts_at&filter=" + url.QueryEscape(`ends_at >= @now`)
+		if name == collections.Events {
+			lists = append(lists, nextEvents)
+		}
 		for _, list := range lists {
 			t.Run(name+list, func(t *testing.T) {
 				log.take()
@@ -234,6 +241,9 @@ func TestRecordAPIListPlans(t *testing.T) {
 					plan := portaltest.QueryPlan(t, app, app.DB().NewQuery(q))
 					if big && scansWhole(plan, name) {
 						t.Errorf("scans %s:\n%s\nplan:\n%s", name, q, plan)
+					}
+					if list == nextEvents && !strings.Contains(plan, "(client=? AND starts_at>?)") {
+						t.Errorf("next events walk the client's events from the first:\n%s\nplan:\n%s", q, plan)
 					}
 				}
 				if seen == 0 {
@@ -393,7 +403,8 @@ func TestContactListsAsTheRuleLists(t *testing.T) {
 		return ids
 	}
 	filters := map[string][]string{
-		collections.Events:         {"", `name ~ "Event"`, `created_by.email != ""`, `name = "none"`},
+		collections.Events: {"", `name ~ "Event"`, `created_by.email != ""`, `name = "none"`,
+			`ends_at >= @now`, `@yesterday < ends_at && (name ~ "Event")`, `ends_at >= @tomorrow || name = "none"`},
 		collections.Shifts:         {"", `event.status = "confirmed"`, `staff_count > 5`},
 		collections.ChangeRequests: {"", `event.name != ""`, `status = "pending"`},
 		collections.Contacts:       {"", `status = "active"`},
