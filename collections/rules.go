@@ -84,39 +84,123 @@ var permissionTerm = regexp.MustCompile(`^@request\.auth\.role\.permissions:each
 // written with the contact's value, so RuleAnd(RuleIsContact, RuleOwnClient,
 // RuleHasPermission(PermViewInvoices), `status != "draft"`) is `client =
 // "c1" && status != "draft"` for a contact with view_invoices. ok is false
-// unless every part is one of those or a plain comparison of the record's
-// own field with a literal, and the result names one of the contact's ids:
-// then the written rule selects exactly the records the rule lets the
-// contact list, and PocketBase compiles it with no join. A permission the
-// role lacks gives false too (the rule itself then allows nothing).
+// unless the rule is one conjunction and every part is one of those or a
+// plain comparison of the record's own field with a literal, and the result
+// names one of the contact's ids: then the written rule selects exactly the
+// records the rule lets the contact list, and PocketBase compiles it with no
+// join. A permission the role lacks gives false too (the rule itself then
+// allows nothing).
 func ExactListRule(rule string, auth AuthValues, permissions []string) (string, bool) {
 	if len(splitTopLevel(rule, "||")) != 1 {
 		return "", false
 	}
-	var terms []string
-	for _, part := range splitTopLevel(rule, "&&") {
-		part = strings.TrimSpace(part)
-		switch m := permissionTerm.FindStringSubmatch(part); {
-		case part == RuleIsContact:
-		case m != nil:
-			if !slices.Contains(permissions, m[1]) {
-				return "", false
-			}
-		case plainEquality.MatchString(part):
-			t, ok := narrowAnd(part, auth)
-			if !ok {
-				return "", false
-			}
-			terms = append(terms, t)
-		case plainInequality.MatchString(part):
-			terms = append(terms, part)
-		default:
-			return "", false
+	w := writtenAnd(rule, auth, permissions, false)
+	names := func(v string) bool { return v != "" && strings.Contains(w.rule, `"`+v+`"`) }
+	return w.rule, w.kind == someRecords && (names(auth.ID) || names(auth.Client) || names(auth.Role))
+}
+
+// WrittenRule is ExactListRule for any rule made of those parts with &&, ||
+// and parentheses, such as the colleagues rule `id = @request.auth.id ||
+// (RuleIsContact && can manage contacts && client = @request.auth.client)`:
+// `id = "me" || client = "c1"` for a contact whose role may manage
+// contacts, `id = "me"` for one whose role may not. A branch that needs a
+// permission the role lacks drops out; "" is a rule every record passes
+// (RuleIsContact alone, for a contact). ok is false for any other rule, and
+// for one that allows the contact nothing.
+func WrittenRule(rule string, auth AuthValues, permissions []string) (string, bool) {
+	w := writtenOr(rule, auth, permissions)
+	return w.rule, w.kind == someRecords || w.kind == everyRecord
+}
+
+// written is a rule, or part of one, written for a contact.
+type written struct {
+	rule string
+	kind writtenKind
+}
+
+type writtenKind int
+
+const (
+	unwritable  writtenKind = iota // a part that is not one of WrittenRule's
+	noRecord                       // false: a permission the role lacks
+	everyRecord                    // true: RuleIsContact, a granted permission
+	someRecords                    // rule
+)
+
+func writtenOr(expr string, auth AuthValues, permissions []string) written {
+	var branches []string
+	for _, b := range splitTopLevel(expr, "||") {
+		w := writtenAnd(strings.TrimSpace(b), auth, permissions, true)
+		switch w.kind {
+		case unwritable, everyRecord:
+			return w
+		case someRecords:
+			branches = append(branches, w.rule)
 		}
 	}
-	written := strings.Join(terms, " && ")
-	names := func(v string) bool { return v != "" && strings.Contains(written, `"`+v+`"`) }
-	return written, names(auth.ID) || names(auth.Client) || names(auth.Role)
+	if len(branches) == 0 {
+		return written{kind: noRecord}
+	}
+	if len(branches) > 1 {
+		for i, b := range branches {
+			branches[i] = parenthesised(b, "&&")
+		}
+	}
+	return written{rule: strings.Join(branches, " || "), kind: someRecords}
+}
+
+// parenthesised is the rule in parentheses when op joins its top level.
+func parenthesised(rule, op string) string {
+	if len(splitTopLevel(rule, op)) > 1 {
+		return "(" + rule + ")"
+	}
+	return rule
+}
+
+// writtenAnd writes a conjunction; nested says whether a part may be a
+// parenthesised rule of its own.
+func writtenAnd(expr string, auth AuthValues, permissions []string, nested bool) written {
+	var terms []string
+	for _, part := range splitTopLevel(expr, "&&") {
+		part = strings.TrimSpace(part)
+		var w written
+		if inner, ok := unwrapParens(part); ok && nested {
+			w = writtenOr(inner, auth, permissions)
+			w.rule = parenthesised(w.rule, "||")
+		} else {
+			w = writtenTerm(part, auth, permissions)
+		}
+		switch w.kind {
+		case unwritable, noRecord:
+			return w
+		case someRecords:
+			terms = append(terms, w.rule)
+		}
+	}
+	if len(terms) == 0 {
+		return written{kind: everyRecord}
+	}
+	return written{rule: strings.Join(terms, " && "), kind: someRecords}
+}
+
+// writtenTerm writes one comparison of a rule.
+func writtenTerm(part string, auth AuthValues, permissions []string) written {
+	switch m := permissionTerm.FindStringSubmatch(part); {
+	case part == RuleIsContact:
+		return written{kind: everyRecord}
+	case m != nil:
+		if slices.Contains(permissions, m[1]) {
+			return written{kind: everyRecord}
+		}
+		return written{kind: noRecord}
+	case plainEquality.MatchString(part):
+		if t, ok := narrowAnd(part, auth); ok {
+			return written{rule: t, kind: someRecords}
+		}
+	case plainInequality.MatchString(part):
+		return written{rule: part, kind: someRecords}
+	}
+	return written{kind: unwritable}
 }
 
 // narrowOr narrows a disjunction: every branch must imply a comparison.

@@ -98,6 +98,40 @@ func TestListNarrowing(t *testing.T) {
 			t.Errorf("ExactListRule(%s) = %q, %v; want %q", rule, got, ok, want)
 		}
 	}
+	// Written whole, with && and || and parentheses, for the same contact:
+	// "-" when not written.
+	manage := []string{string(collections.PermManageContacts)}
+	colleagues := self + ` || (` + canManage + ` && ` + own + `)`
+	roles := is + ` && (id = @request.auth.role || (` + canManage + ` && (client = "" || ` + own + `)))`
+	writtenCases := []struct {
+		rule  string
+		perms []string
+		want  string
+	}{
+		{colleagues, manage, `id = "me" || client = "c1"`},
+		{colleagues, perms, `id = "me"`},
+		{roles, manage, `(id = "r1" || (client = "" || client = "c1"))`},
+		{roles, perms, `id = "r1"`},
+		{`a = "1" && b = "2" || c = "3"`, nil, `(a = "1" && b = "2") || c = "3"`},
+		{is, nil, ""}, // every record, for a contact
+		{collections.RuleAnd(is, `client_visible = true`), nil, `client_visible = true`},
+		{collections.RuleAnd(is, own, view), perms, `client = "c1"`},
+		{collections.RuleAnd(is, own, view), nil, "-"},                         // allows nothing
+		{own + ` || ` + is, nil, ""},                                           // one branch holds for every record
+		{own + ` || audience = "staff" && ` + view, nil, `client = "c1"`},      // a branch drops out
+		{own + ` || audience != @request.auth.id`, nil, "-"},                   // not a plain comparison
+		{collections.RuleAnd(is, `(client.group = "g" || `+own+`)`), nil, "-"}, // a relation
+		{own + ` || ` + collections.RuleProtectedFile, nil, "-"},
+	}
+	for _, c := range writtenCases {
+		got, ok := collections.WrittenRule(c.rule, auth, c.perms)
+		if !ok {
+			got = "-"
+		}
+		if got != c.want {
+			t.Errorf("WrittenRule(%s) with %v = %q; want %q", c.rule, c.perms, got, c.want)
+		}
+	}
 	if _, ok := collections.ExactListRule(collections.RuleAnd(is, own), collections.AuthValues{ID: "me", Client: `c1" || true || "`}, nil); ok {
 		t.Error("an unusual client id was written into a rule")
 	}

@@ -43,20 +43,29 @@ func (p *plugin) bindListNarrowing() {
 
 // filterListsByAuthValues writes the list rule with the contact's values
 // into a contact's record-API list, for the time of the request: in the
-// rule's place where that is exact, otherwise added to the filter.
+// rule's place where that is exact, otherwise added to the filter. Any
+// contact's read (a record-API list or view, a portal page) expands
+// relations with each expanded collection's view rule written for them.
 func filterListsByAuthValues(e *core.RequestEvent) error {
 	if e.Request.Method != http.MethodGet || e.Auth == nil || e.Auth.Collection().Name != collections.Contacts {
 		return e.Next()
 	}
-	c, ok := listedCollection(e.App, e.Request.URL.Path)
+	app := e.App
+	reads := &readsForContact{App: app, contact: e.Auth}
+	e.App = reads
+	defer func() { e.App = app }()
+	if c, ok := viewedCollection(app, e.Request.URL.Path); ok {
+		if rule, ok := writtenViewRuleOf(app, c, e.Auth); ok {
+			reads.read = withViewRule(c, rule)
+		}
+		return e.Next()
+	}
+	c, ok := listedCollection(app, e.Request.URL.Path)
 	if !ok {
 		return e.Next()
 	}
-	if rule, ok := exactListRuleOf(e.App, c, e.Auth); ok {
-		app := e.App
-		listed := withStartBound(app, c, rule, e.Request.URL.Query().Get(search.FilterQueryParam), time.Now())
-		e.App = &listedByNarrowing{App: app, collection: withListRule(c, listed)}
-		defer func() { e.App = app }()
+	if rule, ok := exactListRuleOf(app, c, e.Auth); ok {
+		reads.read = withListRule(c, withStartBound(app, c, rule, e.Request.URL.Query().Get(search.FilterQueryParam), time.Now()))
 		return countFromKeptTotal(e, c, rule)
 	}
 	filter, ok := listNarrowingOf(c, e.Auth)
@@ -83,20 +92,47 @@ func nextWithQuery(e *core.RequestEvent, q url.Values) error {
 	return e.Next()
 }
 
-// listedByNarrowing is the app as one contact's list request sees it: the
-// listed collection's list rule is its narrowing for the contact. Everything
-// else, other collections included, is the app's own.
-type listedByNarrowing struct {
+// readsForContact is the app as one contact's read request sees it. The
+// collection a record-API list or view reads has its rule written for the
+// contact in the rule's place, where that is exact. An expanded
+// relation's collection has its view rule written for the contact
+// (writtenViewRuleOf) where that can be done: PocketBase would otherwise
+// resolve the rule for each expand with joins of the contact and its role
+// (the event page's created_by joined the role's permissions through
+// json_each), and a rule every contact passes (professions') with no
+// query condition at all. Everything else is the app's own.
+type readsForContact struct {
 	core.App
-	collection *core.Collection
+	contact *core.Record
+	read    *core.Collection // nil unless a record-API list or view reads it with a written rule
 }
 
 // FindCachedCollectionByNameOrId implements core.App.
-func (a *listedByNarrowing) FindCachedCollectionByNameOrId(nameOrId string) (*core.Collection, error) {
-	if nameOrId == a.collection.Name || nameOrId == a.collection.Id {
-		return a.collection, nil
+func (a *readsForContact) FindCachedCollectionByNameOrId(nameOrId string) (*core.Collection, error) {
+	if a.read != nil && (nameOrId == a.read.Name || nameOrId == a.read.Id) {
+		return a.read, nil
 	}
 	return a.App.FindCachedCollectionByNameOrId(nameOrId)
+}
+
+// ExpandRecords implements core.App. PocketBase's expand reads each related
+// collection's view rule from the collection it hands the fetch.
+func (a *readsForContact) ExpandRecords(records []*core.Record, expands []string, fetch core.ExpandFetchFunc) map[string]error {
+	if fetch == nil {
+		return a.App.ExpandRecords(records, expands, nil)
+	}
+	return a.App.ExpandRecords(records, expands, func(c *core.Collection, ids []string) ([]*core.Record, error) {
+		if rule, ok := writtenViewRuleOf(a.App, c, a.contact); ok {
+			c = withViewRule(c, rule)
+		}
+		return fetch(c, ids)
+	})
+}
+
+// ExpandRecord implements core.App (PocketBase's own ExpandRecord would call
+// its ExpandRecords, not this one's).
+func (a *readsForContact) ExpandRecord(record *core.Record, expands []string, fetch core.ExpandFetchFunc) map[string]error {
+	return a.ExpandRecords([]*core.Record{record}, expands, fetch)
 }
 
 // withListRule is a copy of the collection with another list rule (the
@@ -104,6 +140,13 @@ func (a *listedByNarrowing) FindCachedCollectionByNameOrId(nameOrId string) (*co
 func withListRule(c *core.Collection, rule string) *core.Collection {
 	copied := *c
 	copied.ListRule = &rule
+	return &copied
+}
+
+// withViewRule is withListRule for the view rule.
+func withViewRule(c *core.Collection, rule string) *core.Collection {
+	copied := *c
+	copied.ViewRule = &rule
 	return &copied
 }
 
@@ -121,6 +164,21 @@ func listedCollection(app core.App, path string) (*core.Collection, bool) {
 	return c, err == nil
 }
 
+// viewedCollection is the collection a record-API view path
+// (/api/collections/{name}/records/{id}) reads.
+func viewedCollection(app core.App, path string) (*core.Collection, bool) {
+	rest, ok := strings.CutPrefix(path, "/api/collections/")
+	if !ok {
+		return nil, false
+	}
+	name, id, ok := strings.Cut(rest, "/records/")
+	if !ok || name == "" || strings.Contains(name, "/") || id == "" || strings.Contains(id, "/") {
+		return nil, false
+	}
+	c, err := app.FindCachedCollectionByNameOrId(name)
+	return c, err == nil
+}
+
 // exactListRuleOf is the collection's list rule written for the contact,
 // with the permissions of its role, when that selects exactly what the rule
 // does with plain comparisons (collections.ExactListRule) and names no
@@ -129,25 +187,33 @@ func exactListRuleOf(app core.App, c *core.Collection, contact *core.Record) (st
 	return exactRuleOf(app, c, c.ListRule, contact)
 }
 
-// exactViewRuleOf is exactListRuleOf for the collection's view rule, for a
-// signed-in contact only (auth may be anyone, or nobody).
-func exactViewRuleOf(app core.App, c *core.Collection, auth *core.Record) (string, bool) {
+// writtenViewRuleOf is the collection's view rule written for a signed-in
+// contact (collections.WrittenRule), when it can be and names no hidden
+// field; auth may be anyone, or nobody.
+func writtenViewRuleOf(app core.App, c *core.Collection, auth *core.Record) (string, bool) {
 	if auth == nil || auth.Collection().Name != collections.Contacts {
 		return "", false
 	}
-	return exactRuleOf(app, c, c.ViewRule, auth)
+	return ruleWrittenFor(app, c, c.ViewRule, auth, collections.WrittenRule)
 }
 
-func exactRuleOf(app core.App, c *core.Collection, written *string, contact *core.Record) (string, bool) {
-	if written == nil || *written == "" {
+func exactRuleOf(app core.App, c *core.Collection, rule *string, contact *core.Record) (string, bool) {
+	return ruleWrittenFor(app, c, rule, contact, collections.ExactListRule)
+}
+
+// ruleWrittenFor writes the rule for the contact with write, given the
+// permissions of the contact's role.
+func ruleWrittenFor(app core.App, c *core.Collection, rule *string, contact *core.Record,
+	write func(string, collections.AuthValues, []string) (string, bool)) (string, bool) {
+	if rule == nil || *rule == "" {
 		return "", false
 	}
 	_, roles := loadVisibility(app)
-	rule, ok := collections.ExactListRule(*written, authValuesOf(contact), roles[contact.GetString(collections.FieldRole)])
-	if !ok || hiddenIn(c, rule) {
+	written, ok := write(*rule, authValuesOf(contact), roles[contact.GetString(collections.FieldRole)])
+	if !ok || hiddenIn(c, written) {
 		return "", false
 	}
-	return rule, true
+	return written, true
 }
 
 // authValuesOf is the contact's ids a rule is written with.

@@ -48,11 +48,11 @@ func viewRecord(e *core.RequestEvent, collectionName, id, expand string) (*core.
 	if collection.ViewRule == nil && !info.HasSuperuserAuth() {
 		return nil, e.ForbiddenError("Only superusers can perform this action.", nil)
 	}
-	// A contact's view runs with the rule written for them where that is
-	// exact, as their lists do: with no join of the contact.
+	// A contact's view runs with the rule written for them where it can
+	// be, as their lists and expands do: with no join of the contact.
 	rule := collection.ViewRule
-	if exact, ok := exactViewRuleOf(e.App, collection, e.Auth); ok {
-		rule = &exact
+	if written, ok := writtenViewRuleOf(e.App, collection, e.Auth); ok {
+		rule = &written
 	}
 	record, err := e.App.FindRecordById(collection, id, func(q *dbx.SelectQuery) error {
 		resolver := core.NewRecordFieldResolver(e.App, collection, info, true)
