@@ -89,7 +89,7 @@ func TestWrittenRulesReadAsTheRules(t *testing.T) {
 }
 
 // TestExpandsAsTheViewRules checks a contact's expands through the record
-// API and the event page, which read each expanded collection with its view
+// API (a view and a list) and the event page, which read each expanded collection with its view
 // rule written for the contact: a colleague who created an event is
 // expanded for a contact whose role may manage contacts and left out for
 // one whose role may not, professions are expanded for every contact, and
@@ -122,6 +122,18 @@ func TestExpandsAsTheViewRules(t *testing.T) {
 		}
 		if got := viewed.Expand["created_by"].ID == manager.Id; got != c.creator {
 			t.Errorf("%s: the creator expanded %v, want %v: %s", c.who.GetString(collections.FieldEmail), got, c.creator, body)
+		}
+		status, body = portaltest.Call(t, http.MethodGet, base+"/api/collections/events/records?expand=created_by", token, nil)
+		var listed struct {
+			Items []struct {
+				Expand map[string]struct{ ID string }
+			}
+		}
+		if status != http.StatusOK || json.Unmarshal(body, &listed) != nil || len(listed.Items) != 1 {
+			t.Fatalf("list: %d %s", status, body)
+		}
+		if got := listed.Items[0].Expand["created_by"].ID == manager.Id; got != c.creator {
+			t.Errorf("%s: the listed creator expanded %v, want %v: %s", c.who.GetString(collections.FieldEmail), got, c.creator, body)
 		}
 		status, body = portaltest.Call(t, http.MethodGet, base+eventPagePath(event.Id), token, nil)
 		if status != http.StatusOK {
