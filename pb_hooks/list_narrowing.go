@@ -99,8 +99,9 @@ func nextWithQuery(e *core.RequestEvent, q url.Values) error {
 // (writtenViewRuleOf) where that can be done: PocketBase would otherwise
 // resolve the rule for each expand with joins of the contact and its role
 // (the event page's created_by joined the role's permissions through
-// json_each), and a rule every contact passes (professions') with no
-// query condition at all. Everything else is the app's own.
+// json_each for one row), and a rule every contact passes, such as the
+// professions', becomes no condition at all. Everything else is the app's
+// own.
 type readsForContact struct {
 	core.App
 	contact *core.Record
