@@ -2,8 +2,12 @@ package pb_hooks
 
 import (
 	"sync"
+	"sync/atomic"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/crewportal/crewportal/collections"
 )
 
 // storeCache holds a value derived from the database that hooks and
@@ -39,7 +43,18 @@ func (c *storeCache[T]) forget() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.version++
+	if c.loaded {
+		dropped(c.value)
+	}
 	c.loaded = false
+}
+
+// dropped tells a value that shares a budget with others (keptValues)
+// that no cache holds it: it gives its share back and keeps nothing more.
+func dropped(value any) {
+	if d, ok := value.(interface{ drop() }); ok {
+		d.drop()
+	}
 }
 
 // changedBy notes that app, if it is a transaction, has changed what the
@@ -84,8 +99,7 @@ func (c *storeCache[T]) get(app core.App, load func(core.App) (T, error)) T {
 	if tx := app.TxInfo(); tx != nil {
 		if _, changed := c.changedIn[tx]; changed {
 			c.mu.Unlock()
-			value, _ := load(app)
-			return value
+			return loadedOnce(app, load)
 		}
 		if c.loaded {
 			defer c.mu.Unlock()
@@ -94,8 +108,7 @@ func (c *storeCache[T]) get(app core.App, load func(core.App) (T, error)) T {
 		c.mu.Unlock()
 		root := rootApp(app)
 		if root == nil {
-			value, _ := load(app)
-			return value
+			return loadedOnce(app, load)
 		}
 		return c.get(root, load)
 	}
@@ -111,7 +124,16 @@ func (c *storeCache[T]) get(app core.App, load func(core.App) (T, error)) T {
 	defer c.mu.Unlock()
 	if err == nil && c.version == version {
 		c.value, c.loaded = value, true
+	} else {
+		dropped(value)
 	}
+	return value
+}
+
+// loadedOnce is a value loaded for one reader and kept by no cache.
+func loadedOnce[T any](app core.App, load func(core.App) (T, error)) T {
+	value, _ := load(app)
+	dropped(value)
 	return value
 }
 
@@ -183,23 +205,145 @@ func (p *plugin) forgetOnChange(cache func(app core.App) changeAware, names ...s
 	}
 }
 
+// forgetOnClientChange is forgetOnChange for caches kept per client
+// (byClient): a change of a record of the collections forgets only the
+// caches of its client, before and after the change (an event an admin
+// moves to another client changes both). The collections' records have a
+// client field.
+func (p *plugin) forgetOnClientChange(caches func(app core.App) clientAware, names ...string) {
+	if p.cachesByCollection == nil {
+		p.cachesByCollection = map[string][]func(core.App) changeAware{}
+		p.bindCacheUpkeep()
+	}
+	if p.clientCachesByCollection == nil {
+		p.clientCachesByCollection = map[string][]func(core.App) clientAware{}
+	}
+	for _, c := range names {
+		p.clientCachesByCollection[c] = append(p.clientCachesByCollection[c], caches)
+	}
+}
+
 func (p *plugin) bindCacheUpkeep() {
-	each := func(e *core.RecordEvent, do func(changeAware)) error {
+	each := func(e *core.RecordEvent, do func(changeAware)) {
 		for _, cache := range p.cachesByCollection[e.Record.Collection().Name] {
 			do(cache(e.App))
 		}
+	}
+	// eachOfClients runs do for the per-client caches of clients (all of
+	// them when clients is nil: the client before the change is unknown).
+	eachOfClients := func(e *core.RecordEvent, clients []string, do func(changeAware)) {
+		for _, caches := range p.clientCachesByCollection[e.Record.Collection().Name] {
+			if clients == nil {
+				caches(e.App).eachChangeAware(do)
+			}
+			for _, client := range clients {
+				do(caches(e.App).changeAwareOf(client))
+			}
+		}
+	}
+	changing := func(stored bool) func(e *core.RecordEvent) error {
+		return func(e *core.RecordEvent) error {
+			each(e, func(c changeAware) { c.changedBy(e.App) })
+			if _, ok := p.clientCachesByCollection[e.Record.Collection().Name]; !ok {
+				return e.Next()
+			}
+			// The stored record's client is read before the write; the
+			// new one after the chain has set it (ownership derives a
+			// child's). Within the transaction nothing reads in between.
+			before := []string(nil)
+			if stored {
+				before = storedClient(e)
+				p.clientsBefore.Store(e.Record, before)
+			}
+			if err := e.Next(); err != nil {
+				p.clientsBefore.Delete(e.Record)
+				return err
+			}
+			eachOfClients(e, clientsOf(e.Record, before, stored), func(c changeAware) { c.changedBy(e.App) })
+			return nil
+		}
+	}
+	changed := func(stored bool) func(e *core.RecordEvent) error {
+		return func(e *core.RecordEvent) error {
+			each(e, func(c changeAware) { c.forget() })
+			if _, ok := p.clientCachesByCollection[e.Record.Collection().Name]; ok {
+				var before []string
+				if v, found := p.clientsBefore.LoadAndDelete(e.Record); found {
+					before = v.([]string)
+				}
+				eachOfClients(e, clientsOf(e.Record, before, stored), func(c changeAware) { c.forget() })
+			}
+			return e.Next()
+		}
+	}
+	failed := func(e *core.RecordErrorEvent) error {
+		p.clientsBefore.Delete(e.Record)
 		return e.Next()
 	}
-	changing := func(e *core.RecordEvent) error {
-		return each(e, func(c changeAware) { c.changedBy(e.App) })
+	p.app.OnRecordCreate().BindFunc(changing(false))
+	p.app.OnRecordUpdate().BindFunc(changing(true))
+	p.app.OnRecordDelete().BindFunc(changing(true))
+	p.app.OnRecordAfterCreateSuccess().BindFunc(changed(false))
+	p.app.OnRecordAfterUpdateSuccess().BindFunc(changed(true))
+	p.app.OnRecordAfterDeleteSuccess().BindFunc(changed(true))
+	p.app.OnRecordAfterUpdateError().BindFunc(failed)
+	p.app.OnRecordAfterDeleteError().BindFunc(failed)
+}
+
+// storedClient is the client of the record as stored, read before a change
+// (the record in hand may have been loaded, changed and saved before: its
+// Original() is what was loaded); nil when it cannot be read.
+func storedClient(e *core.RecordEvent) []string {
+	var client string
+	err := e.App.DB().Select(collections.FieldClient).From(e.Record.Collection().Name).
+		Where(dbx.HashExp{"id": e.Record.Id}).Row(&client)
+	if err != nil {
+		return nil
 	}
-	changed := func(e *core.RecordEvent) error {
-		return each(e, func(c changeAware) { c.forget() })
+	return []string{client}
+}
+
+// clientsOf are the clients whose caches a change of the record concerns:
+// its client, and for a stored record the client it had (nil, meaning
+// every client, when that is unknown).
+func clientsOf(record *core.Record, before []string, stored bool) []string {
+	if stored && before == nil {
+		return nil
 	}
-	p.app.OnRecordCreate().BindFunc(changing)
-	p.app.OnRecordUpdate().BindFunc(changing)
-	p.app.OnRecordDelete().BindFunc(changing)
-	p.app.OnRecordAfterCreateSuccess().BindFunc(changed)
-	p.app.OnRecordAfterUpdateSuccess().BindFunc(changed)
-	p.app.OnRecordAfterDeleteSuccess().BindFunc(changed)
+	return append([]string{record.GetString(collections.FieldClient)}, before...)
+}
+
+// byClient is a set of caches, one per client, each kept right by the
+// changes of that client's records (forgetOnClientChange), so a change of
+// one client's records leaves every other client's values kept.
+type byClient[T any] struct {
+	caches sync.Map // client id → *storeCache[T]
+	// pool is the budget the clients' kept values share (keptValues).
+	pool atomic.Int64
+}
+
+// clientAware is a byClient that forgetOnClientChange keeps right.
+type clientAware interface {
+	changeAwareOf(client string) changeAware
+	eachChangeAware(do func(changeAware))
+}
+
+// byClientOf returns the app's per-client caches under key.
+func byClientOf[T any](app core.App, key string) *byClient[T] {
+	return app.Store().GetOrSet(HookIDPrefix+"cache."+key, func() any { return &byClient[T]{} }).(*byClient[T])
+}
+
+// of returns the client's cache.
+func (b *byClient[T]) of(client string) *storeCache[T] {
+	c, _ := b.caches.LoadOrStore(client, &storeCache[T]{})
+	return c.(*storeCache[T])
+}
+
+func (b *byClient[T]) changeAwareOf(client string) changeAware { return b.of(client) }
+
+func (b *byClient[T]) eachChangeAware(do func(changeAware)) {
+	b.caches.Range(func(_, c any) bool {
+		do(c.(*storeCache[T]))
+		return true
+	})
 }

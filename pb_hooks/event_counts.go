@@ -19,12 +19,12 @@ import (
 //
 // Both counts come from one walk (an event is past once it ends, so past is
 // the rest), with the first end among the upcoming ones: the counts are
-// good until then, when that event moves from upcoming to past. They are
-// forgotten when an event changes.
+// good until then, when that event moves from upcoming to past. A client's
+// counts are forgotten when one of its events changes; other clients' stay.
 
-// maxKeptEventCounts bounds the counts kept (each filter of each client is
-// a key; searches are many); once full, counts are made on each request
-// until an event changes.
+// maxKeptEventCounts bounds the counts kept, all clients' together (each
+// filter of each client is a key; searches are many); once full, counts are
+// made on each request until an event changes.
 const maxKeptEventCounts = 5000
 
 // eventCounts are a filter's counts of a client's events at a time.
@@ -39,18 +39,18 @@ func (c eventCounts) goodAt(now time.Time) bool {
 	return c.FirstEnd.IsZero() || now.Before(c.FirstEnd.Time())
 }
 
-func eventCountsOf(app core.App) *storeCache[*keptValues[eventCounts]] {
-	return cacheOf[*keptValues[eventCounts]](app, "eventCounts")
+func eventCountsOf(app core.App) *byClient[*keptValues[eventCounts]] {
+	return byClientOf[*keptValues[eventCounts]](app, "eventCounts")
 }
 
 func (p *plugin) bindEventCounts() {
-	p.forgetOnChange(func(app core.App) changeAware { return eventCountsOf(app) }, collections.Events)
+	p.forgetOnClientChange(func(app core.App) clientAware { return eventCountsOf(app) }, collections.Events)
 }
 
 // countEvents returns how many of the client's events the filter matches
 // (its scope aside) that are upcoming and past at now.
 func countEvents(app core.App, clientID string, f EventListQuery, loc *time.Location, now time.Time) (upcoming, past int, err error) {
-	kept := keptValuesIn(app, eventCountsOf(app), maxKeptEventCounts, one[eventCounts])
+	kept := keptClientValuesIn(app, eventCountsOf(app), clientID, maxKeptEventCounts, one[eventCounts])
 	zone := "" // the dates alone are read in the time zone
 	if f.From != "" || f.To != "" {
 		zone = loc.String()

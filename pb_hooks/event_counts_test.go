@@ -70,6 +70,69 @@ func TestEventCountsFollowChanges(t *testing.T) {
 	}
 }
 
+// TestEventCountsKeptPerClient checks that a change of one client's events
+// forgets that client's kept counts only, and that a change of an event
+// whose client changed forgets both clients' counts, even when the record
+// object saved was loaded before the move (its Original() is out of date).
+// Plain-SQL moves, which no hook sees, show which counts were kept.
+func TestEventCountsKeptPerClient(t *testing.T) {
+	t.Parallel()
+	s := newBookingServer(t)
+	record, _ := s.app.FindRecordById(collections.Clients, s.a.client.Id)
+	own := collections.Wrap[collections.Client](record)
+	other := portaltest.NewClient(t, s.app, "Other counts")
+	third := portaltest.NewClient(t, s.app, "Third counts")
+	otherToken := portaltest.AuthHeaders(t, portaltest.NewContact(t, s.app, other, nil, "counts@other.test").Record)["Authorization"]
+	now := time.Now()
+	var events []*collections.Event
+	for i := range 3 {
+		e, _ := portaltest.NewEvent(t, s.app, own, now.AddDate(0, 0, 1+i), time.Hour)
+		events = append(events, e)
+	}
+	otherEvent, _ := portaltest.NewEvent(t, s.app, other, now.AddDate(0, 0, 1), time.Hour)
+	upcoming := func(token string) int {
+		t.Helper()
+		code, body := s.call(t, http.MethodGet, "/api/portal/events?scope=upcoming", token, nil)
+		if code != http.StatusOK {
+			t.Fatalf("upcoming: %d %v", code, body)
+		}
+		return int(body["totalItems"].(float64))
+	}
+	own0, other0 := upcoming(s.manager), upcoming(otherToken)
+	if own0 < 3 || other0 != 1 {
+		t.Fatalf("first counts: %d and %d", own0, other0)
+	}
+
+	// An unseen move to the other client; then a third client's new event
+	// and the other client's changed event leave this client's counts kept.
+	setWithoutHooks(t, s.app, collections.Events, events[0].Id, collections.FieldClient, other.Id)
+	portaltest.NewEvent(t, s.app, third, now.AddDate(0, 0, 2), time.Hour)
+	if got := upcoming(s.manager); got != own0 {
+		t.Errorf("another client's new event forgot this client's counts: %d, want the kept %d", got, own0)
+	}
+	otherEvent.Set(collections.FieldName, "Renamed")
+	save(t, s.app, otherEvent.Record)
+	if got := upcoming(s.manager); got != own0 {
+		t.Errorf("another client's changed event forgot this client's counts: %d, want the kept %d", got, own0)
+	}
+	if got := upcoming(otherToken); got != other0+1 {
+		t.Fatalf("the other client's counts after its event changed: %d, want %d", got, other0+1)
+	}
+
+	// A record object loaded while its event was this client's; then the
+	// event moves to the other client unseen, and so does another one.
+	// Saving the object (back to this client, as it was loaded) changes
+	// the other client's events too: both clients' counts are made again.
+	loaded, _ := s.app.FindRecordById(collections.Events, events[1].Id)
+	setWithoutHooks(t, s.app, collections.Events, events[1].Id, collections.FieldClient, other.Id)
+	setWithoutHooks(t, s.app, collections.Events, events[2].Id, collections.FieldClient, other.Id)
+	loaded.Set(collections.FieldName, "Saved back")
+	save(t, s.app, loaded)
+	if ownNow, otherNow := upcoming(s.manager), upcoming(otherToken); ownNow != own0-2 || otherNow != other0+2 {
+		t.Errorf("after a change of an event moved unseen: %d and %d, want %d and %d", ownNow, otherNow, own0-2, other0+2)
+	}
+}
+
 // TestLongEventsStayUpcoming checks the upcoming lists' walk, which begins
 // at now minus the longest event: an event that started long ago and has
 // not ended is upcoming on the events page, the home page and the export,

@@ -17,9 +17,10 @@ import (
 // upcoming events, and the same again for every download of a team that
 // shares the file or an integrator that polls it.
 //
-// What an export holds depends on the client's events (forgotten when an
-// event or shift changes: shifts because their saves write the event's
-// atomic flag with plain SQL, as totalsForgottenBy says), the filter, the
+// What an export holds depends on the client's events (forgotten when one
+// of its events or shifts changes: shifts because their saves write the
+// event's atomic flag with plain SQL, as totalsForgottenBy says; other
+// clients' exports stay), the filter, the
 // time zone, whether the contact sees prices (all in the key), and the
 // clock: an event that ends leaves the upcoming export and joins the past
 // one. So a kept export is used only until the first end, at or after the
@@ -29,17 +30,17 @@ import (
 // build than the memory they would hold is worth.
 var minKeptExportRows = 500
 
-// maxKeptExportBytes bounds the kept exports' bytes: once full, exports are
-// built on each download until an event changes (about ten of the largest
-// client's).
+// maxKeptExportBytes bounds the kept exports' bytes, all clients' together:
+// once full, exports are built on each download until a kept one's client's
+// event changes (about ten of the largest client's).
 const maxKeptExportBytes = 8 << 20
 
-func eventExportsOf(app core.App) *storeCache[*keptValues[keptAnswer]] {
-	return cacheOf[*keptValues[keptAnswer]](app, "eventExports")
+func eventExportsOf(app core.App) *byClient[*keptValues[keptAnswer]] {
+	return byClientOf[*keptValues[keptAnswer]](app, "eventExports")
 }
 
 func (p *plugin) bindEventExports() {
-	p.forgetOnChange(func(app core.App) changeAware { return eventExportsOf(app) },
+	p.forgetOnClientChange(func(app core.App) clientAware { return eventExportsOf(app) },
 		collections.Events, collections.Shifts)
 }
 
@@ -50,9 +51,9 @@ func exportKey(clientID string, f EventListQuery, loc *time.Location, prices boo
 		map[bool]string{true: "prices", false: ""}[prices]}, "\x00")
 }
 
-// keptEventExports returns the kept exports.
-func keptEventExports(app core.App) *keptValues[keptAnswer] {
-	return keptValuesIn(app, eventExportsOf(app), maxKeptExportBytes, bodyBytes)
+// keptEventExports returns the client's kept exports.
+func keptEventExports(app core.App, clientID string) *keptValues[keptAnswer] {
+	return keptClientValuesIn(app, eventExportsOf(app), clientID, maxKeptExportBytes, bodyBytes)
 }
 
 // exportGoodUntil says until when an export built at now stays right.

@@ -75,6 +75,17 @@ func TestEventExportsFollowChanges(t *testing.T) {
 		t.Errorf("a contact who may not see prices got the kept export, or an old one:\n%s", got)
 	}
 
+	// Another client's events and shifts leave this client's export kept.
+	other := portaltest.NewClient(t, s.app, "Other exports")
+	otherEvent, otherShifts := portaltest.NewEvent(t, s.app, other, now.AddDate(0, 0, 3), time.Hour, profession)
+	otherShifts[0].Set(collections.FieldStaffCount, 4)
+	save(t, s.app, otherShifts[0].Record)
+	otherEvent.Set(collections.FieldName, "Other renamed")
+	save(t, s.app, otherEvent.Record)
+	if got := export(s.manager, "upcoming"); got != upcoming {
+		t.Errorf("another client's change forgot this client's kept export:\n%s", got)
+	}
+
 	record, _ := s.app.FindRecordById(collections.Events, later.Id)
 	record.Set(collections.FieldName, "Renamed")
 	save(t, s.app, record)

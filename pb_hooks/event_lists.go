@@ -231,7 +231,7 @@ func exportEvents(e *core.RequestEvent) error {
 	clientID := e.Auth.GetString(collections.FieldClient)
 	prices := maySeePrices(e.App, e.Auth)
 	name := fmt.Sprintf("events-%s-%s.csv", f.Scope, now.In(loc).Format(time.DateOnly))
-	kept, key := keptEventExports(e.App), exportKey(clientID, f, loc, prices)
+	kept, key := keptEventExports(e.App, clientID), exportKey(clientID, f, loc, prices)
 	if export, ok := kept.find(key); ok && export.goodAt(now) {
 		return sendCSV(e, name, export.body)
 	}

@@ -20,6 +20,7 @@ package pb_hooks
 import (
 	"io/fs"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -55,6 +56,11 @@ type plugin struct {
 	// cachesByCollection are the caches each collection's changes make
 	// stale (forgetOnChange).
 	cachesByCollection map[string][]func(core.App) changeAware
+	// clientCachesByCollection are the per-client caches (byClient) each
+	// collection's changes make stale, and clientsBefore the client each
+	// stored record in the middle of a change had before it (by record).
+	clientCachesByCollection map[string][]func(core.App) clientAware
+	clientsBefore            sync.Map
 	// shapingHandlers are how many handlers shape records in a list's
 	// answer once the portal's are bound (recordShapingHandlers).
 	shapingHandlers [2]int

@@ -11,20 +11,39 @@ import (
 // keptValues are values kept in memory by key (a list's total, a client's
 // event counts, an export's file, a page's JSON) within a budget: of
 // entries, or of bytes, as cost says. Each set of them lives in a
-// storeCache forgotten when what they derive from changes (forgetOnChange);
-// the set is taken before a value is made, so one made while a record
-// changes lands in the set that change forgets.
+// storeCache forgotten when what they derive from changes (forgetOnChange,
+// or per client forgetOnClientChange: then the clients' sets share one
+// budget, their pool); the set is taken before a value is made, so one made
+// while a record changes lands in the set that change forgets. A set no
+// cache holds any more is dropped: it gives its share of the pool back and
+// keeps nothing more.
 type keptValues[V any] struct {
 	byKey sync.Map
-	used  atomic.Int64
+	pool  *atomic.Int64
 	max   int64
 	cost  func(V) int64
+
+	mu      sync.Mutex // used, dropped; keeping is rare (a miss)
+	used    int64
+	dropped bool
 }
 
 // keptValuesIn returns the cache's current set, a new one with a budget of
 // max (as cost counts it) once a change has forgotten the last.
 func keptValuesIn[V any](app core.App, cache *storeCache[*keptValues[V]], max int64, cost func(V) int64) *keptValues[V] {
-	return cache.get(app, func(core.App) (*keptValues[V], error) { return &keptValues[V]{max: max, cost: cost}, nil })
+	return keptValuesSharing(app, cache, new(atomic.Int64), max, cost)
+}
+
+// keptClientValuesIn returns the client's current set of the per-client
+// caches, the clients' sets sharing a budget of max.
+func keptClientValuesIn[V any](app core.App, caches *byClient[*keptValues[V]], client string, max int64, cost func(V) int64) *keptValues[V] {
+	return keptValuesSharing(app, caches.of(client), &caches.pool, max, cost)
+}
+
+func keptValuesSharing[V any](app core.App, cache *storeCache[*keptValues[V]], pool *atomic.Int64, max int64, cost func(V) int64) *keptValues[V] {
+	return cache.get(app, func(core.App) (*keptValues[V], error) {
+		return &keptValues[V]{pool: pool, max: max, cost: cost}, nil
+	})
 }
 
 // one is the cost of a value counted by entries.
@@ -41,16 +60,33 @@ func (k *keptValues[V]) find(key string) (V, bool) {
 }
 
 // keep stores v under key when it fits the budget left; once full, values
-// are made on each request until a change empties the set.
+// are made on each request until a change empties a set.
 func (k *keptValues[V]) keep(key string, v V) {
 	cost := k.cost(v)
-	if k.used.Add(cost) > k.max {
-		k.used.Add(-cost)
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.dropped {
 		return
 	}
-	if old, replaced := k.byKey.Swap(key, v); replaced {
-		k.used.Add(-k.cost(old.(V)))
+	if k.pool.Add(cost) > k.max {
+		k.pool.Add(-cost)
+		return
 	}
+	k.used += cost
+	if old, replaced := k.byKey.Swap(key, v); replaced {
+		c := k.cost(old.(V))
+		k.used -= c
+		k.pool.Add(-c)
+	}
+}
+
+// drop gives the set's share of the pool back; it keeps nothing more.
+func (k *keptValues[V]) drop() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.dropped = true
+	k.pool.Add(-k.used)
+	k.used = 0
 }
 
 // keptAnswer is one answer's body, good until until (zero: until a change).

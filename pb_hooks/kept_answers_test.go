@@ -1,0 +1,58 @@
+package pb_hooks
+
+import (
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// TestKeptValuesShareABudget checks the per-client sets' shared budget: a
+// set takes only what the pool has left, a forgotten set gives its share
+// back and keeps nothing more, and a set a transaction loads for itself
+// (it changed what the values derive from) keeps nothing at all.
+func TestKeptValuesShareABudget(t *testing.T) {
+	t.Parallel()
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})
+	if err := app.Bootstrap(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = app.ResetBootstrapState() })
+	caches := byClientOf[*keptValues[keptAnswer]](app, "test.kept")
+	body := func(n int) keptAnswer { return keptAnswer{body: make([]byte, n)} }
+	a := keptClientValuesIn(app, caches, "a", 10, bodyBytes)
+	b := keptClientValuesIn(app, caches, "b", 10, bodyBytes)
+	a.keep("x", body(6))
+	b.keep("x", body(6))
+	if _, ok := b.find("x"); ok || caches.pool.Load() != 6 {
+		t.Fatalf("b kept beyond the shared budget (pool %d)", caches.pool.Load())
+	}
+	a.keep("x", body(4)) // a replacement gives the old value's share back
+	if caches.pool.Load() != 4 {
+		t.Errorf("pool %d after a replacement, want 4", caches.pool.Load())
+	}
+	caches.of("a").forget()
+	if caches.pool.Load() != 0 {
+		t.Errorf("pool %d after a's set was forgotten, want 0", caches.pool.Load())
+	}
+	a.keep("y", body(1))
+	if _, ok := a.find("y"); ok || caches.pool.Load() != 0 {
+		t.Error("a forgotten set kept a value")
+	}
+	b = keptClientValuesIn(app, caches, "b", 10, bodyBytes)
+	if b.keep("x", body(6)); caches.pool.Load() != 6 {
+		t.Errorf("pool %d after b kept 6, want 6", caches.pool.Load())
+	}
+
+	err := app.RunInTransaction(func(tx core.App) error {
+		caches.of("c").changedBy(tx)
+		own := keptClientValuesIn(tx, caches, "c", 10, bodyBytes)
+		own.keep("x", body(1))
+		if _, ok := own.find("x"); ok || caches.pool.Load() != 6 {
+			t.Errorf("a transaction's own set kept a value (pool %d)", caches.pool.Load())
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
