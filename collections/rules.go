@@ -203,6 +203,24 @@ func writtenTerm(part string, auth AuthValues, permissions []string) written {
 	return written{kind: unwritable}
 }
 
+// clientTerm is a written rule's `client = "c1"`.
+var clientTerm = regexp.MustCompile(`^` + FieldClient + ` = "([A-Za-z0-9_]+)"$`)
+
+// RuleClient is the client every record a written rule (ExactListRule)
+// selects belongs to: c1 when one of its top-level terms is `client =
+// "c1"`.
+func RuleClient(rule string) (string, bool) {
+	if len(splitTopLevel(rule, "||")) != 1 {
+		return "", false
+	}
+	for _, part := range splitTopLevel(rule, "&&") {
+		if m := clientTerm.FindStringSubmatch(strings.TrimSpace(part)); m != nil {
+			return m[1], true
+		}
+	}
+	return "", false
+}
+
 // narrowOr narrows a disjunction: every branch must imply a comparison.
 func narrowOr(expr string, auth AuthValues) (string, bool) {
 	branches := splitTopLevel(expr, "||")

@@ -132,6 +132,14 @@ func TestListNarrowing(t *testing.T) {
 			t.Errorf("WrittenRule(%s) with %v = %q; want %q", c.rule, c.perms, got, c.want)
 		}
 	}
+	for rule, want := range map[string]string{
+		`client = "c1"`: "c1", `client = "c1" && status != "draft"`: "c1", `status != "draft" && client = "c1"`: "c1",
+		`id = "c1"`: "", `client = "c1" || id = "me"`: "", `(client = "c1")`: "", `client != "c1"`: "", `client.group = "c1"`: "",
+	} {
+		if got, ok := collections.RuleClient(rule); got != want || ok != (want != "") {
+			t.Errorf("RuleClient(%s) = %q, %v; want %q", rule, got, ok, want)
+		}
+	}
 	if _, ok := collections.ExactListRule(collections.RuleAnd(is, own), collections.AuthValues{ID: "me", Client: `c1" || true || "`}, nil); ok {
 		t.Error("an unusual client id was written into a rule")
 	}

@@ -305,9 +305,9 @@ func storedClient(e *core.RecordEvent) []string {
 
 // clientsOf are the clients whose caches a change of the record concerns:
 // its client, and for a stored record the client it had (nil, meaning
-// every client, when that is unknown).
+// every client, when that is unknown or the record has no client).
 func clientsOf(record *core.Record, before []string, stored bool) []string {
-	if stored && before == nil {
+	if stored && before == nil || record.Collection().Fields.GetByName(collections.FieldClient) == nil {
 		return nil
 	}
 	return append([]string{record.GetString(collections.FieldClient)}, before...)

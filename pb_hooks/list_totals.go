@@ -28,7 +28,10 @@ import (
 // function). It is keyed by the rule and the filter, so a rule or role
 // change counts anew. It is forgotten when a record of the collection
 // changes, or of a collection whose saves also write its rows without its
-// record hooks (totalsForgottenBy).
+// record hooks (totalsForgottenBy). Where the rule names the contact's
+// client (`client = "c1" && …`: every record it lists is that client's),
+// the totals are kept per client and forgotten only by changes of that
+// client's records (forgetOnClientChange; every writer has a client field).
 
 // totalsForgottenBy lists the collections whose list totals are kept, each
 // with the collections whose changes forget them: itself, the parents whose
@@ -61,9 +64,14 @@ func listTotalsOf(app core.App, collection string) *storeCache[*keptValues[int]]
 	return cacheOf[*keptValues[int]](app, "listTotals."+collection)
 }
 
+func clientListTotalsOf(app core.App, collection string) *byClient[*keptValues[int]] {
+	return byClientOf[*keptValues[int]](app, "clientListTotals."+collection)
+}
+
 func (p *plugin) bindListTotals() {
 	for name, writers := range totalsForgottenBy {
 		p.forgetOnChange(func(app core.App) changeAware { return listTotalsOf(app, name) }, writers...)
+		p.forgetOnClientChange(func(app core.App) clientAware { return clientListTotalsOf(app, name) }, writers...)
 	}
 	p.app.OnRecordsListRequest().Bind(&hook.Handler[*core.RecordsListRequestEvent]{
 		Id:   HookIDPrefix + "lists.totals",
@@ -91,6 +99,9 @@ func keptListTotal(app core.App, c *core.Collection, rule, filter string) listTo
 	// The map is taken before the count runs, so a count racing a change
 	// lands in the copy that change forgets.
 	totals := keptValuesIn(app, listTotalsOf(app, c.Name), maxKeptTotals, one[int])
+	if client, ok := collections.RuleClient(rule); ok {
+		totals = keptClientValuesIn(app, clientListTotalsOf(app, c.Name), client, maxKeptTotals, one[int])
+	}
 	key := c.Id + "\x00" + rule + "\x00" + filter
 	if total, ok := totals.find(key); ok {
 		return listTotal{collection: c.Name, total: total, known: true}

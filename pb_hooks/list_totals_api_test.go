@@ -14,7 +14,8 @@ import (
 
 // TestListTotalsFollowChanges checks a contact's record-API list totals,
 // which are counted once and kept (list_totals.go): a second page asks no
-// count, and the total follows at once a new record, a parent moving its
+// count, and the total follows at once a new record (another client's leaves
+// it kept), a parent moving its
 // children to another client (written without the children's record hooks),
 // and, for a filter through a relation (never kept), a change of the
 // related record.
@@ -60,6 +61,10 @@ func TestListTotalsFollowChanges(t *testing.T) {
 	check("another client's contact", "other", collections.Events, "", 0, 0, true)
 	portaltest.NewEvent(t, app, own, time.Now().AddDate(0, 0, 9), time.Hour, profession)
 	check("after a booking", "own", collections.Events, "perPage=2", 4, 2, true)
+	// Another client's booking leaves this client's total kept.
+	portaltest.NewEvent(t, app, other, time.Now().AddDate(0, 0, 9), time.Hour, profession)
+	check("after another client's booking", "own", collections.Events, "perPage=2", 4, 2, false)
+	check("the other client's, after its booking", "other", collections.Events, "", 1, 1, true)
 
 	byEvent := "filter=" + url.QueryEscape(`event = "`+events[0].Id+`"`)
 	check("an event's shifts", "own", collections.Shifts, byEvent, 2, 1, true)
@@ -71,6 +76,7 @@ func TestListTotalsFollowChanges(t *testing.T) {
 	check("the shifts of an event moved to another client", "own", collections.Shifts, byEvent, 0, 0, true)
 	check("the other client's, after the move", "other", collections.Shifts, byEvent, 2, 1, true)
 	check("the events after the move", "own", collections.Events, "perPage=2", 3, 2, true)
+	check("the other client's events after the move", "other", collections.Events, "", 2, 1, true)
 
 	// A filter through a relation is counted every time: a change of the
 	// profession (which does not forget the shifts' totals) shows at once.
