@@ -248,18 +248,22 @@ func (p *plugin) bindCacheUpkeep() {
 				return e.Next()
 			}
 			// The stored record's client is read before the write; the
-			// new one after the chain has set it (ownership derives a
-			// child's). Within the transaction nothing reads in between.
+			// new one is marked before the chain and again after it, which
+			// may set it (ownership derives a child's).
 			before := []string(nil)
 			if stored {
 				before = storedClient(e)
 				p.clientsBefore.Store(e.Record, before)
 			}
+			mark := func() {
+				eachOfClients(e, clientsOf(e.Record, before, stored), func(c changeAware) { c.changedBy(e.App) })
+			}
+			mark()
 			if err := e.Next(); err != nil {
 				p.clientsBefore.Delete(e.Record)
 				return err
 			}
-			eachOfClients(e, clientsOf(e.Record, before, stored), func(c changeAware) { c.changedBy(e.App) })
+			mark()
 			return nil
 		}
 	}
