@@ -23,8 +23,8 @@ import (
 // counts are forgotten when one of its events changes; other clients' stay.
 
 // maxKeptEventCounts bounds the counts kept, all clients' together (each
-// filter of each client is a key; searches are many); once full, counts are
-// made on each request until an event changes.
+// filter of each client is a key; searches are many); once full, every
+// client's are forgotten and kept afresh.
 const maxKeptEventCounts = 5000
 
 // eventCounts are a filter's counts of a client's events at a time.

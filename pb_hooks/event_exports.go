@@ -30,9 +30,9 @@ import (
 // build than the memory they would hold is worth.
 var minKeptExportRows = 500
 
-// maxKeptExportBytes bounds the kept exports' bytes, all clients' together:
-// once full, exports are built on each download until a kept one's client's
-// event changes (about ten of the largest client's).
+// maxKeptExportBytes bounds the kept exports' bytes, all clients' together
+// (about ten of the largest client's): once full, every client's are
+// forgotten and kept afresh.
 const maxKeptExportBytes = 8 << 20
 
 func eventExportsOf(app core.App) *byClient[*keptValues[keptAnswer]] {

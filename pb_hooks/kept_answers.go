@@ -22,6 +22,8 @@ type keptValues[V any] struct {
 	pool  *atomic.Int64
 	max   int64
 	cost  func(V) int64
+	// full, when set, is called when a value does not fit the budget.
+	full func()
 
 	mu      sync.Mutex // used, dropped; keeping is rare (a miss)
 	used    int64
@@ -31,18 +33,23 @@ type keptValues[V any] struct {
 // keptValuesIn returns the cache's current set, a new one with a budget of
 // max (as cost counts it) once a change has forgotten the last.
 func keptValuesIn[V any](app core.App, cache *storeCache[*keptValues[V]], max int64, cost func(V) int64) *keptValues[V] {
-	return keptValuesSharing(app, cache, new(atomic.Int64), max, cost)
+	return keptValuesSharing(app, cache, new(atomic.Int64), max, cost, nil)
 }
 
 // keptClientValuesIn returns the client's current set of the per-client
-// caches, the clients' sets sharing a budget of max.
+// caches, the clients' sets sharing a budget of max. Once the budget is
+// full every client's set is forgotten, and they fill afresh: clients
+// whose records seldom change would otherwise hold it for good.
 func keptClientValuesIn[V any](app core.App, caches *byClient[*keptValues[V]], client string, max int64, cost func(V) int64) *keptValues[V] {
-	return keptValuesSharing(app, caches.of(client), &caches.pool, max, cost)
+	return keptValuesSharing(app, caches.of(client), &caches.pool, max, cost, func() {
+		caches.eachChangeAware(func(c changeAware) { c.forget() })
+	})
 }
 
-func keptValuesSharing[V any](app core.App, cache *storeCache[*keptValues[V]], pool *atomic.Int64, max int64, cost func(V) int64) *keptValues[V] {
+func keptValuesSharing[V any](app core.App, cache *storeCache[*keptValues[V]], pool *atomic.Int64, max int64, cost func(V) int64,
+	full func()) *keptValues[V] {
 	return cache.get(app, func(core.App) (*keptValues[V], error) {
-		return &keptValues[V]{pool: pool, max: max, cost: cost}, nil
+		return &keptValues[V]{pool: pool, max: max, cost: cost, full: full}, nil
 	})
 }
 
@@ -60,17 +67,25 @@ func (k *keptValues[V]) find(key string) (V, bool) {
 }
 
 // keep stores v under key when it fits the budget left; once full, values
-// are made on each request until a change empties a set.
+// are made on each request until a change empties a set (or, with full,
+// until full has made room).
 func (k *keptValues[V]) keep(key string, v V) {
+	if !k.kept(key, v) && k.full != nil {
+		k.full()
+	}
+}
+
+// kept is keep without full; it reports false when the budget was full.
+func (k *keptValues[V]) kept(key string, v V) bool {
 	cost := k.cost(v)
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.dropped {
-		return
+		return true
 	}
 	if k.pool.Add(cost) > k.max {
 		k.pool.Add(-cost)
-		return
+		return false
 	}
 	k.used += cost
 	if old, replaced := k.byKey.Swap(key, v); replaced {
@@ -78,6 +93,7 @@ func (k *keptValues[V]) keep(key string, v V) {
 		k.used -= c
 		k.pool.Add(-c)
 	}
+	return true
 }
 
 // drop gives the set's share of the pool back; it keeps nothing more.

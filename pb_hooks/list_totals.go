@@ -54,7 +54,8 @@ var totalsForgottenBy = map[string][]string{
 // maxKeptTotals bounds the totals kept per collection: each distinct filter
 // is a key, and integrators' filters are many (with maxKeptFilter, at most
 // about a megabyte per collection; once full, totals are counted as before
-// until the collection changes).
+// until the collection changes, or for totals kept per client, every
+// client's are forgotten and kept afresh).
 const maxKeptTotals = 2000
 
 // maxKeptFilter is the longest caller's filter whose total is kept.
