@@ -1,6 +1,7 @@
 package pb_hooks
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -309,12 +310,18 @@ func storedClient(e *core.RecordEvent) []string {
 
 // clientsOf are the clients whose caches a change of the record concerns:
 // its client, and for a stored record the client it had (nil, meaning
-// every client, when that is unknown or the record has no client).
+// every client, when that is unknown, when the record has no client field,
+// or when its client is empty: a shared record, such as a role every
+// client may use).
 func clientsOf(record *core.Record, before []string, stored bool) []string {
 	if stored && before == nil || record.Collection().Fields.GetByName(collections.FieldClient) == nil {
 		return nil
 	}
-	return append([]string{record.GetString(collections.FieldClient)}, before...)
+	clients := append([]string{record.GetString(collections.FieldClient)}, before...)
+	if slices.Contains(clients, "") {
+		return nil
+	}
+	return clients
 }
 
 // byClient is a set of caches, one per client, each kept right by the

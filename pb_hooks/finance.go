@@ -123,18 +123,18 @@ func financeTotals(app core.App, clientID string, year int) ([]FinanceTotals, er
 	return totals, nil
 }
 
-// financeTotalsOf is the cache of the Finance page's totals by client and
-// year, filled as they are asked for and forgotten when any invoice or
-// payment changes: adding up a large client's open invoices and the year's
-// payments was a fifth of the page's call, and they change a few times a
-// day.
-func financeTotalsOf(app core.App) *storeCache[*sync.Map] {
-	return cacheOf[*sync.Map](app, "financeTotals")
+// financeTotalsOf is the cache of the Finance page's totals per client, by
+// year, filled as they are asked for and forgotten when one of the
+// client's invoices or payments changes: adding up a large client's open
+// invoices and the year's payments was a fifth of the page's call, and they
+// change a few times a day.
+func financeTotalsOf(app core.App) *byClient[*sync.Map] {
+	return byClientOf[*sync.Map](app, "financeTotals")
 }
 
 // cachedFinanceTotals is financeTotals through financeTotalsOf.
 func cachedFinanceTotals(app core.App, clientID string, year int) ([]FinanceTotals, error) {
-	return keyedValue(app, financeTotalsOf(app), fmt.Sprintf("%s/%d", clientID, year), func(app core.App) ([]FinanceTotals, error) {
+	return keyedValue(app, financeTotalsOf(app).of(clientID), fmt.Sprintf("%s/%d", clientID, year), func(app core.App) ([]FinanceTotals, error) {
 		return financeTotals(app, clientID, year)
 	})
 }
@@ -198,7 +198,7 @@ func (p *plugin) financePage(e *core.RequestEvent) error {
 		return err
 	}
 	year := p.now().In(loc).Year()
-	kept, key := keptFinancePages(e.App), p.financePageKey(e, f, year)
+	kept, key := keptFinancePages(e.App, e.Auth.GetString(collections.FieldClient)), p.financePageKey(e, f, year)
 	if key != "" {
 		if answer, ok := kept.find(key); ok {
 			return e.Blob(http.StatusOK, "application/json", answer.body)
@@ -256,9 +256,10 @@ func (p *plugin) financePage(e *core.RequestEvent) error {
 	return e.Blob(http.StatusOK, "application/json", body)
 }
 
-// The finance page's answers are kept until an invoice, a payment or a role
-// changes: a client's finances change when the agency invoices or records a
-// payment, and are read on every visit of the page. An answer is the same
+// The finance page's answers are kept per client until one of the client's
+// invoices, payments or roles changes (a role every client may use, any
+// client's): a client's finances change when the agency invoices or records
+// a payment, and are read on every visit of the page. An answer is the same
 // for every contact of a client with the same role (the role decides
 // whether the PDF shows), so it is kept by client, role, filter, page and
 // year, and by when the invoices' and payments' collections last changed
@@ -266,16 +267,17 @@ func (p *plugin) financePage(e *core.RequestEvent) error {
 // "fields" are not kept, nor any while handlers other than the portal's
 // shape listed records (recordShapingHandlers): they may shape per request.
 
-// maxKeptFinanceBytes bounds the kept answers' bytes (about 12 KB each).
+// maxKeptFinanceBytes bounds the kept answers' bytes, all clients' together
+// (about 12 KB each).
 const maxKeptFinanceBytes = 4 << 20
 
-func financePagesOf(app core.App) *storeCache[*keptValues[keptAnswer]] {
-	return cacheOf[*keptValues[keptAnswer]](app, "financePages")
+func financePagesOf(app core.App) *byClient[*keptValues[keptAnswer]] {
+	return byClientOf[*keptValues[keptAnswer]](app, "financePages")
 }
 
-// keptFinancePages returns the kept answers.
-func keptFinancePages(app core.App) *keptValues[keptAnswer] {
-	return keptValuesIn(app, financePagesOf(app), maxKeptFinanceBytes, bodyBytes)
+// keptFinancePages returns the client's kept answers.
+func keptFinancePages(app core.App, clientID string) *keptValues[keptAnswer] {
+	return keptClientValuesIn(app, financePagesOf(app), clientID, maxKeptFinanceBytes, bodyBytes)
 }
 
 // financePageKey names the answer the request gets, "" when it is not kept.

@@ -354,7 +354,14 @@ func TestFinancePageKept(t *testing.T) {
 		t.Errorf("the PDF by role: finance %s, viewer %s", before, got)
 	}
 
-	// A payment (a hook-saved change) forgets every answer.
+	// Another client's new invoice and payment leave this client's answer kept.
+	otherInvoice := f.issue(t, f.other, "AUD", 500)
+	f.pay(t, otherInvoice, 100, "2026-03-09")
+	if got := numbers(page("finance")); got != before {
+		t.Errorf("another client's invoice and payment forgot this client's answer: %s, was %s", got, before)
+	}
+
+	// A payment (a hook-saved change) forgets the client's answers.
 	f.pay(t, first, 100, "2026-03-09")
 	got := page("finance")
 	if !strings.Contains(numbers(got), "QUIET-1") || len(got["payments"].([]any)) != 1 {
@@ -365,7 +372,8 @@ func TestFinancePageKept(t *testing.T) {
 		t.Errorf("a new invoice did not show: %s", got)
 	}
 
-	// The finance role loses download_invoices: the PDF goes at once.
+	// The finance role (one every client may use) loses download_invoices:
+	// the PDF goes at once.
 	rename(second, "QUIET-2")
 	contact, err := f.app.FindAuthRecordByEmail(collections.Contacts, "finance@acme.test")
 	if err != nil {

@@ -63,8 +63,8 @@ func derivedStatusSave(app core.App, r *core.Record) error {
 }
 
 func (p *plugin) bindInvoiceHooks() {
-	p.forgetOnChange(func(app core.App) changeAware { return financeTotalsOf(app) }, collections.Invoices, collections.Payments)
-	p.forgetOnChange(func(app core.App) changeAware { return financePagesOf(app) },
+	p.forgetOnClientChange(func(app core.App) clientAware { return financeTotalsOf(app) }, collections.Invoices, collections.Payments)
+	p.forgetOnClientChange(func(app core.App) clientAware { return financePagesOf(app) },
 		collections.Invoices, collections.Payments, collections.Roles)
 	p.app.OnRecordCreate(collections.Invoices).Bind(&hook.Handler[*core.RecordEvent]{
 		Id: HookIDPrefix + "invoices.createDraft", Func: createDraftInvoice,
