@@ -26,6 +26,16 @@ type bookingServer struct {
 	manager, booker      string // tokens: all permissions; book_events only
 }
 
+// ownClient is the booking contacts' client, as stored now.
+func (s *bookingServer) ownClient(t *testing.T) *collections.Client {
+	t.Helper()
+	record, err := s.app.FindRecordById(collections.Clients, s.a.client.Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return collections.Wrap[collections.Client](record)
+}
+
 func newBookingServer(t *testing.T) *bookingServer {
 	t.Helper()
 	s := &bookingServer{accountServer: newAccountServer(t)}

@@ -21,8 +21,7 @@ import (
 func TestEventCountsFollowChanges(t *testing.T) {
 	t.Parallel()
 	s := newBookingServer(t)
-	record, _ := s.app.FindRecordById(collections.Clients, s.a.client.Id)
-	client := collections.Wrap[collections.Client](record)
+	client := s.ownClient(t)
 	other := portaltest.NewClient(t, s.app, "Other Co")
 	now := time.Now()
 	ending, _ := portaltest.NewEvent(t, s.app, client, now.Add(-time.Hour), time.Hour+2*time.Second)
@@ -78,8 +77,7 @@ func TestEventCountsFollowChanges(t *testing.T) {
 func TestEventCountsKeptPerClient(t *testing.T) {
 	t.Parallel()
 	s := newBookingServer(t)
-	record, _ := s.app.FindRecordById(collections.Clients, s.a.client.Id)
-	own := collections.Wrap[collections.Client](record)
+	own := s.ownClient(t)
 	other := portaltest.NewClient(t, s.app, "Other counts")
 	third := portaltest.NewClient(t, s.app, "Third counts")
 	otherToken := portaltest.AuthHeaders(t, portaltest.NewContact(t, s.app, other, nil, "counts@other.test").Record)["Authorization"]
@@ -140,8 +138,7 @@ func TestEventCountsKeptPerClient(t *testing.T) {
 func TestLongEventsStayUpcoming(t *testing.T) {
 	t.Parallel()
 	s := newBookingServer(t)
-	record, _ := s.app.FindRecordById(collections.Clients, s.a.client.Id)
-	client := collections.Wrap[collections.Client](record)
+	client := s.ownClient(t)
 	now := time.Now()
 	placement, _ := portaltest.NewEvent(t, s.app, client, now.AddDate(0, 0, -30), 60*24*time.Hour)
 	portaltest.NewEvent(t, s.app, client, now.AddDate(0, 0, 2), time.Hour)

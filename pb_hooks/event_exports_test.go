@@ -21,9 +21,8 @@ import (
 func TestEventExportsFollowChanges(t *testing.T) {
 	defer pb_hooks.KeepEventExportsFrom(1)()
 	s := newBookingServer(t)
-	client, _ := s.app.FindRecordById(collections.Clients, s.a.client.Id)
 	profession := portaltest.NewProfession(t, s.app, true)
-	wrapped := collections.Wrap[collections.Client](client)
+	wrapped := s.ownClient(t)
 	now := time.Now()
 	ending, _ := portaltest.NewEvent(t, s.app, wrapped, now.Add(-time.Hour), time.Hour+2*time.Second)
 	later, laterShifts := portaltest.NewEvent(t, s.app, wrapped, now.AddDate(0, 0, 7), 4*time.Hour, profession)
