@@ -60,6 +60,9 @@ func (c DatabaseConfig) withDefaults() DatabaseConfig {
 // its recently used statements prepared: pocketbase.Config.DBConnect.
 func (c DatabaseConfig) Connect(dbPath string) (*dbx.DB, error) {
 	c = c.withDefaults()
+	// Room for every data connection's cache and the writer's, and for the
+	// auxiliary (logs) database's few busy connections.
+	setUpPageCachePool((c.MaxOpenConns + 2) * c.CacheMB)
 	// busy_timeout first: the connection must wait on a lock before WAL is set.
 	pragmas := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
 		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)" +
