@@ -41,7 +41,7 @@ func (p *plugin) bindContentHooks() {
 		Id:   HookIDPrefix + "content.cleanOnUpdate",
 		Func: cleanContentOnSave,
 	})
-	p.bindEnrich("content.cleanOnServe", cleanContentOnServe, tags...)
+	p.bindEnrich(cleanContentOnServe, tags...)
 	p.app.OnRecordValidate(collections.ClientSnippets).Bind(&hook.Handler[*core.RecordEvent]{
 		Id:   HookIDPrefix + "content.snippetStyle",
 		Func: validateSnippetStyle,
@@ -55,7 +55,7 @@ func cleanContentOnSave(e *core.RecordEvent) error {
 
 func cleanContentOnServe(e *core.RecordEnrichEvent) error {
 	cleanContent(e.App, e.Record)
-	return e.Next()
+	return nil
 }
 
 func cleanContent(app core.App, r *core.Record) {

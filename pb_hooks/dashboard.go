@@ -39,11 +39,11 @@ func addDashboardLink(e *core.RecordEnrichEvent) error {
 		e.Record.Set(collections.FieldDashboardLink,
 			dashboardURL(e.App, dashboardLinkTargets[e.Record.Collection().Name], e.Record.Id))
 	}
-	return e.Next()
+	return nil
 }
 
 func (p *plugin) bindDashboardLinks() {
 	for collection := range dashboardLinkTargets {
-		p.bindEnrich("dashboard.link."+collection, addDashboardLink, collection)
+		p.bindEnrich(addDashboardLink, collection)
 	}
 }

@@ -105,11 +105,11 @@ func addPortalLink(e *core.RecordEnrichEvent) error {
 	} else {
 		e.Record.Set(collections.FieldPortalLink, "")
 	}
-	return e.Next()
+	return nil
 }
 
 func (p *plugin) bindImpersonation() {
-	p.bindEnrich("impersonation.portalLink", addPortalLink, collections.Contacts)
+	p.bindEnrich(addPortalLink, collections.Contacts)
 	p.bindRouterMiddleware("impersonation.middleware", &hook.Handler[*core.RequestEvent]{
 		Id:   HookIDPrefix + "impersonation.remember",
 		Func: rememberImpersonator,

@@ -91,7 +91,7 @@ func (p *plugin) bindInvoiceHooks() {
 			Id: HookIDPrefix + "invoices.payments", Func: p.changePayment,
 		})
 	}
-	p.bindEnrich("invoices.pdfVisibility", hidePDFWithoutDownload, collections.Invoices)
+	p.bindEnrich(hidePDFWithoutDownload, collections.Invoices)
 	p.app.OnFileDownloadRequest(collections.Invoices).Bind(&hook.Handler[*core.FileDownloadRequestEvent]{
 		Id: HookIDPrefix + "invoices.pdfDownload", Func: requireDownloadInvoices,
 	})
@@ -682,13 +682,13 @@ func isConflict(err error) bool {
 // download it (contacts with download_invoices, admins).
 func hidePDFWithoutDownload(e *core.RecordEnrichEvent) error {
 	if e.RequestInfo == nil {
-		return e.Next()
+		return nil
 	}
 	if auth := e.RequestInfo.Auth; auth != nil && auth.Collection().Name == collections.Contacts &&
 		!contactCan(e.App, auth, collections.PermDownloadInvoices) {
 		e.Record.Hide(collections.FieldPDF)
 	}
-	return e.Next()
+	return nil
 }
 
 // requireDownloadInvoices: reading an invoice (view_invoices, the view rule)

@@ -278,14 +278,14 @@ func eventStatusName(s collections.EventStatus) string {
 // the "To approve" list, which has the request's id) the request in words.
 func addRequestSummary(e *core.RecordEnrichEvent) error {
 	if _, done := e.Record.Get(FieldSummary).(Proposal); done {
-		return e.Next() // described with the rest of its list
+		return nil // described with the rest of its list
 	}
 	request := collections.Wrap[collections.ChangeRequest](e.Record)
 	if e.Record.Collection().Name != collections.ChangeRequests {
 		// A "To approve" row: the request itself has the fields described.
 		found, err := collections.Find[collections.ChangeRequest](e.App, collections.ChangeRequests, e.Record.Id)
 		if err != nil {
-			return e.Next() // not a request any more (e.g. deleted meanwhile): nothing to say
+			return nil // not a request any more (e.g. deleted meanwhile): nothing to say
 		}
 		request = found
 	}
@@ -295,15 +295,15 @@ func addRequestSummary(e *core.RecordEnrichEvent) error {
 	}
 	e.Record.WithCustomData(true)
 	e.Record.Set(FieldSummary, lines)
-	return e.Next()
+	return nil
 }
 
 func (p *plugin) bindProposalHooks() {
-	p.bindEnrich("changeRequests.summary", addRequestSummary, collections.ChangeRequests)
+	p.bindEnrich(addRequestSummary, collections.ChangeRequests)
 	p.app.OnRecordsListRequest(collections.ChangeRequests).Bind(&hook.Handler[*core.RecordsListRequestEvent]{
 		Id:   HookIDPrefix + "changeRequests.summary.list",
 		Func: summarizeListedRequests,
 	})
 	p.forgetOnChange(func(app core.App) changeAware { return professionsOf(app) }, collections.Professions)
-	p.bindEnrich("changeRequests.summary.toApprove", addRequestSummary, collections.ChangeRequestsToApprove)
+	p.bindEnrich(addRequestSummary, collections.ChangeRequestsToApprove)
 }

@@ -150,11 +150,11 @@ func (p *plugin) bindRosterHooks() {
 	})
 	// Contacts read shifts, but which qualifications a shift requires
 	// reaches them only through the roster route, behind its setting.
-	p.bindEnrich("roster.shiftQualifications", func(e *core.RecordEnrichEvent) error {
+	p.bindEnrich(func(e *core.RecordEnrichEvent) error {
 		if e.RequestInfo == nil || !e.RequestInfo.HasSuperuserAuth() {
 			e.Record.Hide(collections.FieldRequiredQuals)
 		}
-		return e.Next()
+		return nil
 	}, collections.Shifts)
 }
 

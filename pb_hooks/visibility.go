@@ -26,8 +26,8 @@ import (
 var hiddenFromQueries = []string{collections.FieldTags, collections.FieldEstimatedPrice, collections.FieldRequiredQuals}
 
 func (p *plugin) bindVisibilityHooks() {
-	p.bindEnrich("visibility.events", shapeEvent, collections.Events)
-	p.bindEnrich("visibility.changeRequests", shapePrices, collections.ChangeRequests)
+	p.bindEnrich(shapeEvent, collections.Events)
+	p.bindEnrich(shapePrices, collections.ChangeRequests)
 	p.app.OnRecordsListRequest().Bind(&hook.Handler[*core.RecordsListRequestEvent]{
 		Id:   HookIDPrefix + "visibility.queries",
 		Func: refuseHiddenFieldQueries,
@@ -100,7 +100,7 @@ func shapePrices(e *core.RecordEnrichEvent) error {
 	} else {
 		e.Record.Hide(collections.FieldEstimatedPrice)
 	}
-	return e.Next()
+	return nil
 }
 
 // shapeEvent gives a contact's copy of an event only the tags marked
