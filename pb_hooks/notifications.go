@@ -335,9 +335,17 @@ func resolveRecipients(app core.App, spec notificationSpec, client, record *core
 			if id == "" {
 				continue
 			}
-			c, err := app.FindRecordById(collections.Contacts, id)
-			if err == nil && collections.ContactStatus(c.GetString(collections.FieldStatus)) == collections.ContactActive {
-				return []recipient{{c.Email(), c.GetString(collections.FieldName)}}, nil
+			// Three columns, not a whole contact: every booking and
+			// change request emails its actor.
+			var c struct {
+				Email  string `db:"email"`
+				Name   string `db:"name"`
+				Status string `db:"status"`
+			}
+			err := app.DB().Select(collections.FieldEmail, collections.FieldName, collections.FieldStatus).
+				From(collections.Contacts).Where(dbx.HashExp{collections.FieldID: id}).Limit(1).One(&c)
+			if err == nil && collections.ContactStatus(c.Status) == collections.ContactActive {
+				return []recipient{{c.Email, c.Name}}, nil
 			}
 		}
 	}

@@ -1,6 +1,8 @@
 package pb_hooks
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/pocketbase/dbx"
@@ -79,14 +81,21 @@ func copyOwner(e *core.RecordEvent) error {
 	if parentID == "" {
 		return e.Next() // the required-field validation reports it
 	}
-	parent, err := e.App.FindRecordById(src.parentCollection, parentID)
-	if err != nil {
+	// Only the copied columns: a whole record costs PocketBase a dozen field
+	// values to build, for every shift a booking creates.
+	copied := append([]string{collections.FieldClient}, src.copies...)
+	parent := dbx.NullStringMap{}
+	err := e.App.DB().Select(copied...).From(src.parentCollection).
+		Where(dbx.HashExp{collections.FieldID: parentID}).Limit(1).One(&parent)
+	if errors.Is(err, sql.ErrNoRows) {
 		return validation.Errors{src.parentField: validation.NewError("validation_missing_parent",
 			fmt.Sprintf("No %s with this id exists.", src.parentField))}
 	}
-	e.Record.Set(collections.FieldClient, parent.GetString(collections.FieldClient))
-	for _, f := range src.copies {
-		e.Record.Set(f, parent.GetString(f))
+	if err != nil {
+		return fmt.Errorf("read the %s of %s %s: %w", src.parentField, e.Record.Collection().Name, e.Record.Id, err)
+	}
+	for _, f := range copied {
+		e.Record.Set(f, parent[f].String)
 	}
 	return e.Next()
 }

@@ -1,6 +1,7 @@
 package pb_hooks_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -79,8 +80,8 @@ func TestOwnerIsCopiedFromParent(t *testing.T) {
 	before, _ := app.CountRecords(c)
 	bad := portaltest.NewRecord(t, app, collections.Shifts, map[string]any{"event": "nosuchevent1234", "profession": waiter.Id,
 		"starts_at": shifts[0].StartsAt(), "ends_at": shifts[0].EndsAt(), "staff_count": 1})
-	if err := app.Save(bad); err == nil {
-		t.Error("a shift of a missing event was saved")
+	if err := app.Save(bad); err == nil || !strings.Contains(err.Error(), "No event with this id exists") {
+		t.Errorf("a shift of a missing event: %v, want the event field's error", err)
 	}
 	if after, _ := app.CountRecords(c); after != before {
 		t.Errorf("shift count changed from %d to %d", before, after)
