@@ -20,14 +20,16 @@ const eventPageListSize = 1000
 // API for the records, the roster and documents routes for theirs).
 type EventPage struct {
 	// Event is the event as GET /api/collections/events/records/{id}
-	// ?expand=tags,created_by answers it.
+	// ?expand=tags answers it. Who booked it is its created_by_name, given
+	// to every contact; an expanded creator (for managers only) was a
+	// fetch of its own that the page never needed.
 	Event *core.Record `json:"event"`
 	// Shifts are the event's shifts by start, expanded profession.
 	Shifts []*core.Record `json:"shifts"`
 	// ResourceLines are the event's resource lines in the order booked.
 	ResourceLines []*core.Record `json:"resource_lines"`
-	// ChangeRequests are the event's change requests, newest first,
-	// expanded requested_by (where the contacts' rule lets it expand).
+	// ChangeRequests are the event's change requests, newest first; who
+	// asked is each one's requested_by_name.
 	ChangeRequests []*core.Record `json:"change_requests"`
 	// Settings is the portal settings record as a contact reads it, or nil.
 	Settings *core.Record `json:"settings"`
@@ -45,7 +47,7 @@ type EventPage struct {
 // The number of queries does not grow with the event's shifts, lines or
 // requests.
 func (p *plugin) eventPage(e *core.RequestEvent) error {
-	event, err := viewRecord(e, collections.Events, e.Request.PathValue("id"), "tags,created_by")
+	event, err := viewRecord(e, collections.Events, e.Request.PathValue("id"), "tags")
 	if err != nil {
 		return err
 	}
@@ -60,7 +62,7 @@ func (p *plugin) eventPage(e *core.RequestEvent) error {
 	}{
 		{&page.Shifts, collections.Shifts, recordList{filter: ofEvent, sort: "starts_at", expand: "profession"}},
 		{&page.ResourceLines, collections.ResourceLines, recordList{filter: ofEvent, sort: "created"}},
-		{&page.ChangeRequests, collections.ChangeRequests, recordList{filter: ofEvent, sort: "-created", expand: "requested_by"}},
+		{&page.ChangeRequests, collections.ChangeRequests, recordList{filter: ofEvent, sort: "-created"}},
 	} {
 		part.list.perPage = eventPageListSize
 		if *part.into, err = listRecords(e, part.collection, part.list); err != nil {

@@ -34,10 +34,10 @@ func separateEventPageCalls(eventID string) map[string]string {
 		return "/api/collections/" + collection + "/records?page=1&perPage=1000&skipTotal=1&filter=" + byEvent + query
 	}
 	return map[string]string{
-		"event":           "/api/collections/events/records/" + eventID + "?expand=tags%2Ccreated_by",
+		"event":           "/api/collections/events/records/" + eventID + "?expand=tags",
 		"shifts":          list(collections.Shifts, "&sort=starts_at&expand=profession"),
 		"resource_lines":  list(collections.ResourceLines, "&sort=created"),
-		"change_requests": list(collections.ChangeRequests, "&sort=-created&expand=requested_by"),
+		"change_requests": list(collections.ChangeRequests, "&sort=-created"),
 		"settings":        "/api/collections/portal_settings/records?page=1&perPage=1&skipTotal=1&filter=",
 		"roster":          "/api/portal/events/" + eventID + "/roster",
 		"documents":       "/api/portal/documents?event=" + eventID,

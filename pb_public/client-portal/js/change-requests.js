@@ -4,7 +4,7 @@
 // last decided request, and the forms to request a change (pre-filled, only changed fields are
 // sent) or a cancellation. The server decides what is allowed; the page only hides what it refuses.
 import { h } from "./dom.js";
-import { contactName, currentContact } from "./auth.js";
+import { currentContact } from "./auth.js";
 import { card, notice, statusMessage } from "./components.js";
 import { errorMessage } from "./errors.js";
 import { askWhichTime, checkEventForm, eventFields, readEventForm, readyToPrice } from "./event-form.js";
@@ -371,7 +371,7 @@ function requester(request) {
   if (request.requested_by && request.requested_by === me?.id) {
     return "you";
   }
-  return request.requested_by_name || contactName(request.expand?.requested_by) || "a colleague";
+  return request.requested_by_name || "a colleague";
 }
 
 function capitalize(text) {

@@ -105,9 +105,9 @@ function compact(filters) {
 }
 
 /**
- * loadEventPage resolves to everything the event page shows, in one call: { event (expanded tags
- * and created_by), shifts (by start, expanded profession), resource_lines, change_requests
- * (newest first, expanded requested_by), settings (or null), roster, documents }, each part as the
+ * loadEventPage resolves to everything the event page shows, in one call: { event (expanded tags;
+ * who booked it is created_by_name), shifts (by start, expanded profession), resource_lines,
+ * change_requests (newest first; who asked is requested_by_name), settings (or null), roster, documents }, each part as the
  * record API, the roster route ({ team_leader, show, people, shifts }: what the settings and the
  * role allow) and the documents list give it, and file_token, for the page's links to protected
  * files. A 404 means the event isn't the contact's to see.

@@ -4,7 +4,7 @@
 // with "Book again" (B5), the change and cancellation requests (C1–C3), the team leader, roster and
 // required qualifications (R1–R3) and the event's documents (D1, D2).
 import { h } from "../dom.js";
-import { contactName, currentContact } from "../auth.js";
+import { currentContact } from "../auth.js";
 import { card, emptyState, notice, statusMessage } from "../components.js";
 import { changesCard } from "../change-requests.js";
 import { documentsCard } from "../documents.js";
@@ -156,8 +156,7 @@ function bookedBy(event, timeZone) {
     return `By the agency, ${when}`;
   }
   // Colleagues' records are readable only to contact managers; the server names them for every role.
-  const who =
-    event.created_by === currentContact()?.id ? "you" : event.created_by_name || contactName(event.expand?.created_by) || "a colleague";
+  const who = event.created_by === currentContact()?.id ? "you" : event.created_by_name || "a colleague";
   return `By ${who}, ${when}`;
 }
 
