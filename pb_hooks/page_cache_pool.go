@@ -11,8 +11,8 @@ import (
 // read after another connection's commit. SQLite frees each dropped page,
 // and allocates each page it reads again, through the Go SQLite's
 // allocator, which maps and unmaps memory for blocks of a page's size: under
-// bookings (a commit every few milliseconds) those system calls were a tenth
-// of the server's CPU. One pool of page slots, given to SQLite before it
+// bookings (a commit every few milliseconds) that was a quarter of a
+// booking's CPU (issue 16). One pool of page slots, given to SQLite before it
 // starts (SQLITE_CONFIG_PAGECACHE), makes dropping and refilling a cache a
 // matter of moving slots on a free list; a cache needing more pages than the
 // pool holds gets them from the allocator, as before.
