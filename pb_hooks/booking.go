@@ -381,7 +381,7 @@ func bookEvent(e *core.RequestEvent) error {
 		return err
 	}
 	prepareEventsForClient(e, event)
-	return e.JSON(http.StatusOK, event)
+	return writeJSON(e, http.StatusOK, event)
 }
 
 // bookingSummary is a booking in a few words for the audit log.

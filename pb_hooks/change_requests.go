@@ -326,7 +326,7 @@ func requestChange(e *core.RequestEvent) error {
 	if err := apis.EnrichRecord(e, request); err != nil {
 		return err
 	}
-	return e.JSON(http.StatusOK, request)
+	return writeJSON(e, http.StatusOK, request)
 }
 
 // requestedStaff is the staff count a request prices: the proposed one, or
@@ -371,7 +371,7 @@ func withdrawChange(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	return e.JSON(http.StatusOK, request)
+	return writeJSON(e, http.StatusOK, request)
 }
 
 // alreadyDecided reports a request that is no longer pending.

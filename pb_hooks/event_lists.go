@@ -217,7 +217,7 @@ func listEvents(e *core.RequestEvent) error {
 	prepareEventsForClient(e, items...)
 	answer["page"], answer["perPage"], answer["totalItems"], answer["totalPages"], answer["items"] =
 		f.Page, f.PerPage, total, totalPages, items
-	return e.JSON(http.StatusOK, answer)
+	return writeJSON(e, http.StatusOK, answer)
 }
 
 // exportEvents downloads the whole filtered list as CSV, in the agency's

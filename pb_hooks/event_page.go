@@ -87,7 +87,7 @@ func (p *plugin) eventPage(e *core.RequestEvent) error {
 		return err
 	}
 	e.Response.Header().Set("Cache-Control", "private, no-store")
-	return e.JSON(http.StatusOK, page)
+	return writeJSON(e, http.StatusOK, page)
 }
 
 // settingsAsListed is the settings record as the page's

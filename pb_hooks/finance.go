@@ -1,8 +1,6 @@
 package pb_hooks
 
 import (
-	"encoding/json/jsontext"
-	"encoding/json/v2"
 	"fmt"
 	"net/http"
 	"slices"
@@ -245,10 +243,9 @@ func (p *plugin) financePage(e *core.RequestEvent) error {
 	answer["page"], answer["perPage"], answer["totalItems"], answer["totalPages"], answer["items"] =
 		result.Page, result.PerPage, result.TotalItems, result.TotalPages, invoices
 	if key == "" {
-		return e.JSON(http.StatusOK, answer)
+		return writeJSON(e, http.StatusOK, answer)
 	}
-	// Written as e.JSON writes it.
-	body, err := json.Marshal(answer, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	body, err := marshalAnswer(answer)
 	if err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ func homePage(e *core.RequestEvent) error {
 		return err
 	}
 	e.Response.Header().Set("Cache-Control", "private, no-store")
-	return e.JSON(http.StatusOK, map[string]any{
+	return writeJSON(e, http.StatusOK, map[string]any{
 		"company":  map[string]string{"id": company.Id, "name": company.Name()},
 		"upcoming": upcoming,
 		"counters": counters,
