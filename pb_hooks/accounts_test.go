@@ -288,6 +288,96 @@ func TestCompanySwitchOffEndsSessions(t *testing.T) {
 	expect("after, a new sign-in", token(s.a.booker.Email()), http.StatusOK)
 }
 
+// TestSessionsFollowContactChanges checks the contacts the portal keeps
+// between a session's requests: once a session has made a request, every
+// change to its contact (a new name or role, a new password, the contact
+// disabled or deleted, the portal's session secret renewed) holds from the
+// session's next request on.
+func TestSessionsFollowContactChanges(t *testing.T) {
+	t.Parallel()
+	s := newAccountServer(t)
+	manager := portaltest.AuthHeaders(t, s.a.manager.Record)["Authorization"]
+	session := func(email string) string {
+		t.Helper()
+		code, body := s.signIn(t, email, portaltest.ContactPassword)
+		if code != http.StatusOK {
+			t.Fatalf("sign in %s: %d %v", email, code, body)
+		}
+		token := body["token"].(string)
+		if code, body := s.call(t, http.MethodGet, "/api/portal/events?scope=upcoming", token, nil); code != http.StatusOK {
+			t.Fatalf("first request of %s: %d %v", email, code, body)
+		}
+		return token
+	}
+	refused := func(what, token string) {
+		t.Helper()
+		for _, c := range []struct{ method, path string }{
+			{http.MethodGet, "/api/portal/events?scope=upcoming"},
+			{http.MethodPost, "/api/collections/contacts/auth-refresh"},
+		} {
+			if code, body := s.call(t, c.method, c.path, token, nil); code != http.StatusUnauthorized {
+				t.Errorf("%s: %s %s: %d %v, want 401", what, c.method, c.path, code, body)
+			}
+		}
+	}
+	change := func(id string, set func(*core.Record)) {
+		t.Helper()
+		r, err := s.app.FindRecordById(collections.Contacts, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set(r)
+		save(t, s.app, r)
+	}
+
+	// A new name and role: the next request has them.
+	booker := session(s.a.booker.Email())
+	if code, _ := s.call(t, http.MethodGet, "/api/portal/finance", booker, nil); code != http.StatusForbidden {
+		t.Fatalf("the finance page for a role without invoices: %d", code)
+	}
+	change(s.a.booker.Id, func(r *core.Record) {
+		r.Set(collections.FieldName, "Bea Renamed")
+		r.Set(collections.FieldRole, s.a.managerRole.Id)
+	})
+	if code, body := s.call(t, http.MethodGet, "/api/portal/finance", booker, nil); code != http.StatusOK {
+		t.Errorf("the finance page right after the role got invoices: %d %v", code, body)
+	}
+	code, body := s.call(t, http.MethodPost, "/api/collections/contacts/auth-refresh", booker, nil)
+	if record, _ := body["record"].(map[string]any); code != http.StatusOK || record["name"] != "Bea Renamed" {
+		t.Errorf("refresh after the rename: %d %v", code, body)
+	}
+
+	// A new password ends the sessions from before it.
+	changer := portaltest.NewContact(t, s.app, s.a.client, s.a.other, "changer@acme.test")
+	old := session(changer.Email())
+	change(changer.Id, func(r *core.Record) { r.SetPassword("a-brand-new-password") })
+	refused("after a new password", old)
+
+	// A colleague disabled by a manager, through the API.
+	disabled := portaltest.NewContact(t, s.app, s.a.client, s.a.other, "leaver@acme.test")
+	old = session(disabled.Email())
+	if code, body := s.call(t, http.MethodPatch, "/api/collections/contacts/records/"+disabled.Id, manager,
+		map[string]any{"status": "disabled"}); code != http.StatusOK {
+		t.Fatalf("disable: %d %v", code, body)
+	}
+	refused("after the contact was disabled", old)
+
+	// A deleted contact.
+	deleted := portaltest.NewContact(t, s.app, s.a.client, s.a.other, "deleted@acme.test")
+	old = session(deleted.Email())
+	if err := s.app.Delete(deleted); err != nil {
+		t.Fatal(err)
+	}
+	refused("after the contact was deleted", old)
+
+	// The whole portal switched off and on renews the secret of sessions.
+	old = session(s.a.manager.Email())
+	setPortal(t, s.app, false)
+	setPortal(t, s.app, true)
+	refused("after the portal was switched off", old)
+	session(s.a.manager.Email())
+}
+
 // TestRefusedSignInsCostTheSame counts the password comparisons of every
 // refused sign-in: exactly one each, whether the email is unknown, the
 // password wrong, or the contact not (yet) allowed in, so the time taken

@@ -138,6 +138,18 @@ func loadedOnce[T any](app core.App, load func(core.App) (T, error)) T {
 	return value
 }
 
+// keyedValues is a cache's values by key, and how many there are.
+type keyedValues struct {
+	sync.Map
+	count atomic.Int64
+}
+
+// maxKeyedValues bounds every cache of values by key: the contacts of a
+// large agency who sign in over a day, say, would otherwise all stay in
+// memory until one of them changes. A cache that reaches it is forgotten
+// and fills afresh with the keys asked for from then on.
+const maxKeyedValues = 5000
+
 // keyedValue returns the value under key in a cache of values by key (a
 // client's contacts' names, a client record…), filled as keys are asked
 // for: load runs on a miss, through the app it is given, and what it loads
@@ -146,8 +158,8 @@ func loadedOnce[T any](app core.App, load func(core.App) (T, error)) T {
 // as storeCache.get does); one that has loads its own view, never kept. The
 // cache's map is taken before load runs, so a load racing a change lands in
 // the copy that change forgets.
-func keyedValue[V any](app core.App, cache *storeCache[*sync.Map], key string, load func(core.App) (V, error)) (V, error) {
-	byKey := cache.get(app, func(core.App) (*sync.Map, error) { return &sync.Map{}, nil })
+func keyedValue[V any](app core.App, cache *storeCache[*keyedValues], key string, load func(core.App) (V, error)) (V, error) {
+	byKey := cache.get(app, func(core.App) (*keyedValues, error) { return &keyedValues{}, nil })
 	if v, ok := byKey.Load(key); ok {
 		return v.(V), nil
 	}
@@ -160,10 +172,13 @@ func keyedValue[V any](app core.App, cache *storeCache[*sync.Map], key string, l
 		}
 	}
 	v, err := load(app)
-	if err == nil && keep {
-		byKey.Store(key, v)
+	if err != nil || !keep {
+		return v, err
 	}
-	return v, err
+	if _, raced := byKey.LoadOrStore(key, v); !raced && byKey.count.Add(1) > maxKeyedValues {
+		cache.forget()
+	}
+	return v, nil
 }
 
 // changedWithin reports whether app is a transaction that has changed what

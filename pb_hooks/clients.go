@@ -3,7 +3,6 @@ package pb_hooks
 import (
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
@@ -58,8 +57,8 @@ func updateCompanyDetails(e *core.RecordRequestEvent) error {
 // are asked for and forgotten when any client changes: a booking read its
 // client four times (the price, the emails' values, the group), and every
 // home page and sign-in reads it once.
-func clientRecordsOf(app core.App) *storeCache[*sync.Map] {
-	return cacheOf[*sync.Map](app, "clientRecords")
+func clientRecordsOf(app core.App) *storeCache[*keyedValues] {
+	return cacheOf[*keyedValues](app, "clientRecords")
 }
 
 // clientRecord returns the client, a copy shared by every caller and

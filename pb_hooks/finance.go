@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -126,8 +125,8 @@ func financeTotals(app core.App, clientID string, year int) ([]FinanceTotals, er
 // client's invoices or payments changes: adding up a large client's open
 // invoices and the year's payments was a fifth of the page's call, and they
 // change a few times a day.
-func financeTotalsOf(app core.App) *byClient[*sync.Map] {
-	return byClientOf[*sync.Map](app, "financeTotals")
+func financeTotalsOf(app core.App) *byClient[*keyedValues] {
+	return byClientOf[*keyedValues](app, "financeTotals")
 }
 
 // cachedFinanceTotals is financeTotals through financeTotalsOf.

@@ -1,8 +1,6 @@
 package pb_hooks
 
 import (
-	"sync"
-
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -50,8 +48,8 @@ func nameColleagues(field, nameField string) func(*core.RequestEvent, ...*core.R
 
 // colleagueNamesOf is the cache of each client's contacts' names, by client
 // (filled as clients are asked for), forgotten when any contact changes.
-func colleagueNamesOf(app core.App) *storeCache[*sync.Map] {
-	return cacheOf[*sync.Map](app, "colleagueNames")
+func colleagueNamesOf(app core.App) *storeCache[*keyedValues] {
+	return cacheOf[*keyedValues](app, "colleagueNames")
 }
 
 // colleagueNames returns the names of the client's contacts by id.

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -355,8 +354,8 @@ func resolveRecipients(app core.App, spec notificationSpec, client, record *core
 // groupAdminsOf is the cache of each group's admins as recipients, filled
 // as groups are asked for, forgotten when a group or a superuser changes:
 // every booking and change request emails them.
-func groupAdminsOf(app core.App) *storeCache[*sync.Map] {
-	return cacheOf[*sync.Map](app, "groupAdmins")
+func groupAdminsOf(app core.App) *storeCache[*keyedValues] {
+	return cacheOf[*keyedValues](app, "groupAdmins")
 }
 
 // groupAdmins returns the admins of the client's group, or the fallback

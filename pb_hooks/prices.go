@@ -3,7 +3,6 @@ package pb_hooks
 import (
 	"database/sql"
 	"errors"
-	"sync"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -36,8 +35,8 @@ func priceListsOf(app core.App) *storeCache[*priceLists] {
 
 // ratesOf is the cache of the hourly rates by price list and profession,
 // filled as they are asked for.
-func ratesOf(app core.App) *storeCache[*sync.Map] {
-	return cacheOf[*sync.Map](app, "rates")
+func ratesOf(app core.App) *storeCache[*keyedValues] {
+	return cacheOf[*keyedValues](app, "rates")
 }
 
 // loadPriceLists reads every price list; of several marked basic, the first
