@@ -39,8 +39,10 @@ func nameColleagues(field, nameField string) func(*core.RequestEvent, ...*core.R
 				return
 			}
 			if name, ok := names[id]; ok {
+				// Not a field: SetRaw, as Set would after looking for a
+				// field of that name through every field's modifiers.
 				r.WithCustomData(true)
-				r.Set(nameField, name)
+				r.SetRaw(nameField, name)
 			}
 		}
 	}

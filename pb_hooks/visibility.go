@@ -1,6 +1,7 @@
 package pb_hooks
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/pocketbase/dbx"
@@ -109,13 +110,13 @@ func shapePrices(e *core.RecordEnrichEvent) error {
 func shapeEvent(e *core.RecordEnrichEvent) error {
 	if e.RequestInfo == nil || !e.RequestInfo.HasSuperuserAuth() {
 		visible, _ := loadVisibility(e.App)
-		var shown []string
-		for _, id := range e.Record.GetStringSlice(collections.FieldTags) {
-			if visible[id] {
-				shown = append(shown, id)
-			}
+		tags := e.Record.GetStringSlice(collections.FieldTags)
+		shown := slices.DeleteFunc(slices.Clone(tags), func(id string) bool { return !visible[id] })
+		// Most events have no tags or only visible ones: setting the
+		// field, which normalises the value, is a list's cost per record.
+		if len(shown) < len(tags) {
+			e.Record.Set(collections.FieldTags, shown)
 		}
-		e.Record.Set(collections.FieldTags, shown)
 	}
 	return shapePrices(e)
 }

@@ -26,10 +26,5 @@ func init() {
 
 // changeEvents saves the events collection as change leaves it.
 func changeEvents(app core.App, change func(events *core.Collection)) error {
-	events, err := app.FindCollectionByNameOrId(collections.Events)
-	if err != nil {
-		return err
-	}
-	change(events)
-	return app.Save(events)
+	return changeCollection(app, collections.Events, change)
 }
