@@ -75,6 +75,11 @@ func ListNarrowing(rule string, auth AuthValues) (filter string, ok bool) {
 // a literal, which PocketBase compiles with no join.
 var plainInequality = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]* != ("[^"\\]*"|true|false)$`)
 
+// RelationInequality is `relation.field != value`: a field of the record
+// a single relation names, against a literal. Its first group is the
+// relation field.
+var RelationInequality = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_][A-Za-z0-9_]* != ("[^"\\]*"|true|false)$`)
+
 // permissionTerm is RuleHasPermission's fragment; its group is the permission.
 var permissionTerm = regexp.MustCompile(`^@request\.auth\.role\.permissions:each \?= "([a-z_]+)"$`)
 
@@ -84,12 +89,15 @@ var permissionTerm = regexp.MustCompile(`^@request\.auth\.role\.permissions:each
 // written with the contact's value, so RuleAnd(RuleIsContact, RuleOwnClient,
 // RuleHasPermission(PermViewInvoices), `status != "draft"`) is `client =
 // "c1" && status != "draft"` for a contact with view_invoices. ok is false
-// unless the rule is one conjunction and every part is one of those or a
-// plain comparison of the record's own field with a literal, and the result
-// names one of the contact's ids: then the written rule selects exactly the
-// records the rule lets the contact list, and PocketBase compiles it with no
-// join. A permission the role lacks gives false too (the rule itself then
-// allows nothing).
+// unless the rule is one conjunction and every part is one of those, a
+// plain comparison of the record's own field with a literal, or a field of
+// a related record unequal to a literal (`invoice.status != "draft"`), and
+// the result names one of the contact's ids: then the written rule selects
+// exactly the records the rule lets the contact list (the parts it keeps
+// are the rule's own, which PocketBase reads the same way in both), and
+// PocketBase compiles it with no join of the contact or its role's
+// permissions; a related record is joined by its id. A permission the role
+// lacks gives false too (the rule itself then allows nothing).
 func ExactListRule(rule string, auth AuthValues, permissions []string) (string, bool) {
 	if len(splitTopLevel(rule, "||")) != 1 {
 		return "", false
@@ -197,7 +205,7 @@ func writtenTerm(part string, auth AuthValues, permissions []string) written {
 		if t, ok := narrowAnd(part, auth); ok {
 			return written{rule: t, kind: someRecords}
 		}
-	case plainInequality.MatchString(part):
+	case plainInequality.MatchString(part), RelationInequality.MatchString(part):
 		return written{rule: part, kind: someRecords}
 	}
 	return written{kind: unwritable}

@@ -81,7 +81,9 @@ func TestListNarrowing(t *testing.T) {
 		collections.RuleAnd(is, own, view):                                                          `client = "c1"`,
 		collections.RuleAnd(is, own, view, `status != "draft"`):                                     `client = "c1" && status != "draft"`,
 		collections.RuleAnd(is, own, collections.RuleHasPermission(collections.PermManageContacts)): "", // not granted
-		collections.RuleAnd(is, own, `invoice.status != "draft"`):                                   "", // a relation: a join
+		collections.RuleAnd(is, own, view, `invoice.status != "draft"`):                             `client = "c1" && invoice.status != "draft"`,
+		collections.RuleAnd(is, own, `invoice.status = "paid"`):                                     "", // only != through a relation
+		collections.RuleAnd(is, own, `invoice.client.name != "x"`):                                  "", // one relation deep
 		collections.RuleAnd(is, `status != "draft"`):                                                "", // names no id of the contact
 		collections.RuleAnd(is, own, `status != @request.auth.id`):                                  "",
 		self + ` || (` + canManage + ` && ` + own + `)`:                                             "",

@@ -60,6 +60,14 @@ func EventListQueries(app core.App) map[string]*dbx.Query {
 	}
 }
 
+// HomeQueries exposes the home page's own counts, each with the index it
+// must search.
+func HomeQueries(app core.App) map[string][2]any {
+	return map[string][2]any{
+		"pending change requests": {pendingChangesQuery(app, "client").Build(), "idx_change_requests_client_status"},
+	}
+}
+
 // CatalogueKinds exposes the notification kinds, sorted.
 func CatalogueKinds() []string { return catalogueKinds() }
 

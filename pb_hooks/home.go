@@ -64,8 +64,7 @@ func homePage(e *core.RequestEvent) error {
 	if counters.Upcoming, _, err = countEvents(e.App, clientID, EventListQuery{}, time.UTC, now.Time()); err != nil {
 		return err
 	}
-	if err := e.App.DB().Select("COUNT(*)").From(collections.ChangeRequests).
-		Where(dbx.HashExp{collections.FieldClient: clientID, collections.FieldStatus: "pending"}).Row(&counters.PendingChanges); err != nil {
+	if err := pendingChangesQuery(e.App, clientID).Row(&counters.PendingChanges); err != nil {
 		return err
 	}
 	e.Response.Header().Set("Cache-Control", "private, no-store")
@@ -74,4 +73,11 @@ func homePage(e *core.RequestEvent) error {
 		"upcoming": upcoming,
 		"counters": counters,
 	})
+}
+
+// pendingChangesQuery counts the client's pending change requests, from
+// the (client, status) index alone.
+func pendingChangesQuery(app core.App, clientID string) *dbx.SelectQuery {
+	return app.DB().Select("COUNT(*)").From(collections.ChangeRequests).
+		Where(dbx.HashExp{collections.FieldClient: clientID, collections.FieldStatus: "pending"})
 }

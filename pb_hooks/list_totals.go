@@ -3,6 +3,7 @@ package pb_hooks
 import (
 	"math"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 
@@ -94,7 +95,7 @@ type listTotal struct {
 // rule, written for the contact) and the caller's filter select.
 func keptListTotal(app core.App, c *core.Collection, rule, filter string) listTotal {
 	if _, kept := totalsForgottenBy[c.Name]; !kept || app.IsTransactional() ||
-		len(filter) > maxKeptFilter || !ownFieldsOnly(c, filter) {
+		len(filter) > maxKeptFilter || !ownFieldsOnly(c, filter) || !relationsForgetTotals(app, c, rule) {
 		return listTotal{}
 	}
 	// The map is taken before the count runs, so a count racing a change
@@ -113,6 +114,29 @@ func keptListTotal(app core.App, c *core.Collection, rule, filter string) listTo
 		}
 	}}
 }
+
+// relationsForgetTotals reports whether the changes of every collection
+// the rule compares a related record of (collections.RelationInequality:
+// the payments' invoice.status) forget c's totals: a related record's
+// change may change which records the rule selects. Any dotted name in the
+// rule counts, even inside a literal: a total not kept is only counted.
+func relationsForgetTotals(app core.App, c *core.Collection, rule string) bool {
+	for _, m := range dottedName.FindAllStringSubmatch(rule, -1) {
+		relation, ok := c.Fields.GetByName(m[1]).(*core.RelationField)
+		if !ok {
+			return false
+		}
+		related, err := app.FindCachedCollectionByNameOrId(relation.CollectionId)
+		if err != nil || !slices.Contains(totalsForgottenBy[c.Name], related.Name) {
+			return false
+		}
+	}
+	return true
+}
+
+// dottedName is a name with a path (`invoice.status`); its group is the
+// first name.
+var dottedName = regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_]`)
 
 // ownFieldsOnly reports whether the filter (empty, or PocketBase's syntax)
 // compares only c's own fields, none hidden from contacts, with each other

@@ -17,8 +17,9 @@ import (
 // count, and the total follows at once a new record (another client's leaves
 // it kept), a parent moving its
 // children to another client (written without the children's record hooks),
-// and, for a filter through a relation (never kept), a change of the
-// related record.
+// a change of the invoice its payments and lines are listed through, and,
+// for a filter through a relation (never kept), a change of the related
+// record.
 func TestListTotalsFollowChanges(t *testing.T) {
 	t.Parallel()
 	app := portaltest.App(t)
@@ -77,6 +78,35 @@ func TestListTotalsFollowChanges(t *testing.T) {
 	check("the other client's, after the move", "other", collections.Shifts, byEvent, 2, 1, true)
 	check("the events after the move", "own", collections.Events, "perPage=2", 3, 2, true)
 	check("the other client's events after the move", "other", collections.Events, "", 2, 1, true)
+
+	// Payments and invoice lines are listed through their invoice's status:
+	// their kept totals follow the invoice's.
+	invoice := portaltest.Create(t, app, collections.Invoices, map[string]any{"client": own.Id, "currency": "AUD"})
+	portaltest.Create(t, app, collections.InvoiceLines, map[string]any{"invoice": invoice.Id, "description": "Staff",
+		"quantity": 1, "unit_price": 1000, "tax_rate": 0})
+	for _, name := range []string{collections.InvoiceLines, collections.Payments} {
+		check(name+" of a draft", "own", name, "", 0, 0, true)
+		check(name+" of a draft, again", "own", name, "", 0, 0, false)
+	}
+	invoice.Set(collections.FieldStatus, string(collections.InvoiceIssued))
+	if err := app.Save(invoice); err != nil {
+		t.Fatal(err)
+	}
+	portaltest.Create(t, app, collections.Payments, map[string]any{"invoice": invoice.Id, "amount": 400,
+		"paid_on": "2026-03-01 00:00:00.000Z"})
+	check("invoice lines once issued", "own", collections.InvoiceLines, "", 1, 1, true)
+	check("invoice lines once issued, again", "own", collections.InvoiceLines, "", 1, 1, false)
+	check("payments once issued", "own", collections.Payments, "", 1, 1, true)
+	check("payments once issued, again", "own", collections.Payments, "", 1, 1, false)
+	invoice, err := app.FindRecordById(collections.Invoices, invoice.Id) // the payment changed its paid amount
+	if err != nil {
+		t.Fatal(err)
+	}
+	invoice.Set(collections.FieldNotes, "Paid in part")
+	if err := app.Save(invoice); err != nil {
+		t.Fatal(err)
+	}
+	check("payments after an invoice change", "own", collections.Payments, "", 1, 1, true)
 
 	// A filter through a relation is counted every time: a change of the
 	// profession (which does not forget the shifts' totals) shows at once.

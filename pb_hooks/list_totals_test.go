@@ -64,3 +64,37 @@ func TestOwnFieldsOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestRelationsForgetTotals checks which rules' totals may be kept when the
+// rule compares a related record: only through a relation to a collection
+// whose changes forget the totals. A dotted name anywhere, even in a
+// literal, is taken for one.
+func TestRelationsForgetTotals(t *testing.T) {
+	t.Parallel()
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})
+	if err := app.Bootstrap(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = app.ResetBootstrapState() })
+	invoices, professions := core.NewBaseCollection(collections.Invoices), core.NewBaseCollection(collections.Professions)
+	for _, c := range []*core.Collection{invoices, professions} {
+		if err := app.Save(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	payments := core.NewBaseCollection(collections.Payments)
+	payments.Fields.Add(&core.TextField{Name: "status"}, &core.RelationField{Name: "invoice", CollectionId: invoices.Id},
+		&core.RelationField{Name: "profession", CollectionId: professions.Id})
+	for rule, want := range map[string]bool{
+		`client = "c1"`: true,
+		`client = "c1" && invoice.status != "draft"`:  true,
+		`client = "c1" && profession.active != false`: false, // professions do not forget payments' totals
+		`client = "c1" && status != "a.b"`:            false,
+		`client = "c1" && unknown.status != "draft"`:  false,
+		`client = "c1" && invoice.client.name != "x"`: false, // every dotted name must be such a relation
+	} {
+		if got := relationsForgetTotals(app, payments, rule); got != want {
+			t.Errorf("relationsForgetTotals(%s) = %v, want %v", rule, got, want)
+		}
+	}
+}

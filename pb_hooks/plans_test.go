@@ -88,7 +88,8 @@ func TestQueryPlans(t *testing.T) {
 		}{"portal: " + name, q, index})
 	}
 	for family, queries := range map[string]map[string][2]any{
-		"roster": pb_hooks.RosterQueries(app), "documents": pb_hooks.DocumentQueries(app), "finance": pb_hooks.FinanceQueries(app)} {
+		"roster": pb_hooks.RosterQueries(app), "documents": pb_hooks.DocumentQueries(app), "finance": pb_hooks.FinanceQueries(app),
+		"home": pb_hooks.HomeQueries(app)} {
 		for name, q := range queries {
 			cases = append(cases, struct {
 				name  string
@@ -112,12 +113,16 @@ func TestQueryPlans(t *testing.T) {
 		}
 	}
 	// An export's first end and the unfiltered counts come from the index
-	// alone, reading no event.
-	for _, name := range []string{"an export's first end", "counts, no filter"} {
-		q := pb_hooks.EventListQueries(app)[name]
+	// alone, reading no event; home's pending requests likewise.
+	for name, q := range map[string]*dbx.Query{"an export's first end": pb_hooks.EventListQueries(app)["an export's first end"],
+		"counts, no filter": pb_hooks.EventListQueries(app)["counts, no filter"]} {
 		if plan := portaltest.QueryPlan(t, app, q); !strings.Contains(plan, "COVERING INDEX idx_events_client_starts") {
 			t.Errorf("%s reads the events:\n%s", name, plan)
 		}
+	}
+	pending := pb_hooks.HomeQueries(app)["pending change requests"][0].(*dbx.Query)
+	if plan := portaltest.QueryPlan(t, app, pending); !strings.Contains(plan, "COVERING INDEX idx_change_requests_client_status (client=? AND status=?)") {
+		t.Errorf("home's pending change requests are read one by one:\n%s", plan)
 	}
 	// A year of a client's payments adds up from the index alone, reading no
 	// payment or invoice.

@@ -24,11 +24,19 @@ var clientParentIndexes = []struct{ collection, index, parent string }{
 	{collections.InvoiceLines, "idx_invoice_lines_client", "invoice"},
 }
 
+// The home page counts the client's pending change requests on every call:
+// by client and status in the index, not by reading each of the client's
+// requests (1,374 for the largest generated client, 1-3 ms).
+const pendingRequestsIndex = "idx_change_requests_client_status"
+
 func init() {
 	m.Register(func(app core.App) error {
 		for _, idx := range clientParentIndexes {
 			err := changeCollection(app, idx.collection, func(c *core.Collection) {
 				c.AddIndex(idx.index, false, "client, "+idx.parent, "")
+				if idx.collection == collections.ChangeRequests {
+					c.AddIndex(pendingRequestsIndex, false, "client, status", "")
+				}
 			})
 			if err != nil {
 				return err
@@ -37,7 +45,10 @@ func init() {
 		return nil
 	}, func(app core.App) error {
 		for _, idx := range clientParentIndexes {
-			err := changeCollection(app, idx.collection, func(c *core.Collection) { c.AddIndex(idx.index, false, "client", "") })
+			err := changeCollection(app, idx.collection, func(c *core.Collection) {
+				c.AddIndex(idx.index, false, "client", "")
+				c.RemoveIndex(pendingRequestsIndex)
+			})
 			if err != nil {
 				return err
 			}
