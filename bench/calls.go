@@ -172,6 +172,17 @@ var Calls = []Call{
 	{Name: "api: events list with total", Page: "api", Request: func(*contact) (string, string, any) {
 		return get(records("events"), "perPage", "20")
 	}},
+	// The SDK's getList asks for the total unless told not to: the finance
+	// records an integrator pages through, listed through their invoice.
+	{Name: "api: invoices list with total", Page: "api", Request: func(*contact) (string, string, any) {
+		return get(records("invoices"), "perPage", "20")
+	}},
+	{Name: "api: payments list with total", Page: "api", Request: func(*contact) (string, string, any) {
+		return get(records("payments"), "perPage", "20")
+	}},
+	{Name: "api: an event's shifts", Page: "api", Request: func(c *contact) (string, string, any) {
+		return get(records("shifts"), "perPage", "1000", "skipTotal", "1", "filter", fmt.Sprintf("event = '%s'", c.Event))
+	}},
 }
 
 // bookingForm is a valid booking n days from now (n > 0 books a new day each time).
