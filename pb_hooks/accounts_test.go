@@ -332,6 +332,11 @@ func TestSessionsFollowContactChanges(t *testing.T) {
 
 	// A new name and role: the next request has them.
 	booker := session(s.a.booker.Email())
+	for _, prefix := range []string{"Bearer ", "bearer "} { // as PocketBase reads the header
+		if code, body := s.call(t, http.MethodGet, "/api/portal/events?scope=upcoming", prefix+booker, nil); code != http.StatusOK {
+			t.Errorf("a session token after %q: %d %v", prefix, code, body)
+		}
+	}
 	if code, _ := s.call(t, http.MethodGet, "/api/portal/finance", booker, nil); code != http.StatusForbidden {
 		t.Fatalf("the finance page for a role without invoices: %d", code)
 	}

@@ -2,7 +2,6 @@ package pb_hooks
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -61,12 +60,11 @@ func impersonate(e *core.RequestEvent) error {
 }
 
 // rememberImpersonator marks requests made with an impersonation token.
-// PocketBase has already verified the token's signature (e.Auth is set), so
-// its claims can be trusted here.
+// The token's signature has already been verified (e.Auth is set), so its
+// claims can be trusted here.
 func rememberImpersonator(e *core.RequestEvent) error {
 	if e.Auth != nil && e.Auth.Collection().Name == collections.Contacts {
-		token := strings.TrimPrefix(e.Request.Header.Get("Authorization"), "Bearer ")
-		if claims, err := security.ParseUnverifiedJWT(token); err == nil {
+		if claims, err := security.ParseUnverifiedJWT(requestToken(e)); err == nil {
 			if by := cast.ToString(claims[impersonationClaim]); by != "" {
 				e.Set(impersonatorKey, by)
 			}

@@ -189,8 +189,7 @@ func refuseEndedCompanySessions(e *core.RequestEvent) error {
 // seconds, so a session started in the very second of a switch-off ends
 // with it: better a second sign-in than a session that should have ended.
 func tokenIssuedAt(e *core.RequestEvent) time.Time {
-	token := strings.TrimPrefix(e.Request.Header.Get("Authorization"), "Bearer ")
-	claims, err := security.ParseUnverifiedJWT(token)
+	claims, err := security.ParseUnverifiedJWT(requestToken(e))
 	if err != nil {
 		return time.Time{}
 	}
@@ -222,10 +221,7 @@ func authenticateKeptContact(e *core.RequestEvent) error {
 	if e.Auth != nil {
 		return e.Next()
 	}
-	token := e.Request.Header.Get("Authorization")
-	if len(token) > 7 && strings.EqualFold(token[:7], "Bearer ") {
-		token = token[7:]
-	}
+	token := requestToken(e)
 	if token == "" {
 		return e.Next()
 	}
@@ -255,4 +251,14 @@ func authenticateKeptContact(e *core.RequestEvent) error {
 	}
 	e.Auth = contact.Clone()
 	return e.Next()
+}
+
+// requestToken is the request's auth token as PocketBase reads it: the
+// Authorization header, without a "Bearer " prefix in any case.
+func requestToken(e *core.RequestEvent) string {
+	token := e.Request.Header.Get("Authorization")
+	if len(token) > 7 && strings.EqualFold(token[:7], "Bearer ") {
+		return token[7:]
+	}
+	return token
 }
