@@ -12,11 +12,7 @@ import (
 // afresh.
 func TestKeyedValuesAreBounded(t *testing.T) {
 	t.Parallel()
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})
-	if err := app.Bootstrap(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = app.ResetBootstrapState() })
+	app := bootstrappedApp(t)
 	cache := cacheOf[*keyedValues](app, "test.keyed")
 	loads := 0
 	get := func(key int) {
@@ -45,4 +41,16 @@ func TestKeyedValuesAreBounded(t *testing.T) {
 	if loads != maxKeyedValues+3 {
 		t.Error("a cache forgotten at the bound keeps nothing afresh")
 	}
+}
+
+// bootstrappedApp is a bare PocketBase app (no collections, no plugin) for
+// the tests of the portal's own machinery.
+func bootstrappedApp(t *testing.T) core.App {
+	t.Helper()
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})
+	if err := app.Bootstrap(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = app.ResetBootstrapState() })
+	return app
 }

@@ -13,11 +13,7 @@ import (
 // derive from) keeps nothing at all.
 func TestKeptValuesShareABudget(t *testing.T) {
 	t.Parallel()
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})
-	if err := app.Bootstrap(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = app.ResetBootstrapState() })
+	app := bootstrappedApp(t)
 	caches := byClientOf[*keptValues[keptAnswer]](app, "test.kept")
 	body := func(n int) keptAnswer { return keptAnswer{body: make([]byte, n)} }
 	set := func(client string) *keptValues[keptAnswer] {

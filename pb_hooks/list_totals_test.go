@@ -71,11 +71,7 @@ func TestOwnFieldsOnly(t *testing.T) {
 // literal, is taken for one.
 func TestRelationsForgetTotals(t *testing.T) {
 	t.Parallel()
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir()})
-	if err := app.Bootstrap(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = app.ResetBootstrapState() })
+	app := bootstrappedApp(t)
 	invoices, professions := core.NewBaseCollection(collections.Invoices), core.NewBaseCollection(collections.Professions)
 	for _, c := range []*core.Collection{invoices, professions} {
 		if err := app.Save(c); err != nil {
