@@ -38,6 +38,12 @@ func TestLoadSmoke(t *testing.T) {
 			t.Errorf("%s: %d of %d requests failed: %s", c.Name, c.Errors, c.Requests, c.FirstError)
 		}
 	}
+	// Every read call is also measured as the largest client's contact alone.
+	for i, c := range rep.Calls {
+		if !bench.Calls[i].Write && c.LargestClientCPU <= 0 {
+			t.Errorf("%s: not measured for the largest client alone", c.Name)
+		}
+	}
 	// A booking notifies (a change request only when the client's group has
 	// admins): its emails are sent, and counted, before the next call.
 	for _, c := range rep.Calls {

@@ -11,10 +11,14 @@ import (
 // baseline, each page's whole load, memory, start-up and first-load bytes.
 func (r *Report) Table(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "call\treq/s\t× baseline\tp50 ms\tp95 ms\tp99 ms\tCPU ms/req\tbytes\terrors\t")
+	fmt.Fprintln(tw, "call\treq/s\t× baseline\tp50 ms\tp95 ms\tp99 ms\tCPU ms/req\tlargest client\tbytes\terrors\t")
 	line := func(c CallResult) {
-		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.1f\t%.1f\t%.1f\t%.2f\t%.0f\t%d\t\n", c.Name, c.Throughput, c.VsBaseline,
-			c.P50, c.P95, c.P99, c.CPUPerRequest, c.BytesPerReq, c.Errors)
+		largest := "-"
+		if c.LargestClientCPU > 0 {
+			largest = fmt.Sprintf("%.2f", c.LargestClientCPU)
+		}
+		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.1f\t%.1f\t%.1f\t%.2f\t%s\t%.0f\t%d\t\n", c.Name, c.Throughput, c.VsBaseline,
+			c.P50, c.P95, c.P99, c.CPUPerRequest, largest, c.BytesPerReq, c.Errors)
 	}
 	for _, c := range r.Calls {
 		line(c)
