@@ -115,8 +115,8 @@ var Calls = []Call{
 		return get("/api/portal/documents")
 	}},
 
-	{Name: "contacts: colleagues", Page: "contacts", Request: func(c *contact) (string, string, any) {
-		return fullList("contacts", "filter", fmt.Sprintf("client = '%s'", c.Client), "sort", "name")
+	{Name: "contacts: colleagues (first 50)", Page: "contacts", Request: func(c *contact) (string, string, any) {
+		return get(records("contacts"), "page", "1", "perPage", "50", "filter", fmt.Sprintf("client = '%s'", c.Client), "sort", "name")
 	}},
 	{Name: "contacts: roles", Page: "contacts", Request: func(*contact) (string, string, any) {
 		return fullList("roles", "sort", "name", "fields", "id,name,permissions")

@@ -1,6 +1,7 @@
 package pb_public_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/crewportal/crewportal/collections"
 	"github.com/crewportal/crewportal/pb_hooks"
+	"github.com/crewportal/crewportal/pb_hooks/portaltest"
 )
 
 // TestCompanyDetails: a manager edits the VAT id (saved, the agency is
@@ -182,5 +184,51 @@ func TestContactsInvite(t *testing.T) {
 		if got := text(t, ctx, tomRow+" .badge"); got != step.badge {
 			t.Errorf("after %s: badge %q", step.button, got)
 		}
+	}
+}
+
+// TestContactsComeAPageAtATime: a company with more people than a page shows
+// the first fifty in name order with "Show more", which adds the rest once.
+func TestContactsComeAPageAtATime(t *testing.T) {
+	ctx, base, app := demoPortal(t)
+	manager, err := app.FindAuthRecordByEmail(collections.Contacts, "manager@northwind.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 55 {
+		portaltest.Create(t, app, collections.Contacts, map[string]any{"name": fmt.Sprintf("Zed Extra %02d", i),
+			"email": fmt.Sprintf("extra%02d@northwind.test", i), "client": manager.GetString(collections.FieldClient),
+			"role": manager.GetString(collections.FieldRole), "status": string(collections.ContactNoAccess)})
+	}
+	total, err := app.CountRecords(collections.Contacts, dbx.HashExp{collections.FieldClient: manager.GetString(collections.FieldClient)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := func() int {
+		t.Helper()
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#contact-list > li").length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	signInHome(t, ctx, base, "manager@northwind.test")
+	openPage(t, ctx, base, "/client-portal/contacts", "contacts")
+	if n := rows(); n != 50 {
+		t.Errorf("%d people on the first page, want 50", n)
+	}
+	waitText(t, ctx, "#people-more", fmt.Sprintf("Show more (%d more)", total-50))
+	if strings.Contains(text(t, ctx, "#contact-list"), "Zed Extra 54") {
+		t.Error("the last in name order is on the first page")
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#people-more"))); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, ctx, "#contact-list", "Zed Extra 54")
+	if n := rows(); int64(n) != total {
+		t.Errorf("%d people after Show more, want %d", n, total)
+	}
+	if exists(t, ctx, "#people-more") {
+		t.Error("Show more is still offered with everyone shown")
 	}
 }

@@ -14,11 +14,17 @@ import { avatar, fileToken } from "../photos.js";
 
 const INVITE_FIELDS = ["name", "email", "phone", "job_title", "role"];
 
+// A large company's people come a page at a time: every row is a whole contact with its photo and
+// actions, and the first page is what a manager mostly needs (the list is in name order).
+const PEOPLE_PAGE = 50;
+
 export async function render(root) {
   const me = currentContact();
-  const [company, contacts, roles, token] = await Promise.all([
+  const people = (page) =>
+    pb.collection(CONTACTS).getList(page, PEOPLE_PAGE, { filter: pb.filter("client = {:c}", { c: me.client }), sort: "name" });
+  const [company, first, roles, token] = await Promise.all([
     pb.collection("clients").getOne(me.client, { fields: "id,name" }),
-    pb.collection(CONTACTS).getFullList({ filter: pb.filter("client = {:c}", { c: me.client }), sort: "name" }),
+    people(1),
     pb.collection("roles").getFullList({ sort: "name", fields: "id,name,permissions" }),
     fileToken(),
   ]);
@@ -36,7 +42,8 @@ export async function render(root) {
     empty.hidden = rows.size > 1;
     return row;
   }
-  contacts.forEach(addRow);
+  first.items.forEach(addRow);
+  const more = morePeople(first, people, (contacts) => contacts.filter((c) => !rows.has(c.id)).forEach(addRow));
 
   root.append(
     h(
@@ -57,9 +64,40 @@ export async function render(root) {
       "div",
       { class: "stack" },
       inviteCard(roles, (contact) => addRow(contact)),
-      card({ id: "people", title: "People" }, list, empty),
+      card({ id: "people", title: "People" }, list, empty, more),
     ),
   );
+}
+
+// morePeople is the "Show more" button under the list: it loads the next page and says how many
+// are left; nothing when everyone is shown. A contact invited meanwhile is already in the list.
+function morePeople(first, people, add) {
+  let page = first.page;
+  let shown = first.items.length;
+  const alert = formAlert("people-more-error");
+  const button = h("button", { type: "button", id: "people-more", class: "button button--secondary" });
+  const wrap = h("div", { class: "list-more" }, button, alert);
+  const update = (result) => {
+    wrap.hidden = result.page >= result.totalPages;
+    button.textContent = `Show more (${result.totalItems - shown} more)`;
+  };
+  update(first);
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    alert.textContent = "";
+    try {
+      const next = await people(page + 1);
+      page = next.page;
+      shown += next.items.length;
+      add(next.items);
+      update(next);
+    } catch (err) {
+      alert.textContent = errorMessage(err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return wrap;
 }
 
 function roleOptions(roles) {
