@@ -120,6 +120,21 @@ func WrittenRule(rule string, auth AuthValues, permissions []string) (string, bo
 	return w.rule, w.kind == someRecords || w.kind == everyRecord
 }
 
+// WrittenListRule is WrittenRule for a contact's list: the rule written
+// whole, when it selects some records and the rule implies a narrowing
+// (ListNarrowing: every branch compares a field of the record itself with
+// one of the contact's ids or a literal), so that SQLite can search an
+// index for each branch of it. The colleagues rule is `id = "me" || client
+// = "c1"` for a contact whose role may manage contacts.
+func WrittenListRule(rule string, auth AuthValues, permissions []string) (string, bool) {
+	w := writtenOr(rule, auth, permissions)
+	if w.kind != someRecords {
+		return "", false
+	}
+	_, ok := ListNarrowing(rule, auth)
+	return w.rule, ok
+}
+
 // written is a rule, or part of one, written for a contact.
 type written struct {
 	rule string

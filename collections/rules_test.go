@@ -134,6 +134,30 @@ func TestListNarrowing(t *testing.T) {
 			t.Errorf("WrittenRule(%s) with %v = %q; want %q", c.rule, c.perms, got, c.want)
 		}
 	}
+	// Written whole for a list: only where every branch has an indexed
+	// comparison ("-" when not written).
+	for _, c := range []struct {
+		rule  string
+		perms []string
+		want  string
+	}{
+		{colleagues, manage, `id = "me" || client = "c1"`},
+		{colleagues, perms, `id = "me"`},
+		{roles, manage, `(id = "r1" || (client = "" || client = "c1"))`},
+		{collections.RuleAnd(is, own, view), perms, `client = "c1"`},
+		{is, nil, "-"}, // every record: nothing to search by
+		{collections.RuleAnd(is, own, view), nil, "-"}, // allows nothing
+		{own + ` || audience != "staff"`, nil, "-"},    // a branch with no indexed comparison
+		{own + ` || ` + collections.RuleProtectedFile, nil, "-"},
+	} {
+		got, ok := collections.WrittenListRule(c.rule, auth, c.perms)
+		if !ok {
+			got = "-"
+		}
+		if got != c.want {
+			t.Errorf("WrittenListRule(%s) with %v = %q; want %q", c.rule, c.perms, got, c.want)
+		}
+	}
 	for rule, want := range map[string]string{
 		`client = "c1"`: "c1", `client = "c1" && status != "draft"`: "c1", `status != "draft" && client = "c1"`: "c1",
 		`id = "c1"`: "", `client = "c1" || id = "me"`: "", `(client = "c1")`: "", `client != "c1"`: "", `client.group = "c1"`: "",

@@ -68,6 +68,12 @@ func filterListsByAuthValues(e *core.RequestEvent) error {
 		reads.read = withListRule(c, withStartBound(app, c, rule, e.Request.URL.Query().Get(search.FilterQueryParam), time.Now()))
 		return countFromKeptTotal(e, c, rule)
 	}
+	if rule, ok := ruleWrittenFor(app, c, c.ListRule, e.Auth, collections.WrittenListRule); ok {
+		// Exact too, with || (the colleagues): listed without the
+		// join, its total counted each time.
+		reads.read = withListRule(c, rule)
+		return e.Next()
+	}
 	filter, ok := listNarrowingOf(c, e.Auth)
 	if !ok {
 		return e.Next()
