@@ -100,62 +100,46 @@ func TestListNarrowing(t *testing.T) {
 			t.Errorf("ExactListRule(%s) = %q, %v; want %q", rule, got, ok, want)
 		}
 	}
-	// Written whole, with && and || and parentheses, for the same contact:
-	// "-" when not written.
+	// Written whole, with && and || and parentheses, for the same contact
+	// (WrittenRule), and for a list (WrittenListRule: only where every branch
+	// has an indexed comparison naming the contact): "-" when not written.
 	manage := []string{string(collections.PermManageContacts)}
 	colleagues := self + ` || (` + canManage + ` && ` + own + `)`
 	roles := is + ` && (id = @request.auth.role || (` + canManage + ` && (client = "" || ` + own + `)))`
 	writtenCases := []struct {
-		rule  string
-		perms []string
-		want  string
+		rule       string
+		perms      []string
+		want, list string
 	}{
-		{colleagues, manage, `id = "me" || client = "c1"`},
-		{colleagues, perms, `id = "me"`},
-		{roles, manage, `(id = "r1" || (client = "" || client = "c1"))`},
-		{roles, perms, `id = "r1"`},
-		{`a = "1" && b = "2" || c = "3"`, nil, `(a = "1" && b = "2") || c = "3"`},
-		{is, nil, ""}, // every record, for a contact
-		{collections.RuleAnd(is, `client_visible = true`), nil, `client_visible = true`},
-		{collections.RuleAnd(is, own, view), perms, `client = "c1"`},
-		{collections.RuleAnd(is, own, view), nil, "-"},                         // allows nothing
-		{own + ` || ` + is, nil, ""},                                           // one branch holds for every record
-		{own + ` || audience = "staff" && ` + view, nil, `client = "c1"`},      // a branch drops out
-		{own + ` || audience != @request.auth.id`, nil, "-"},                   // not a plain comparison
-		{collections.RuleAnd(is, `(client.group = "g" || `+own+`)`), nil, "-"}, // a relation
-		{own + ` || ` + collections.RuleProtectedFile, nil, "-"},
+		{colleagues, manage, `id = "me" || client = "c1"`, `id = "me" || client = "c1"`},
+		{colleagues, perms, `id = "me"`, `id = "me"`},
+		{roles, manage, `(id = "r1" || (client = "" || client = "c1"))`, `(id = "r1" || (client = "" || client = "c1"))`},
+		{roles, perms, `id = "r1"`, `id = "r1"`},
+		{`a = "1" && b = "2" || c = "3"`, nil, `(a = "1" && b = "2") || c = "3"`, "-"}, // names no id of the contact
+		{is, nil, "", "-"}, // every record, for a contact: nothing to search by
+		{collections.RuleAnd(is, `client_visible = true`), nil, `client_visible = true`, "-"},
+		{collections.RuleAnd(is, own, view), perms, `client = "c1"`, `client = "c1"`},
+		{collections.RuleAnd(is, own, view), nil, "-", "-"},                                 // allows nothing
+		{own + ` || ` + is, nil, "", "-"},                                                   // one branch holds for every record
+		{own + ` || audience = "staff" && ` + view, nil, `client = "c1"`, `client = "c1"`},  // a branch drops out
+		{own + ` || audience != "staff"`, nil, `client = "c1" || audience != "staff"`, "-"}, // a branch with no indexed comparison
+		{own + ` || audience != @request.auth.id`, nil, "-", "-"},                           // not a plain comparison
+		{collections.RuleAnd(is, `(client.group = "g" || `+own+`)`), nil, "-", "-"},         // a relation
+		{own + ` || ` + collections.RuleProtectedFile, nil, "-", "-"},
 	}
 	for _, c := range writtenCases {
-		got, ok := collections.WrittenRule(c.rule, auth, c.perms)
-		if !ok {
-			got = "-"
-		}
-		if got != c.want {
-			t.Errorf("WrittenRule(%s) with %v = %q; want %q", c.rule, c.perms, got, c.want)
-		}
-	}
-	// Written whole for a list: only where every branch has an indexed
-	// comparison ("-" when not written).
-	for _, c := range []struct {
-		rule  string
-		perms []string
-		want  string
-	}{
-		{colleagues, manage, `id = "me" || client = "c1"`},
-		{colleagues, perms, `id = "me"`},
-		{roles, manage, `(id = "r1" || (client = "" || client = "c1"))`},
-		{collections.RuleAnd(is, own, view), perms, `client = "c1"`},
-		{is, nil, "-"}, // every record: nothing to search by
-		{collections.RuleAnd(is, own, view), nil, "-"}, // allows nothing
-		{own + ` || audience != "staff"`, nil, "-"},    // a branch with no indexed comparison
-		{own + ` || ` + collections.RuleProtectedFile, nil, "-"},
-	} {
-		got, ok := collections.WrittenListRule(c.rule, auth, c.perms)
-		if !ok {
-			got = "-"
-		}
-		if got != c.want {
-			t.Errorf("WrittenListRule(%s) with %v = %q; want %q", c.rule, c.perms, got, c.want)
+		for _, w := range []struct {
+			name  string
+			write func(string, collections.AuthValues, []string) (string, bool)
+			want  string
+		}{{"WrittenRule", collections.WrittenRule, c.want}, {"WrittenListRule", collections.WrittenListRule, c.list}} {
+			got, ok := w.write(c.rule, auth, c.perms)
+			if !ok {
+				got = "-"
+			}
+			if got != w.want {
+				t.Errorf("%s(%s) with %v = %q; want %q", w.name, c.rule, c.perms, got, w.want)
+			}
 		}
 	}
 	for rule, want := range map[string]string{

@@ -28,8 +28,14 @@ import (
 //     record's own fields (collections.ExactListRule: "a contact, client =
 //     @request.auth.client, the role grants view_invoices, status !=
 //     "draft"" is `client = "c1" && status != "draft"` for a contact whose
-//     role grants it), the list runs with that in the rule's place: the
-//     same records, by the index, with no join;
+//     role grants it; a related record's field against a literal, such as
+//     the payments' `invoice.status != "draft"`, stays and is joined by
+//     id), the list runs with that in the rule's place: the same records,
+//     by the index, with no join of the contact;
+//   - a rule with || whose every branch has such a comparison
+//     (collections.WrittenListRule: the colleagues, `id = "me" || client =
+//     "c1"` for a manager) is written whole in its place too, its total
+//     counted each time;
 //   - elsewhere the narrowing (implied by the rule) is added to the list's
 //     filter, and the rule is still applied: the same records, with an
 //     indexed comparison SQLite can search by.
